@@ -1,0 +1,100 @@
+"""Resolve a MODEL argument to a ModelSpec: preset/alias → local config → Hugging Face Hub id.
+
+The order is fixed (DESIGN.md): an embedded preset or alias (case-insensitive) wins, then a local
+directory holding ``config.json`` or a path to a ``.json`` file, then a Hub id. Everything that can
+go wrong becomes a one-line :class:`TafError` with a fix.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..core.config_resolver import resolve_spec
+from ..core.errors import ConfigError, ModelNotFoundError
+from ..core.model_spec import ModelSpec
+from ..core.presets import find_preset, suggest_presets
+
+MAX_CONFIG_BYTES = 16 * 1024 * 1024  # real config.json files are a few KB; refuse pathological input
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+(@[\w.\-/]+)?$")
+
+
+def load_spec(model: str, *, revision: str | None = None, token: str | None = None) -> ModelSpec:
+    """The :class:`ModelSpec` for a preset name, a local config path or a Hub id."""
+    name = model.strip()
+    if not name:
+        raise ModelNotFoundError("empty model name", "give a preset (see `taf presets`), a config.json path or a Hub id")
+    preset = find_preset(name)
+    if preset is not None and revision is None:
+        return preset.spec()
+    path = Path(name).expanduser()
+    if path.is_dir() or name.endswith(".json") or path.exists():
+        return spec_from_path(path)
+    if HUB_ID.match(name):
+        return _from_hub(name, revision=revision, token=token)
+    suggestions = suggest_presets(name)
+    hint = (f"did you mean {', '.join(suggestions)}? " if suggestions else "") + (
+        "use a preset from `taf presets`, a path to config.json, or a Hub id like org/name"
+    )
+    raise ModelNotFoundError(f"'{name}' is not a preset, a local config or a Hub id", hint, suggestions=suggestions)
+
+
+def spec_from_path(path: Path) -> ModelSpec:
+    """Read ``config.json`` from a directory or a ``.json`` file and resolve it."""
+    config_path = path / "config.json" if path.is_dir() else path
+    if not config_path.exists():
+        where = f"directory '{path}' has no config.json" if path.is_dir() else f"file '{path}' does not exist"
+        raise ModelNotFoundError(where, "pass a directory holding config.json or the path of a .json config")
+    raw = read_config_file(config_path)
+    return resolve_spec(raw, str(path))
+
+
+def read_config_file(config_path: Path) -> dict[str, Any]:
+    """Parse a config file as a JSON object, with clear errors for size, encoding and syntax."""
+    try:
+        size = config_path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(
+                f"'{config_path}' is {size:,} bytes, far larger than any config.json",
+                "pass the model's config.json, not a weights file",
+            )
+        text = config_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"'{config_path}' is not UTF-8 text", "pass the model's config.json") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read '{config_path}': {exc.strerror or exc}", "check the path and permissions") from exc
+    return parse_config_text(text, str(config_path))
+
+
+def parse_config_text(text: str, origin: str) -> dict[str, Any]:
+    """JSON text → dict; malformed or non-object JSON is a one-line ConfigError."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"'{origin}' is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            "fix the file or download config.json again",
+        ) from exc
+    except RecursionError as exc:
+        raise ConfigError(f"'{origin}' is nested too deeply to be a config", "pass a real config.json") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(
+            f"'{origin}' holds a JSON {type(data).__name__}, not an object", "a config.json is a JSON object {...}"
+        )
+    return data
+
+
+def _from_hub(model_id: str, *, revision: str | None, token: str | None) -> ModelSpec:
+    """Hub ids are not fetched by this version: say so, and how to proceed offline."""
+    del revision, token
+    suggestions = suggest_presets(model_id.split("/")[-1])
+    hint = (f"did you mean {', '.join(suggestions)}? " if suggestions else "") + (
+        f"download https://huggingface.co/{model_id}/resolve/main/config.json and pass its path"
+    )
+    raise ModelNotFoundError(
+        f"'{model_id}' is not an embedded preset or a local config, and this version does not fetch Hub ids",
+        hint,
+        suggestions=suggestions,
+    )

@@ -1,0 +1,1 @@
+"""The ``taf`` command line: parse input, call one library function, render (no formulas here)."""

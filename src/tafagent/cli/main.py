@@ -1,0 +1,58 @@
+"""Entry point of the ``taf`` command: argument parsing and the one error boundary."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..core.errors import TafError
+from . import cmd_presets, cmd_spec
+
+COMMANDS = (cmd_presets, cmd_spec)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit code 2) instead of a usage dump."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="taf",
+        description="Will this transformer LLM work for you? Audited, deterministic answers from the model's "
+        "architecture (and, with `taf diagnose`, from measurement).",
+    )
+    parser.add_argument("--version", action="version", version=f"tafagent {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable JSON on stdout (nothing else)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS:
+        command.register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.run(args))
+    except TafError as error:
+        sys.stderr.write(f"taf: error: {error.one_line()}\n")
+        return error.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("taf: interrupted\n")
+        return 130
+    except BrokenPipeError:  # e.g. `taf presets | head`
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,54 @@
+"""The project's own errors.
+
+Every expected failure (bad config, unknown model, bad argument) is a :class:`TafError` carrying a
+one-line message and a hint that tells the user how to fix it. Interfaces print ``message (hint)`` and
+exit with :attr:`TafError.exit_code`; they never show a traceback for these.
+"""
+
+from __future__ import annotations
+
+
+class TafError(Exception):
+    """Base class for every error the user can act on."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def one_line(self) -> str:
+        """The message and its hint on a single line (newlines folded)."""
+        text = self.message if not self.hint else f"{self.message} — {self.hint}"
+        return " ".join(text.split())
+
+
+class ConfigError(TafError):
+    """A model config that is missing a field, has a wrong type or an impossible value."""
+
+    def __init__(self, message: str, hint: str | None = None, *, field: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.field = field
+
+
+class UnsupportedModelError(ConfigError):
+    """A config that is valid but is not a decoder language model (vision-only, encoder-only, ...)."""
+
+
+class ModelNotFoundError(TafError):
+    """A MODEL argument that is neither a preset, a local config nor a reachable Hub id."""
+
+    def __init__(self, message: str, hint: str | None = None, *, suggestions: list[str] | None = None) -> None:
+        super().__init__(message, hint)
+        self.suggestions = list(suggestions or [])
+
+
+class UsageError(TafError):
+    """A command-line argument that is malformed (exit code 2, like argparse)."""
+
+    exit_code = 2
+
+
+class DependencyError(TafError):
+    """An optional dependency (an extra such as ``[hub]`` or ``[diagnose]``) is not installed."""

@@ -1,7 +1,15 @@
-"""tafagent: will this transformer LLM work for me? Audited answers before you spend GPU time."""
+"""tafagent: will this transformer LLM work for me? Audited answers before you spend GPU time.
 
+Python API (mirrors the ``taf`` CLI)::
+
+    import tafagent
+    spec = tafagent.load_spec("llama-3-8b")          # preset, config path or Hub id
+    spec = tafagent.resolve_spec(config_dict, "my/model")
+"""
+
+from .adapters.model_source import load_spec
 from .core import ConfigError, ModelSpec, TafError, resolve_spec
 
 __version__ = "0.1.0"
 
-__all__ = ["ConfigError", "ModelSpec", "TafError", "__version__", "resolve_spec"]
+__all__ = ["ConfigError", "ModelSpec", "TafError", "__version__", "load_spec", "resolve_spec"]

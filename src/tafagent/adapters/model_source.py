@@ -25,7 +25,9 @@ def load_spec(model: str, *, revision: str | None = None, token: str | None = No
     """The :class:`ModelSpec` for a preset name, a local config path or a Hub id."""
     name = model.strip()
     if not name:
-        raise ModelNotFoundError("empty model name", "give a preset (see `taf presets`), a config.json path or a Hub id")
+        raise ModelNotFoundError(
+            "empty model name", "give a preset (see `taf presets`), a config.json path or a Hub id"
+        )
     preset = find_preset(name)
     if preset is not None and revision is None:
         return preset.spec()
@@ -64,7 +66,9 @@ def read_config_file(config_path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"'{config_path}' is not UTF-8 text", "pass the model's config.json") from exc
     except OSError as exc:
-        raise ConfigError(f"cannot read '{config_path}': {exc.strerror or exc}", "check the path and permissions") from exc
+        raise ConfigError(
+            f"cannot read '{config_path}': {exc.strerror or exc}", "check the path and permissions"
+        ) from exc
     return parse_config_text(text, str(config_path))
 
 

@@ -11,7 +11,9 @@ from .output import console, emit_json, fmt_count
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "presets", parents=[parent], help="list the embedded presets (no network needed)",
+        "presets",
+        parents=[parent],
+        help="list the embedded presets (no network needed)",
         description="List the embedded model presets. Each one is the model's public config.json, resolved "
         "like any other config; aliases are case-insensitive.",
     )
@@ -22,19 +24,21 @@ def preset_rows() -> list[dict[str, Any]]:
     rows = []
     for preset in list_presets():
         spec = preset.spec()
-        rows.append({
-            "id": preset.model_id,
-            "label": preset.label,
-            "aliases": list(preset.aliases),
-            "model_type": spec.model_type,
-            "family": spec.family,
-            "attention": spec.attention,
-            "n_params": spec.n_params,
-            "n_params_active": spec.n_params_active,
-            "T_train": spec.T_train,
-            "rope_theta": spec.rope_theta,
-            "sliding_window": spec.sliding_window,
-        })
+        rows.append(
+            {
+                "id": preset.model_id,
+                "label": preset.label,
+                "aliases": list(preset.aliases),
+                "model_type": spec.model_type,
+                "family": spec.family,
+                "attention": spec.attention,
+                "n_params": spec.n_params,
+                "n_params_active": spec.n_params_active,
+                "T_train": spec.T_train,
+                "rope_theta": spec.rope_theta,
+                "sliding_window": spec.sliding_window,
+            }
+        )
     return rows
 
 
@@ -43,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(rows)
         return 0
-    from rich.table import Table  # noqa: PLC0415
+    from rich.table import Table
 
     table = Table(title=f"{len(rows)} embedded presets", title_justify="left")
     for column in ("id", "aliases", "family", "params", "T_train", "RoPE θ", "window"):
@@ -53,7 +57,10 @@ def run(args: argparse.Namespace) -> int:
         if row["n_params_active"] != row["n_params"]:
             params += f" ({fmt_count(row['n_params_active'])} active)"
         table.add_row(
-            row["id"], ", ".join(row["aliases"]), row["family"], params,
+            row["id"],
+            ", ".join(row["aliases"]),
+            row["family"],
+            params,
             f"{row['T_train']:,}" if row["T_train"] else "—",
             f"{row['rope_theta']:,.0f}" if row["rope_theta"] else "—",
             f"{row['sliding_window']:,}" if row["sliding_window"] else "—",

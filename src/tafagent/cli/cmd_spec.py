@@ -11,16 +11,40 @@ from .output import console, emit_json, fmt_count, fmt_value
 
 # Display order: what a user checks first.
 FIELD_ORDER = (
-    "model_type", "architectures", "family", "attention", "n_params", "n_params_active", "n_layers", "d_model",
-    "n_heads", "n_kv_heads", "d_head", "d_ff", "vocab_size", "tie_embeddings", "T_train", "rope_theta",
-    "rope_scaling", "partial_rotary", "sliding_window", "layer_types", "moe", "mla", "ssm", "torch_dtype",
-    "quantization", "n_params_breakdown",
+    "model_type",
+    "architectures",
+    "family",
+    "attention",
+    "n_params",
+    "n_params_active",
+    "n_layers",
+    "d_model",
+    "n_heads",
+    "n_kv_heads",
+    "d_head",
+    "d_ff",
+    "vocab_size",
+    "tie_embeddings",
+    "T_train",
+    "rope_theta",
+    "rope_scaling",
+    "partial_rotary",
+    "sliding_window",
+    "layer_types",
+    "moe",
+    "mla",
+    "ssm",
+    "torch_dtype",
+    "quantization",
+    "n_params_breakdown",
 )
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
-        "spec", parents=[parent], help="the normalised architecture of MODEL, with the source of each field",
+        "spec",
+        parents=[parent],
+        help="the normalised architecture of MODEL, with the source of each field",
         description="Resolve MODEL (a preset or alias, a directory with config.json, a .json config file, or a "
         "Hub id) into the normalised spec every answer is built on. Each field names the config.json key it "
         "came from, or says it is a default or derived value.",
@@ -39,13 +63,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_spec(spec: ModelSpec) -> None:
-    from rich.table import Table  # noqa: PLC0415
+    from rich.table import Table
 
     out = console()
     params = fmt_count(spec.n_params)
     if spec.n_params_active != spec.n_params:
         params += f", {fmt_count(spec.n_params_active)} active per token"
-    out.print(f"[bold]{spec.model_id}[/bold] — {spec.family} ({spec.model_type or 'unknown type'}), {params} parameters")
+    out.print(
+        f"[bold]{spec.model_id}[/bold] — {spec.family} ({spec.model_type or 'unknown type'}), {params} parameters"
+    )
     table = Table(show_lines=False)
     table.add_column("field", no_wrap=True)
     table.add_column("value", overflow="fold")

@@ -29,7 +29,7 @@ def _jsonable(value: Any) -> Any:
 
 def console() -> Any:
     """A rich Console on stdout; wide enough for tables when output is piped."""
-    from rich.console import Console  # noqa: PLC0415 - keep `import tafagent.cli` light
+    from rich.console import Console
 
     return Console(width=None if sys.stdout.isatty() else 120, highlight=False, soft_wrap=False)
 
@@ -60,7 +60,9 @@ def fmt_value(value: Any) -> str:
             return ", ".join(f"{v}×{n}" if n > 1 else str(v) for v, n in runs)
         return ", ".join(str(v) for v in value)
     if hasattr(value, "to_dict"):
-        parts = [f"{k}={fmt_value(v)}" for k, v in value.to_dict().items() if k not in ("raw", "params") and v is not None]
+        parts = [
+            f"{k}={fmt_value(v)}" for k, v in value.to_dict().items() if k not in ("raw", "params") and v is not None
+        ]
         return ", ".join(parts)
     if isinstance(value, dict):
         return ", ".join(f"{k}={fmt_value(v)}" for k, v in value.items())

@@ -45,18 +45,67 @@ ABSPE_TYPES = frozenset({"gpt2", "gpt_neo", "gpt_bigcode", "opt", "biogpt", "xgl
 # Types that use RoPE even when the config carries no theta key (their code hard-codes or defaults it).
 ROPE_TYPES = frozenset(SUPPORTED_MODEL_TYPES) - SSM_TYPES - ALIBI_TYPES - ABSPE_TYPES - {"mpt", "falcon", "jamba"}
 
-ENCODER_ONLY = frozenset({
-    "bert", "roberta", "xlm-roberta", "distilbert", "albert", "electra", "deberta", "deberta-v2", "mpnet",
-    "camembert", "ernie", "modernbert", "nomic_bert", "xlm-roberta-xl", "rembert", "esm",
-})
-ENCODER_DECODER = frozenset({
-    "t5", "mt5", "umt5", "bart", "mbart", "pegasus", "marian", "led", "longt5", "switch_transformers",
-    "whisper", "prophetnet", "fsmt", "m2m_100", "nllb-moe", "seamless_m4t",
-})
-VISION_OR_AUDIO = frozenset({
-    "vit", "clip", "clip_vision_model", "siglip", "siglip_vision_model", "dinov2", "convnext", "resnet",
-    "swin", "beit", "deit", "detr", "sam", "wav2vec2", "hubert", "audio-spectrogram-transformer", "yolos",
-})
+ENCODER_ONLY = frozenset(
+    {
+        "bert",
+        "roberta",
+        "xlm-roberta",
+        "distilbert",
+        "albert",
+        "electra",
+        "deberta",
+        "deberta-v2",
+        "mpnet",
+        "camembert",
+        "ernie",
+        "modernbert",
+        "nomic_bert",
+        "xlm-roberta-xl",
+        "rembert",
+        "esm",
+    }
+)
+ENCODER_DECODER = frozenset(
+    {
+        "t5",
+        "mt5",
+        "umt5",
+        "bart",
+        "mbart",
+        "pegasus",
+        "marian",
+        "led",
+        "longt5",
+        "switch_transformers",
+        "whisper",
+        "prophetnet",
+        "fsmt",
+        "m2m_100",
+        "nllb-moe",
+        "seamless_m4t",
+    }
+)
+VISION_OR_AUDIO = frozenset(
+    {
+        "vit",
+        "clip",
+        "clip_vision_model",
+        "siglip",
+        "siglip_vision_model",
+        "dinov2",
+        "convnext",
+        "resnet",
+        "swin",
+        "beit",
+        "deit",
+        "detr",
+        "sam",
+        "wav2vec2",
+        "hubert",
+        "audio-spectrogram-transformer",
+        "yolos",
+    }
+)
 NESTED_TEXT_KEYS = ("text_config", "llm_config", "language_config")
 
 
@@ -140,8 +189,10 @@ def resolve_spec(
     draft.put(
         "model_type",
         model_type,
-        FieldSource("config", view.name("model_type")) if view.has("model_type")
-        else FieldSource("derived", None, "from 'architectures'") if model_type
+        FieldSource("config", view.name("model_type"))
+        if view.has("model_type")
+        else FieldSource("derived", None, "from 'architectures'")
+        if model_type
         else FieldSource("default", None, "config has no model_type"),
     )
     if model_type is None:
@@ -185,14 +236,37 @@ def _model_type(raw: Mapping[str, Any], prefix: str) -> str | None:
 
 
 _ARCH_PREFIXES = {
-    "LlamaFor": "llama", "MistralFor": "mistral", "MixtralFor": "mixtral", "Qwen2For": "qwen2",
-    "Qwen2MoeFor": "qwen2_moe", "Qwen3For": "qwen3", "Qwen3MoeFor": "qwen3_moe", "GemmaFor": "gemma",
-    "Gemma2For": "gemma2", "Gemma3ForCausalLM": "gemma3_text", "Phi3For": "phi3", "PhiFor": "phi",
-    "GPTNeoXFor": "gpt_neox", "GPTJFor": "gptj", "GPT2LMHead": "gpt2", "GPTNeoFor": "gpt_neo",
-    "OPTFor": "opt", "BloomFor": "bloom", "FalconFor": "falcon", "RWFor": "falcon", "MptFor": "mpt",
-    "MPTFor": "mpt", "MambaFor": "mamba", "Mamba2For": "mamba2", "JambaFor": "jamba",
-    "DeepseekV2For": "deepseek_v2", "DeepseekV3For": "deepseek_v3", "StableLmFor": "stablelm",
-    "Starcoder2For": "starcoder2", "GPTBigCodeFor": "gpt_bigcode", "CodeGenFor": "codegen",
+    "LlamaFor": "llama",
+    "MistralFor": "mistral",
+    "MixtralFor": "mixtral",
+    "Qwen2For": "qwen2",
+    "Qwen2MoeFor": "qwen2_moe",
+    "Qwen3For": "qwen3",
+    "Qwen3MoeFor": "qwen3_moe",
+    "GemmaFor": "gemma",
+    "Gemma2For": "gemma2",
+    "Gemma3ForCausalLM": "gemma3_text",
+    "Phi3For": "phi3",
+    "PhiFor": "phi",
+    "GPTNeoXFor": "gpt_neox",
+    "GPTJFor": "gptj",
+    "GPT2LMHead": "gpt2",
+    "GPTNeoFor": "gpt_neo",
+    "OPTFor": "opt",
+    "BloomFor": "bloom",
+    "FalconFor": "falcon",
+    "RWFor": "falcon",
+    "MptFor": "mpt",
+    "MPTFor": "mpt",
+    "MambaFor": "mamba",
+    "Mamba2For": "mamba2",
+    "JambaFor": "jamba",
+    "DeepseekV2For": "deepseek_v2",
+    "DeepseekV3For": "deepseek_v3",
+    "StableLmFor": "stablelm",
+    "Starcoder2For": "starcoder2",
+    "GPTBigCodeFor": "gpt_bigcode",
+    "CodeGenFor": "codegen",
 }
 
 
@@ -302,7 +376,10 @@ def _resolve_core_sizes(draft: _Draft, model_type: str | None, is_ssm: bool) -> 
 
     # Heads --------------------------------------------------------------------------------
     n_heads = _require_int(
-        draft, "n_heads", ("num_attention_heads", "n_head", "n_heads", "num_heads"), "attention head count",
+        draft,
+        "n_heads",
+        ("num_attention_heads", "n_head", "n_heads", "num_heads"),
+        "attention head count",
         MAX_HEADS,
     )
     _resolve_kv_heads(draft, model_type, n_heads)
@@ -331,8 +408,7 @@ def _resolve_core_sizes(draft: _Draft, model_type: str | None, is_ssm: bool) -> 
     else:
         if d_model % n_heads:
             raise ConfigError(
-                f"hidden size {d_model} is not divisible by {n_heads} attention heads and the config has no "
-                "head_dim",
+                f"hidden size {d_model} is not divisible by {n_heads} attention heads and the config has no head_dim",
                 "add 'head_dim' to config.json",
                 field=draft.sources["d_model"].key or "hidden_size",
             )
@@ -363,9 +439,15 @@ def _resolve_kv_heads(draft: _Draft, model_type: str | None, n_heads: int) -> No
         return
     if model_type == "gpt_bigcode":
         if view.get_bool("multi_query", True):
-            draft.put("n_kv_heads", 1, FieldSource("config" if view.has("multi_query") else "default",
-                                                   view.name("multi_query") if view.has("multi_query") else None,
-                                                   "multi_query: one shared key/value head (MQA)"))
+            draft.put(
+                "n_kv_heads",
+                1,
+                FieldSource(
+                    "config" if view.has("multi_query") else "default",
+                    view.name("multi_query") if view.has("multi_query") else None,
+                    "multi_query: one shared key/value head (MQA)",
+                ),
+            )
         else:
             draft.from_config("n_kv_heads", n_heads, "multi_query", "multi_query: false")
         return
@@ -376,8 +458,9 @@ def _resolve_kv_heads(draft: _Draft, model_type: str | None, n_heads: int) -> No
             value = view.int_value("attn_config.kv_n_heads", kv, minimum=1, maximum=MAX_HEADS)
             draft.from_config("n_kv_heads", value, "attn_config.kv_n_heads")
             return
-    found = view.get_int(["num_key_value_heads", "num_kv_heads", "n_head_kv", "multi_query_group_num"],
-                         minimum=1, maximum=MAX_HEADS)
+    found = view.get_int(
+        ["num_key_value_heads", "num_kv_heads", "n_head_kv", "multi_query_group_num"], minimum=1, maximum=MAX_HEADS
+    )
     if found:
         draft.from_config("n_kv_heads", found[0], found[1])
     else:
@@ -402,8 +485,9 @@ def _resolve_d_ff(draft: _Draft, model_type: str | None, d_model: int) -> None:
     if model_type == "bloom":
         draft.derived("d_ff", 4 * d_model, "Bloom's MLP is fixed at 4 × hidden_size")
         return
-    found = view.get_int(["intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim"], minimum=1,
-                         maximum=MAX_WIDTH * 16)
+    found = view.get_int(
+        ["intermediate_size", "ffn_hidden_size", "n_inner", "ffn_dim"], minimum=1, maximum=MAX_WIDTH * 16
+    )
     if found:
         draft.from_config("d_ff", found[0], found[1])
         return
@@ -453,8 +537,16 @@ def _position_kind(draft: _Draft, model_type: str | None, is_ssm: bool) -> str:
     if model_type == "jamba":
         return "none"  # Jamba's attention layers use no positional encoding; Mamba layers carry order
     has_rope_keys = any(
-        view.has(k) for k in ("rope_theta", "rotary_emb_base", "rope_parameters", "rope_scaling", "rotary_dim",
-                               "rotary_pct", "partial_rotary_factor")
+        view.has(k)
+        for k in (
+            "rope_theta",
+            "rotary_emb_base",
+            "rope_parameters",
+            "rope_scaling",
+            "rotary_dim",
+            "rotary_pct",
+            "partial_rotary_factor",
+        )
     )
     if model_type in ROPE_TYPES or has_rope_keys:
         return "rope"
@@ -491,9 +583,11 @@ def _resolve_positions(draft: _Draft, model_type: str | None, is_ssm: bool) -> N
         draft.warnings.append("config.json states no max positions: length-dependent answers need T_train")
 
     if kind != "rope":
-        why = {"alibi": "ALiBi: linear distance bias, no rotary base",
-               "abspe": "learned absolute positions, no rotary base",
-               "none": "no rotary position encoding"}[kind]
+        why = {
+            "alibi": "ALiBi: linear distance bias, no rotary base",
+            "abspe": "learned absolute positions, no rotary base",
+            "none": "no rotary position encoding",
+        }[kind]
         draft.derived("rope_theta", None, why)
         draft.derived("rope_scaling", None, why)
         draft.derived("partial_rotary", None, why)
@@ -504,11 +598,14 @@ def _resolve_positions(draft: _Draft, model_type: str | None, is_ssm: bool) -> N
     theta: tuple[float, str] | None = None
     if params is not None and params.get("rope_theta") is not None:
         key = params_prefix + "rope_theta"
-        theta = (view.float_value(key, params["rope_theta"], minimum=0, maximum=MAX_THETA,
-                                  exclusive_minimum=True), key)
+        theta = (view.float_value(key, params["rope_theta"], minimum=0, maximum=MAX_THETA, exclusive_minimum=True), key)
     if theta is None:
-        theta = view.get_float(["rope_theta", "rotary_emb_base", "rotary_base", "rope_base"], minimum=0,
-                               maximum=MAX_THETA, exclusive_minimum=True)
+        theta = view.get_float(
+            ["rope_theta", "rotary_emb_base", "rotary_base", "rope_base"],
+            minimum=0,
+            maximum=MAX_THETA,
+            exclusive_minimum=True,
+        )
     if theta is not None:
         draft.from_config("rope_theta", theta[0], theta[1])
     else:
@@ -528,8 +625,7 @@ def _resolve_positions(draft: _Draft, model_type: str | None, is_ssm: bool) -> N
     d_head = draft.values["d_head"]
     if params is not None and params.get("partial_rotary_factor") is not None:
         key = params_prefix + "partial_rotary_factor"
-        value = view.float_value(key, params["partial_rotary_factor"], minimum=0, maximum=1,
-                                 exclusive_minimum=True)
+        value = view.float_value(key, params["partial_rotary_factor"], minimum=0, maximum=1, exclusive_minimum=True)
         draft.from_config("partial_rotary", value, key)
         return
     found = view.get_float(["partial_rotary_factor", "rotary_pct"], minimum=0, maximum=1, exclusive_minimum=True)
@@ -544,8 +640,9 @@ def _resolve_positions(draft: _Draft, model_type: str | None, is_ssm: bool) -> N
                 "rotary_dim must be ≤ head size",
                 field=view.name("rotary_dim"),
             )
-        draft.from_config("partial_rotary", rotary_dim[0] / d_head, "rotary_dim", f"rotary_dim / d_head = "
-                          f"{rotary_dim[0]} / {d_head}")
+        draft.from_config(
+            "partial_rotary", rotary_dim[0] / d_head, "rotary_dim", f"rotary_dim / d_head = {rotary_dim[0]} / {d_head}"
+        )
         return
     default_params = view.default("rope_parameters") or {}
     fraction = default_params.get("partial_rotary_factor") if isinstance(default_params, Mapping) else None
@@ -588,15 +685,31 @@ def _resolve_rope_scaling(draft: _Draft, params: Mapping[str, Any] | None, param
         factor = view.float_value(f"{key}.factor", raw["factor"], minimum=0, maximum=1e6, exclusive_minimum=True)
     original = None
     if raw.get("original_max_position_embeddings") is not None:
-        original = view.int_value(f"{key}.original_max_position_embeddings",
-                                  raw["original_max_position_embeddings"], minimum=1, maximum=MAX_POSITIONS)
+        original = view.int_value(
+            f"{key}.original_max_position_embeddings",
+            raw["original_max_position_embeddings"],
+            minimum=1,
+            maximum=MAX_POSITIONS,
+        )
     elif view.has("original_max_position_embeddings"):  # Phi-3 long-rope keeps it at top level
-        original = view.int_value("original_max_position_embeddings", view.raw["original_max_position_embeddings"],
-                                  minimum=1, maximum=MAX_POSITIONS)
+        original = view.int_value(
+            "original_max_position_embeddings",
+            view.raw["original_max_position_embeddings"],
+            minimum=1,
+            maximum=MAX_POSITIONS,
+        )
     extra = {
-        k: v for k, v in raw.items()
-        if k not in ("rope_type", "type", "factor", "original_max_position_embeddings", "rope_theta",
-                     "partial_rotary_factor")
+        k: v
+        for k, v in raw.items()
+        if k
+        not in (
+            "rope_type",
+            "type",
+            "factor",
+            "original_max_position_embeddings",
+            "rope_theta",
+            "partial_rotary_factor",
+        )
     }
     if rope_type in ("linear", "dynamic", "yarn", "llama3") and factor is None:
         raise ConfigError(
@@ -657,9 +770,12 @@ def _resolve_layer_kinds(draft: _Draft, model_type: str | None, is_ssm: bool) ->
     disabled_by = None
     if view.has("use_sliding_window") and not view.get_bool("use_sliding_window"):
         disabled_by = "use_sliding_window: false"
-    elif not view.has("use_sliding_window") and model_type in ("qwen2", "qwen2_moe", "qwen3", "qwen3_moe"):
-        if not view.get_bool("use_sliding_window"):
-            disabled_by = f"{view.defaults_origin}: use_sliding_window false"
+    elif (
+        not view.has("use_sliding_window")
+        and model_type in ("qwen2", "qwen2_moe", "qwen3", "qwen3_moe")
+        and not view.get_bool("use_sliding_window")
+    ):
+        disabled_by = f"{view.defaults_origin}: use_sliding_window false"
     if disabled_by is None and T_train is not None and window[0] >= T_train:
         disabled_by = f"window {window[0]} ≥ max positions {T_train} (a ghost window: never limits attention)"
     if disabled_by is None and kinds is not None and not any(k == "sliding_attention" for k in kinds):
@@ -695,8 +811,13 @@ def _config_layer_types(view: ConfigView, n_layers: int) -> tuple[str, ...] | No
             "make layer_types one entry per layer",
             field=view.name("layer_types"),
         )
-    aliases = {"sliding": "sliding_attention", "full": "full_attention", "global": "full_attention",
-               "local": "sliding_attention", "attention": "full_attention"}
+    aliases = {
+        "sliding": "sliding_attention",
+        "full": "full_attention",
+        "global": "full_attention",
+        "local": "sliding_attention",
+        "attention": "full_attention",
+    }
     return tuple(aliases.get(x, x) for x in raw)
 
 
@@ -728,15 +849,17 @@ def _derived_layer_kinds(
 def _resolve_moe(draft: _Draft, model_type: str | None) -> None:
     view = draft.view
     n_layers = draft.values["n_layers"]
-    experts = view.get_int(["num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts"],
-                           minimum=0, maximum=1_000_000)
+    experts = view.get_int(
+        ["num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts"], minimum=0, maximum=1_000_000
+    )
     if experts is None or experts[0] <= 1:
         draft.derived("moe", None, "dense model (no experts)")
         draft.values["_moe_layers"] = frozenset()
         return
     n_experts, experts_key = experts
-    per_token = view.get_int(["num_experts_per_tok", "experts_per_token", "moe_topk", "top_k"], minimum=1,
-                             maximum=n_experts)
+    per_token = view.get_int(
+        ["num_experts_per_tok", "experts_per_token", "moe_topk", "top_k"], minimum=1, maximum=n_experts
+    )
     if per_token is None:
         raise ConfigError(
             f"MoE config ({experts_key} = {n_experts}) has no experts-per-token count",
@@ -759,7 +882,9 @@ def _resolve_moe(draft: _Draft, model_type: str | None) -> None:
     layers = _moe_layers(view, model_type, n_layers, n_experts)
     spec = MoESpec(n_experts, per_token[0], shared_count, d_ff_expert, d_ff_shared, len(layers))
     draft.from_config(
-        "moe", spec, experts_key,
+        "moe",
+        spec,
+        experts_key,
         f"{n_experts} experts, {per_token[0]} per token, {shared_count} shared, on {len(layers)}/{n_layers} layers",
     )
     draft.values["_moe_layers"] = layers
@@ -767,6 +892,7 @@ def _resolve_moe(draft: _Draft, model_type: str | None) -> None:
 
 def _moe_layers(view: ConfigView, model_type: str | None, n_layers: int, n_experts: int) -> frozenset[int]:
     """Which layers hold experts, by each family's rule."""
+
     def get(key: str, fallback: int) -> int:
         found = view.get_int([key], minimum=0, maximum=MAX_LAYERS)
         if found:
@@ -851,8 +977,9 @@ def _resolve_ssm(draft: _Draft, model_type: str | None) -> None:
         if rank is None or rank == "auto":
             dt_rank = math.ceil(d_model / 16)
         else:
-            dt_rank = view.int_value(f"{prefix}dt_rank" if prefix else "time_step_rank", rank, minimum=1,
-                                     maximum=MAX_WIDTH)
+            dt_rank = view.int_value(
+                f"{prefix}dt_rank" if prefix else "time_step_rank", rank, minimum=1, maximum=MAX_WIDTH
+            )
         spec = SSMSpec("mamba", d_state, d_inner, d_conv, dt_rank)
     key = "mamba_d_state" if prefix else "state_size"
     if view.has(key):
@@ -894,8 +1021,11 @@ def _resolve_misc(draft: _Draft, config: Mapping[str, Any]) -> None:
     else:
         value = view.raw[dtype_key]
         if not isinstance(value, str):
-            raise ConfigError(f"config field '{view.name(dtype_key)}' must be a dtype name such as 'bfloat16'",
-                              "fix the value in config.json", field=view.name(dtype_key))
+            raise ConfigError(
+                f"config field '{view.name(dtype_key)}' must be a dtype name such as 'bfloat16'",
+                "fix the value in config.json",
+                field=view.name(dtype_key),
+            )
         draft.from_config("torch_dtype", value.removeprefix("torch."), dtype_key)
 
     quant = config.get("quantization_config")
@@ -904,8 +1034,11 @@ def _resolve_misc(draft: _Draft, config: Mapping[str, Any]) -> None:
     if quant is None:
         draft.derived("quantization", None, "no quantization_config")
     elif not isinstance(quant, Mapping):
-        raise ConfigError("config field 'quantization_config' must be an object", "fix the value in config.json",
-                          field="quantization_config")
+        raise ConfigError(
+            "config field 'quantization_config' must be an object",
+            "fix the value in config.json",
+            field="quantization_config",
+        )
     else:
         draft.from_config("quantization", _quant_spec(quant), "quantization_config")
 
@@ -978,8 +1111,10 @@ def _classify(draft: _Draft, model_type: str | None) -> None:
 
 def _count(draft: _Draft, model_type: str | None) -> None:
     v = draft.values
-    kinds = v["layer_types"] if v["layer_types"] is not None else (
-        ("mamba",) * v["n_layers"] if model_type in SSM_TYPES else ("full_attention",) * v["n_layers"]
+    kinds = (
+        v["layer_types"]
+        if v["layer_types"] is not None
+        else (("mamba",) * v["n_layers"] if model_type in SSM_TYPES else ("full_attention",) * v["n_layers"])
     )
     dims = ArchDims(
         model_type=model_type or "llama",
@@ -1016,7 +1151,8 @@ def _config_positions(draft: _Draft) -> int | None:
     """The config's own max positions (learned position tables are sized by it, not by T_train)."""
     found = draft.view.get_int(
         ("max_position_embeddings", "n_positions", "max_seq_len", "max_sequence_length", "seq_length", "n_ctx"),
-        minimum=1, maximum=MAX_POSITIONS,
+        minimum=1,
+        maximum=MAX_POSITIONS,
     )
     return found[0] if found else None
 

@@ -146,9 +146,7 @@ class ConfigView:
             )
         return value
 
-    def get_int(
-        self, keys: Sequence[str], *, minimum: int = 0, maximum: int = 10**12
-    ) -> tuple[int, str] | None:
+    def get_int(self, keys: Sequence[str], *, minimum: int = 0, maximum: int = 10**12) -> tuple[int, str] | None:
         """The first present key of ``keys`` as a validated int, with the key; None if none present."""
         found = self.first(keys)
         if found is None:

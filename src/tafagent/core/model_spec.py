@@ -31,10 +31,7 @@ class FieldSource:
     note: str = ""
 
     def describe(self) -> str:
-        if self.kind == "config":
-            text = f"config: {self.key}"
-        else:
-            text = self.kind
+        text = f"config: {self.key}" if self.kind == "config" else self.kind
         return f"{text} — {self.note}" if self.note else text
 
     def to_dict(self) -> dict[str, str]:

@@ -104,12 +104,8 @@ DECODER_FACTS: dict[str, _DecoderFacts] = {
     "qwen3_moe": _DecoderFacts(qkv_bias="attention_bias", o_bias="attention_bias", qk_norm="head"),
     "gemma": _DecoderFacts(qkv_bias="attention_bias", o_bias="attention_bias"),
     "gemma2": _DecoderFacts(qkv_bias="attention_bias", o_bias="attention_bias", norms_per_layer=4),
-    "gemma3_text": _DecoderFacts(
-        qkv_bias="attention_bias", o_bias="attention_bias", norms_per_layer=4, qk_norm="head"
-    ),
-    "olmo": _DecoderFacts(
-        qkv_bias="attention_bias", o_bias="attention_bias", norm="none", final_norm="none"
-    ),
+    "gemma3_text": _DecoderFacts(qkv_bias="attention_bias", o_bias="attention_bias", norms_per_layer=4, qk_norm="head"),
+    "olmo": _DecoderFacts(qkv_bias="attention_bias", o_bias="attention_bias", norm="none", final_norm="none"),
     "olmo2": _DecoderFacts(qkv_bias="attention_bias", o_bias="attention_bias", qk_norm="full"),
     "olmoe": _DecoderFacts(qkv_bias="attention_bias", o_bias="attention_bias", qk_norm="full"),
     "cohere": _DecoderFacts(
@@ -152,8 +148,20 @@ DECODER_FACTS: dict[str, _DecoderFacts] = {
 
 # Families counted by a dedicated function below.
 SPECIAL_FAMILIES = (
-    "gpt_neox", "gptj", "codegen", "gpt2", "gpt_neo", "gpt_bigcode", "opt", "bloom", "falcon", "mpt",
-    "mamba", "falcon_mamba", "mamba2", "jamba",
+    "gpt_neox",
+    "gptj",
+    "codegen",
+    "gpt2",
+    "gpt_neo",
+    "gpt_bigcode",
+    "opt",
+    "bloom",
+    "falcon",
+    "mpt",
+    "mamba",
+    "falcon_mamba",
+    "mamba2",
+    "jamba",
 )
 SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(DECODER_FACTS) + SPECIAL_FAMILIES
 
@@ -371,7 +379,8 @@ def _mamba1_mixer(h: int, ssm: SSMSpec, proj_bias: bool, conv_bias: bool) -> int
     di, ds, dtr = ssm.d_inner, ssm.d_state, ssm.dt_rank or 0
     return (
         _linear(h, 2 * di, proj_bias)
-        + di * ssm.d_conv + (di if conv_bias else 0)
+        + di * ssm.d_conv
+        + (di if conv_bias else 0)
         + di * (dtr + 2 * ds)
         + _linear(dtr, di, True)
         + di * ds  # A_log
@@ -401,7 +410,8 @@ def _count_mamba2(dims: ArchDims, view: ConfigView) -> ParamCount:
     conv_dim = di + 2 * ng * ds
     mixer = (
         _linear(h, 2 * di + 2 * ng * ds + nh, proj_bias)
-        + conv_dim * ssm.d_conv + (conv_dim if view.get_bool("use_conv_bias", True) else 0)
+        + conv_dim * ssm.d_conv
+        + (conv_dim if view.get_bool("use_conv_bias", True) else 0)
         + 3 * nh  # dt_bias, A_log, D
         + di  # gated RMSNorm
         + _linear(di, h, proj_bias)

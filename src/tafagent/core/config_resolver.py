@@ -1161,6 +1161,7 @@ def _build(draft: _Draft) -> ModelSpec:
     v = draft.values
     sources = dict(draft.sources)
     sources["model_id"] = FieldSource("derived", None, "the name the model was requested by")
+    sources["swa_declared"] = FieldSource("derived", None, "SWA is read from sliding_window, not declared by hand")
     return ModelSpec(
         model_id=draft.model_id,
         model_type=v["model_type"],

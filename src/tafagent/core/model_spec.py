@@ -158,6 +158,7 @@ class ModelSpec:
     quantization: QuantSpec | None
     sources: dict[str, FieldSource]
     warnings: tuple[str, ...] = ()
+    swa_declared: bool = False  # hand-entered "has SWA" without a window size (reference-style inputs)
 
     # ---- convenient views -------------------------------------------------------------------
     @property
@@ -168,7 +169,7 @@ class ModelSpec:
     @property
     def has_swa(self) -> bool:
         """At least one layer uses a (really enabled) sliding window."""
-        return self.sliding_window is not None
+        return self.sliding_window is not None or self.swa_declared
 
     def layer_kinds(self) -> tuple[str, ...]:
         """One attention kind per layer: the config's ``layer_types``, or a uniform fill."""

@@ -1,0 +1,177 @@
+"""Audit-trail types shared by every recipe: Step (one audited line) and RecipeResult.
+
+A Step states one number: the paper section it comes from, the formula as text, its inputs, the
+result with its unit, what it means, and the evidence behind the law it applies. A RecipeResult is a
+chain of Steps plus the verdict, the reason, the action, caveat codes and a confidence score whose
+checks are listed, so every part of an answer can be audited.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .evidence import Evidence, EvidenceNote
+
+Tone = Literal["good", "caution", "bad", "info"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One audited line of a recipe chain."""
+
+    step: int
+    section: str
+    name: str
+    formula: str
+    inputs: dict[str, Any]
+    result: Any
+    unit: str = ""
+    interpretation: str = ""
+    evidence: EvidenceNote = field(default_factory=lambda: EvidenceNote(Evidence.EXACT))
+    breakdown: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "step": self.step,
+            "section": self.section,
+            "name": self.name,
+            "formula": self.formula,
+            "inputs": _clean(self.inputs),
+            "result": _clean(self.result),
+            "unit": self.unit,
+            "interpretation": self.interpretation,
+            "evidence": self.evidence.to_dict(),
+        }
+        if self.breakdown:
+            out["breakdown"] = _clean(self.breakdown)
+        return out
+
+
+@dataclass(frozen=True)
+class ConfidenceCheck:
+    """One input to the confidence score: ok (1), warn (0.5) or miss (0)."""
+
+    name: str
+    status: Literal["ok", "warn", "miss"]
+    note: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "status": self.status, "note": self.note}
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """score = mean of the checks (ok 1, warn 0.5, miss 0); band high ≥ 0.80, medium ≥ 0.55, else low."""
+
+    checks: tuple[ConfidenceCheck, ...]
+
+    @property
+    def score(self) -> float:
+        if not self.checks:
+            return 1.0
+        weights = {"ok": 1.0, "warn": 0.5, "miss": 0.0}
+        return sum(weights[c.status] for c in self.checks) / len(self.checks)
+
+    @property
+    def band(self) -> str:
+        score = self.score
+        return "high" if score >= 0.80 else "medium" if score >= 0.55 else "low"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 4),
+            "band": self.band,
+            "checks": [c.to_dict() for c in self.checks],
+        }
+
+
+@dataclass(frozen=True)
+class RecipeResult:
+    """The whole answer of one recipe."""
+
+    recipe_id: str
+    recipe_name: str
+    inputs: dict[str, Any]
+    chain: tuple[Step, ...]
+    verdict: str
+    reason: str
+    mitigation: str
+    caveats: tuple[str, ...] = ()
+    confidence: Confidence = field(default_factory=lambda: Confidence(()))
+    input_sources: dict[str, str] = field(default_factory=dict)  # "user", "default" or "model (<id>)"
+
+    @property
+    def tone(self) -> Tone:
+        return verdict_tone(self.verdict)
+
+    def step_named(self, name: str) -> Step | None:
+        for step in self.chain:
+            if step.name == name:
+                return step
+        return None
+
+    def key_numbers(self) -> dict[str, float]:
+        """Numeric results by step name; dict results give their ``GB`` (else ``bytes``/``value``) entry,
+        as the reference's Compare table did (spec §4.2)."""
+        numbers: dict[str, float] = {}
+        for step in self.chain:
+            value = step.result
+            if isinstance(value, bool):
+                continue
+            if isinstance(value, (int, float)) and math.isfinite(value):
+                numbers[step.name] = value
+            elif isinstance(value, dict):
+                for key in ("GB", "bytes", "value"):
+                    item = value.get(key)
+                    if isinstance(item, (int, float)) and not isinstance(item, bool) and math.isfinite(item):
+                        numbers[step.name] = item
+                        break
+        return numbers
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recipe_id": self.recipe_id,
+            "recipe_name": self.recipe_name,
+            "inputs": _clean(self.inputs),
+            "input_sources": dict(self.input_sources),
+            "chain": [s.to_dict() for s in self.chain],
+            "verdict": self.verdict,
+            "tone": self.tone,
+            "reason": self.reason,
+            "mitigation": self.mitigation,
+            "caveats": list(self.caveats),
+            "confidence": self.confidence.to_dict(),
+        }
+
+
+# Verdict tone: one table for every renderer (the reference had three diverging copies, spec §7.6).
+# "NOT APPLICABLE" is checked before "NO" on purpose.
+INFO_PREFIXES = ("NOT APPLICABLE", "NEEDS MEASUREMENT", "PREDICTION ONLY", "PREDICTED")
+GOOD_PREFIXES = ("YES", "GO", "USE SOFT DECAY", "IN-BAND", "CLEAN", "CONFIRMED")
+BAD_PREFIXES = ("NO", "MEMORY-LIMITED", "TINY-MODEL", "OUTLIER", "ANOMALY")
+
+
+def verdict_tone(verdict: str) -> Tone:
+    """good / caution / bad / info for a verdict string (first matching prefix group wins)."""
+    if verdict.startswith(INFO_PREFIXES):
+        return "info"
+    if verdict.startswith(GOOD_PREFIXES):
+        return "good"
+    if verdict.startswith(BAD_PREFIXES):
+        return "bad"
+    return "caution"
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe copy: non-finite floats become None, tuples become lists, objects use to_dict."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if hasattr(value, "to_dict"):
+        return _clean(value.to_dict())
+    return value

@@ -1,0 +1,265 @@
+"""The TAF Card: every applicable recipe for one model, its key numbers, diagnostics and falsifiers.
+
+Reference: spec §4.1 ``profile_model``. Differences: the diagnostics block is shown (the reference
+computed it and hid it), diagnostics use a measured γ when one is given and say "predicted" when they
+use the closed form, all eight recipes appear (the measurement-based ones say what they need), X-3 is
+model-aware, F2 is marked refuted (circular, spec §9.1 item 2), and a one-glance summary counts the
+verdicts (§9.1 item 18).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from .audit import RecipeResult, _clean
+from .catalogs import Catalogs, default_catalogs
+from .constants import POST_IH_THRESHOLD_PARAMS
+from .decomposition import gamma_decompose
+from .diagnostics import (
+    bimodal_phase_class,
+    chi_susceptibility,
+    hagedorn_safety_alert,
+    nearest_famous_constant,
+    verify_algebraic_consistency,
+)
+from .errors import TafError
+from .imprint import compute_invariant_K, gamma_random_predict
+from .model_spec import ModelSpec
+from .pade import d_horizon, gamma_pade, l_niah
+from .recipes import run_recipe
+from .thermo import thermodynamic_profile
+
+CARD_RECIPES = ("X-2", "X-19", "X-1", "X-3", "X-5", "X-21", "X-22", "X-23")
+DEFAULT_T_EVAL_WITHOUT_T_TRAIN = 4096
+
+
+@dataclass(frozen=True)
+class CardOptions:
+    """User inputs of a card (the reference's profile_model keyword arguments)."""
+
+    T_eval: int | None = None
+    gamma_obs: float | None = None
+    gamma_random: float | None = None
+    gamma_text: float | None = None
+    USD_budget: float = 5000.0
+    target_tokens_per_day: float = 10_000_000.0
+    api_model: str = "GPT-4o"
+    monthly_tokens_M: float = 10.0
+
+
+@dataclass(frozen=True)
+class Card:
+    model: ModelSpec
+    options: CardOptions
+    T_eval: int
+    architecture_class: str
+    key_numbers: dict[str, Any]
+    recipes: dict[str, RecipeResult]
+    diagnostics: dict[str, Any]
+    falsification: list[dict[str, str]]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model.to_dict(),
+            "inputs": _clean(
+                {
+                    "T_eval": self.T_eval,
+                    "gamma_obs": self.options.gamma_obs,
+                    "gamma_random": self.options.gamma_random,
+                    "gamma_text": self.options.gamma_text,
+                    "USD_budget": self.options.USD_budget,
+                    "target_tokens_per_day": self.options.target_tokens_per_day,
+                    "api_model": self.options.api_model,
+                    "monthly_tokens_M": self.options.monthly_tokens_M,
+                }
+            ),
+            "architecture_class": self.architecture_class,
+            "summary": self.summary,
+            "key_numbers": _clean(self.key_numbers),
+            "recipes": {rid: r.to_dict() for rid, r in self.recipes.items()},
+            "diagnostics": _clean(self.diagnostics),
+            "falsification": self.falsification,
+        }
+
+
+def architecture_class(spec: ModelSpec) -> str:
+    """The reference's five classes (spec §4.1) for RoPE models, plus the families it could not name."""
+    post_ih = spec.n_params >= POST_IH_THRESHOLD_PARAMS
+    if spec.family == "ssm":
+        return "SSM (state-space, no attention)"
+    if spec.family == "hybrid":
+        return "Hybrid (attention + state-space layers)"
+    if spec.family == "alibi":
+        return "ALiBi (linear distance bias, no RoPE)"
+    if spec.family == "abspe":
+        return "AbsPE (learned absolute positions, no RoPE)"
+    if spec.has_swa:
+        return (
+            "SWA-alternating (gemma/phi family signature)"
+            if spec.layer_types
+            else "SWA (sliding window on every layer)"
+        )
+    if spec.has_gqa:
+        return "RoPE-GQA post-IH (Llama-3 / Mistral / Qwen-style)" if post_ih else "RoPE-GQA pre-IH (small GQA model)"
+    return "RoPE-MHA post-IH (classical Llama-2 / pythia-large)" if post_ih else "RoPE-MHA pre-IH (small MHA model)"
+
+
+def profile(spec: ModelSpec, options: CardOptions | None = None, catalogs: Catalogs | None = None) -> Card:
+    """Build the TAF Card of ``spec``."""
+    options = options or CardOptions()
+    catalogs = catalogs or default_catalogs()
+    T_eval = options.T_eval or spec.T_train or DEFAULT_T_EVAL_WITHOUT_T_TRAIN
+
+    recipes: dict[str, RecipeResult] = {}
+    common: dict[str, Any] = {"T_eval": T_eval}
+    per_recipe: dict[str, dict[str, Any]] = {
+        "X-2": {**common, "gamma_obs": options.gamma_obs},
+        "X-19": {**common, "gamma_obs": options.gamma_obs},
+        "X-1": {"api_model": options.api_model, "monthly_tokens_M": options.monthly_tokens_M},
+        "X-3": {"USD_budget": options.USD_budget},
+        "X-5": {**common, "target_tokens_per_day": options.target_tokens_per_day},
+        "X-21": {**common, "gamma_random_obs": options.gamma_random},
+        "X-22": {**common, "gamma_obs": options.gamma_obs if options.gamma_obs is not None else options.gamma_text},
+        "X-23": {
+            "gamma_text": options.gamma_text if options.gamma_text is not None else options.gamma_obs,
+            "gamma_random": options.gamma_random,
+        },
+    }
+    for rid in CARD_RECIPES:
+        params = {k: v for k, v in per_recipe[rid].items() if v is not None}
+        recipes[rid] = run_recipe(rid, params, model=spec, catalogs=catalogs)
+
+    key_numbers, gamma_used, gamma_source = _key_numbers(spec, T_eval, options, recipes)
+    diagnostics = _diagnostics(spec, T_eval, gamma_used, gamma_source)
+    tones = Counter(r.tone for r in recipes.values())
+    summary = {
+        "good": tones.get("good", 0),
+        "caution": tones.get("caution", 0),
+        "bad": tones.get("bad", 0),
+        "info": tones.get("info", 0),
+        "line": f"{tones.get('good', 0)} ✅ · {tones.get('caution', 0)} ⚠ · {tones.get('bad', 0)} ❌ · "
+        f"{tones.get('info', 0)} ℹ",
+    }
+    return Card(
+        spec,
+        options,
+        T_eval,
+        architecture_class(spec),
+        key_numbers,
+        recipes,
+        diagnostics,
+        _falsification(spec, key_numbers),
+        summary,
+    )
+
+
+def _key_numbers(
+    spec: ModelSpec, T_eval: int, options: CardOptions, recipes: dict[str, RecipeResult]
+) -> tuple[dict[str, Any], float | None, str]:
+    theta = spec.rope_theta
+    kv = recipes["X-2"].step_named("KV cache memory") if theta is not None else None
+    kv_bytes = (
+        kv.result["bytes"] if kv is not None else int(2 * spec.n_layers * spec.n_kv_heads * spec.d_head * T_eval * 2)
+    )
+    numbers: dict[str, Any] = {
+        "T_eval": T_eval,
+        "gamma_pade": None,
+        "gamma_corrected": None,
+        "d_horizon": None,
+        "l_niah": None,
+        "chi": None,
+        "gamma_obs": options.gamma_obs,
+        "kv_cache_bytes": kv_bytes,
+        "kv_cache_GB": kv_bytes / 1e9,
+        "gamma_random_predicted": None,
+    }
+    gamma_used, gamma_source = options.gamma_obs, "measured (gamma_obs)"
+    if theta is not None:
+        g_pade = gamma_pade(theta, T_eval)
+        g_corr = gamma_decompose(g_pade, spec.has_gqa, spec.has_swa, spec.n_params)["gamma_corrected"]
+        horizon = recipes["X-2"].step_named("d_horizon")
+        dh = horizon.result if horizon is not None else d_horizon(theta, g_corr)
+        numbers.update(
+            {
+                "gamma_pade": g_pade,
+                "gamma_corrected": g_corr,
+                "d_horizon": dh,
+                "l_niah": l_niah(dh),
+                "chi": chi_susceptibility(g_corr) if 0 < g_corr < 2 else None,
+                "gamma_random_predicted": gamma_random_predict(theta, T_eval, spec.n_params / 1e6),
+            }
+        )
+        if options.gamma_obs is not None:
+            numbers["d_horizon_measured"] = d_horizon(theta, options.gamma_obs)
+        if gamma_used is None:
+            gamma_used, gamma_source = g_corr, "predicted (γ_corrected, closed form)"
+    if gamma_used is not None:
+        invariant = compute_invariant_K(gamma_used, spec.n_params / 1e6)
+        numbers["compute_invariant_K"] = invariant["K"]
+        numbers["K_in_distribution"] = invariant["in_distribution"]
+        numbers["K_gamma_source"] = gamma_source
+    return numbers, gamma_used, gamma_source
+
+
+def _diagnostics(spec: ModelSpec, T_eval: int, gamma: float | None, source: str) -> dict[str, Any]:
+    if gamma is None:
+        return {"gamma_used": None, "gamma_source": "none: no RoPE law and no measurement; run `taf diagnose`"}
+    out: dict[str, Any] = {
+        "gamma_used": gamma,
+        "gamma_source": source,
+        "hagedorn_safety": hagedorn_safety_alert(gamma),
+        "bimodal_phase_class": bimodal_phase_class(gamma),
+        "nearest_famous_constants": nearest_famous_constant(gamma, max_results=2, tolerance=0.02),
+        "compute_invariant": compute_invariant_K(gamma, spec.n_params / 1e6),
+        "algebraic_consistency": verify_algebraic_consistency(gamma),
+    }
+    if spec.rope_theta is not None:
+        g_pade = gamma_pade(spec.rope_theta, T_eval)
+        out["imprint_predicted_shift"] = gamma_random_predict(spec.rope_theta, T_eval, spec.n_params / 1e6) - g_pade
+    if gamma > 0:
+        try:
+            out["thermodynamics"] = thermodynamic_profile(gamma, T_eval, spec.rope_theta).to_dict()
+        except (ValueError, TafError) as error:  # outside its domain: say so instead of failing the card
+            out["thermodynamics"] = {"error": str(error)}
+    return out
+
+
+def _falsification(spec: ModelSpec, numbers: dict[str, Any]) -> list[dict[str, str]]:
+    """Which published falsifiers apply to this model (spec §4.1), with today's status."""
+    items: list[dict[str, str]] = []
+    g_corr, dh = numbers.get("gamma_corrected"), numbers.get("d_horizon")
+    if g_corr is not None and 0 < g_corr < 1:
+        items.append(
+            {
+                "id": "F1",
+                "claim": "γ_Padé median MAE < 5%",
+                "status": "in scope",
+                "note": "reference claim on n = 9; see `taf validate` for the panel test",
+            }
+        )
+    if dh is not None:
+        items.append(
+            {
+                "id": "F2",
+                "claim": "d_horizon predicts NIAH ±1%",
+                "status": "refuted",
+                "note": "circular: with γ = γ_Padé the horizon equals T by identity (spec §9.1 item 2)",
+            }
+        )
+        T_train = spec.T_train or 0
+        items.append(
+            {
+                "id": "F17",
+                "claim": "Soft KV decay regime",
+                "status": "applies" if dh >= T_train / 2 else "regime refuted here",
+                "note": "partial: confirmed on 2 of 3 models",
+            }
+        )
+    if spec.has_gqa and spec.rope_theta is not None:
+        items.append({"id": "F10", "claim": "GQA Δγ < −0.1 ⇒ post-IH", "status": "in scope", "note": ""})
+    if spec.has_swa:
+        items.append({"id": "F11", "claim": "SWA Δγ > +0.3 (gemma signature)", "status": "in scope", "note": ""})
+    return items

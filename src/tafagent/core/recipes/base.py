@@ -1,0 +1,276 @@
+"""Typed recipe parameters, the recipe record, and input validation at the edge.
+
+A recipe declares its parameters (type, default, range, unit, help, the ModelSpec field that fills
+it, and accepted aliases such as the reference's ``N_params``/``n_params``). :func:`resolve_inputs`
+turns model values, user values (typed or strings from ``--set``) and defaults into validated
+inputs, recording where each came from; a bad value is a :class:`ParameterError` naming it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..audit import Confidence, ConfidenceCheck, RecipeResult, Step
+from ..catalogs import Catalogs
+from ..errors import ConfigError
+from ..model_spec import ModelSpec
+
+ParamKind = Literal["float", "int", "bool", "str"]
+_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
+
+
+class ParameterError(ConfigError):
+    """A recipe parameter with a wrong type or a value outside its domain."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One typed recipe parameter."""
+
+    name: str
+    kind: ParamKind
+    help: str
+    default: Any = None
+    optional: bool = False  # None is a valid value (e.g. a measurement not taken)
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    choices: Literal["gpu", "api"] | None = None
+    aliases: tuple[str, ...] = ()
+    from_model: str | None = None  # key of model_inputs() that fills it
+    unused: bool = False  # accepted for compatibility with the reference's parameter list
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "type": self.kind,
+            "default": self.default,
+            "optional": self.optional,
+            "unit": self.unit,
+            "help": self.help,
+        }
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+            out["exclusive_minimum"] = self.exclusive_minimum
+        if self.maximum is not None:
+            out["maximum"] = self.maximum
+        if self.choices:
+            out["choices"] = self.choices
+        if self.aliases:
+            out["aliases"] = list(self.aliases)
+        if self.from_model:
+            out["from_model"] = self.from_model
+        if self.unused:
+            out["unused"] = True
+        return out
+
+
+@dataclass(frozen=True)
+class RecipeContext:
+    """What a recipe computes from: validated inputs, their sources, catalogs and the model if any."""
+
+    recipe: Recipe
+    values: dict[str, Any]
+    sources: dict[str, str]
+    catalogs: Catalogs
+    model: ModelSpec | None = None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def result(
+        self,
+        chain: list[Step],
+        verdict: str,
+        reason: str,
+        mitigation: str,
+        caveats: list[str] | None = None,
+        checks: list[ConfidenceCheck] | None = None,
+    ) -> RecipeResult:
+        inputs = {p.name: self.values[p.name] for p in self.recipe.params if not p.unused}
+        return RecipeResult(
+            recipe_id=self.recipe.id,
+            recipe_name=self.recipe.name,
+            inputs=inputs,
+            chain=tuple(chain),
+            verdict=verdict,
+            reason=reason,
+            mitigation=mitigation,
+            caveats=tuple(caveats or ()),
+            confidence=Confidence(tuple(checks or ())),
+            input_sources={k: v for k, v in self.sources.items() if k in inputs},
+        )
+
+
+@dataclass(frozen=True)
+class Recipe:
+    id: str
+    name: str
+    description: str
+    category: str
+    sections: tuple[str, ...]
+    params: tuple[Param, ...]
+    compute: Callable[[RecipeContext], RecipeResult]
+    needs_rope: bool = False
+    reference_result_name: str = ""
+    examples: tuple[str, ...] = field(default=())
+
+    def param(self, name: str) -> Param | None:
+        for p in self.params:
+            if p.name == name or name in p.aliases:
+                return p
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "category": self.category,
+            "uses_sections": list(self.sections),
+            "params": [p.to_dict() for p in self.params],
+        }
+
+
+# ---- value parsing and validation -------------------------------------------------------------
+def parse_number(text: str) -> float:
+    """'8e9', '7B', '32k', '1.5M', '$5,000', '1_000' → float (k=1e3, M=1e6, B/G=1e9, T=1e12)."""
+    cleaned = text.strip().replace(",", "").replace("_", "").lstrip("$").strip()
+    match = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([kKmMbBgGtT]?)", cleaned)
+    if not match:
+        raise ValueError(text)
+    value = float(match.group(1))
+    suffix = match.group(2).lower()
+    return value * _SUFFIX[suffix] if suffix else value
+
+
+def coerce(param: Param, value: Any, recipe_id: str) -> Any:
+    """Convert and range-check one value for ``param``; ParameterError names it on failure."""
+    where = f"parameter '{param.name}' of {recipe_id}"
+    if value is None:
+        if param.optional:
+            return None
+        raise ParameterError(f"{where} needs a value", _range_hint(param), field=param.name)
+    if param.kind == "str":
+        if not isinstance(value, str) or not value.strip():
+            raise ParameterError(
+                f"{where} must be a non-empty string, got {value!r}", _range_hint(param), field=param.name
+            )
+        return value.strip()
+    if param.kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "on", "false", "no", "0", "off"):
+            return value.strip().lower() in ("true", "yes", "1", "on")
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        raise ParameterError(f"{where} must be true or false, got {value!r}", "use true/false", field=param.name)
+    # numbers
+    if isinstance(value, bool):
+        raise ParameterError(f"{where} must be a number, got {value!r}", _range_hint(param), field=param.name)
+    if isinstance(value, str):
+        try:
+            value = parse_number(value)
+        except ValueError:
+            raise ParameterError(
+                f"{where} must be a number, got {value!r}", _range_hint(param), field=param.name
+            ) from None
+    if not isinstance(value, (int, float)):
+        raise ParameterError(
+            f"{where} must be a number, got {type(value).__name__}", _range_hint(param), field=param.name
+        )
+    number = float(value)
+    if not math.isfinite(number):
+        raise ParameterError(f"{where} must be finite, got {value!r}", _range_hint(param), field=param.name)
+    if param.kind == "int":
+        if number != int(number):
+            raise ParameterError(f"{where} must be a whole number, got {value!r}", _range_hint(param), field=param.name)
+        number = int(number)
+    if param.minimum is not None:
+        bad = number <= param.minimum if param.exclusive_minimum else number < param.minimum
+        if bad:
+            raise ParameterError(f"{where} = {value!r} is out of range", _range_hint(param), field=param.name)
+    if param.maximum is not None and number > param.maximum:
+        raise ParameterError(f"{where} = {value!r} is out of range", _range_hint(param), field=param.name)
+    return number
+
+
+def _range_hint(param: Param) -> str:
+    parts = []
+    if param.minimum is not None:
+        parts.append(f"{'>' if param.exclusive_minimum else '≥'} {param.minimum:g}")
+    if param.maximum is not None:
+        parts.append(f"≤ {param.maximum:g}")
+    unit = f" {param.unit}" if param.unit else ""
+    rng = f" ({' and '.join(parts)}{unit})" if parts else ""
+    return f"{param.name}: {param.help}{rng}"
+
+
+def model_inputs(spec: ModelSpec) -> dict[str, Any]:
+    """The reference's flat recipe inputs filled from a ModelSpec (spec §2.11 key names)."""
+    return {
+        "theta": spec.rope_theta,
+        "T_train": spec.T_train,
+        "n_attention_heads": spec.n_heads,
+        "n_kv_heads": spec.n_kv_heads,
+        "d_head": spec.d_head,
+        "n_layers": spec.n_layers,
+        "n_params": float(spec.n_params),
+        "has_SWA": spec.has_swa,
+    }
+
+
+def resolve_inputs(
+    recipe: Recipe,
+    user: Mapping[str, Any] | None,
+    model: ModelSpec | None,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Merge defaults < model values < user values; validate; return (values, sources)."""
+    user = dict(user or {})
+    by_alias: dict[str, Param] = {}
+    for p in recipe.params:
+        by_alias[p.name] = p
+        by_alias[p.name.lower()] = p
+        for alias in p.aliases:
+            by_alias[alias] = p
+            by_alias[alias.lower()] = p
+    given: dict[str, Any] = {}
+    for key, value in user.items():
+        param = by_alias.get(key) or by_alias.get(key.lower())
+        if param is None:
+            names = [p.name for p in recipe.params]
+            close = difflib.get_close_matches(key, names, n=2)
+            hint = f"did you mean {' or '.join(close)}? " if close else ""
+            raise ParameterError(
+                f"{recipe.id} has no parameter '{key}'", f"{hint}its parameters: {', '.join(names)}", field=key
+            )
+        if param.name in given and given[param.name] != value:
+            raise ParameterError(
+                f"parameter '{param.name}' of {recipe.id} was given twice (as '{key}')",
+                "give it once",
+                field=param.name,
+            )
+        given[param.name] = value
+
+    from_model = model_inputs(model) if model is not None else {}
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for param in recipe.params:
+        if param.name in given:
+            raw, source = given[param.name], "user"
+        elif param.from_model and model is not None and param.from_model in from_model:
+            raw, source = from_model[param.from_model], f"model ({model.model_id})"
+        else:
+            raw, source = param.default, "default"
+        if raw is None and param.from_model == "theta" and model is not None and source != "user":
+            values[param.name], sources[param.name] = None, source  # not a RoPE model: the recipe says so
+            continue
+        values[param.name] = coerce(param, raw, recipe.id)
+        sources[param.name] = source
+    return values, sources

@@ -1,0 +1,239 @@
+"""Parameters and chain steps shared by several recipes."""
+
+from __future__ import annotations
+
+import math
+
+from ..audit import ConfidenceCheck, RecipeResult, Step
+from ..constants import (
+    DELTA_GQA_EVIDENCE,
+    DF_OUTSIDE_ZONE_EVIDENCE,
+    DF_ZONE,
+    DF_ZONE_EVIDENCE,
+    KV_EVIDENCE,
+    PADE_EVIDENCE,
+)
+from ..decomposition import gamma_decompose
+from ..diagnostics import phase_label
+from ..economics import kv_cache_bytes_uniform
+from ..evidence import Evidence, EvidenceNote
+from ..pade import gamma_pade
+from .base import Param, RecipeContext
+
+
+def theta_param(default: float = 500000.0) -> Param:
+    return Param(
+        "theta",
+        "float",
+        "RoPE base θ (rope_theta)",
+        default,
+        minimum=0,
+        exclusive_minimum=True,
+        maximum=1e13,
+        aliases=("rope_theta",),
+        from_model="theta",
+    )
+
+
+def t_train_param(default: int = 8192) -> Param:
+    return Param(
+        "T_train",
+        "int",
+        "training context length (max positions)",
+        default,
+        unit="tokens",
+        minimum=1,
+        maximum=2**34,
+        from_model="T_train",
+    )
+
+
+def t_eval_param(default: int | None, *, from_model: str | None = "T_train", optional: bool = False) -> Param:
+    return Param(
+        "T_eval",
+        "int",
+        "target context length",
+        default,
+        optional=optional,
+        unit="tokens",
+        minimum=1,
+        maximum=2**34,
+        from_model=from_model,
+        aliases=("L", "context"),
+    )
+
+
+HEADS = Param(
+    "n_attention_heads",
+    "int",
+    "query heads (num_attention_heads)",
+    32,
+    minimum=1,
+    maximum=100_000,
+    aliases=("n_heads",),
+    from_model="n_attention_heads",
+)
+KV_HEADS = Param(
+    "n_kv_heads", "int", "key/value heads (num_key_value_heads)", 8, minimum=1, maximum=100_000, from_model="n_kv_heads"
+)
+D_HEAD = Param(
+    "d_head",
+    "int",
+    "head size (head_dim)",
+    128,
+    minimum=1,
+    maximum=1_000_000,
+    aliases=("head_dim",),
+    from_model="d_head",
+)
+N_LAYERS = Param(
+    "n_layers", "int", "decoder layers (num_hidden_layers)", 32, minimum=1, maximum=100_000, from_model="n_layers"
+)
+N_PARAMS = Param(
+    "n_params",
+    "float",
+    "total parameters (e.g. 8e9)",
+    8e9,
+    minimum=0,
+    exclusive_minimum=True,
+    maximum=1e15,
+    aliases=("N_params",),
+    from_model="n_params",
+)
+HAS_SWA = Param(
+    "has_SWA", "bool", "sliding-window attention enabled", False, from_model="has_SWA", aliases=("has_swa",)
+)
+GAMMA_OBS = Param(
+    "gamma_obs",
+    "float",
+    "measured attention decay γ (from `taf diagnose`)",
+    None,
+    optional=True,
+    minimum=-10,
+    maximum=10,
+)
+BYTES_PER_ELEMENT = Param(
+    "bytes_per_element",
+    "float",
+    "bytes per KV element (bf16 = 2, fp8 = 1)",
+    2.0,
+    minimum=0,
+    exclusive_minimum=True,
+    maximum=8,
+    unit="bytes",
+)
+
+
+def close(a: float, b: float, rel: float = 1e-9) -> bool:
+    """Equal up to floating-point noise (used so that no verdict hinges on the last bits)."""
+    return abs(a - b) <= rel * max(abs(a), abs(b), 1.0)
+
+
+def strictly_less(a: float, b: float) -> bool:
+    """a < b by more than floating-point noise."""
+    return a < b and not close(a, b)
+
+
+def pade_step(n: int, theta: float, T_eval: float) -> tuple[Step, float]:
+    g = gamma_pade(theta, T_eval)
+    step = Step(
+        n,
+        "§26.1",
+        "γ_Padé",
+        "γ = (2θ − T√2)/(2θ + T√2)",
+        {"theta": theta, "T_eval": T_eval},
+        g,
+        "dimensionless",
+        phase_label(g),
+        PADE_EVIDENCE,
+    )
+    return step, g
+
+
+def decomposition_step(n: int, g_pade: float, has_gqa: bool, has_swa: bool, n_params: float) -> tuple[Step, float]:
+    decomposition = gamma_decompose(g_pade, has_gqa, has_swa, n_params)
+    g_corr = decomposition["gamma_corrected"]
+    applied = []
+    if decomposition["delta_GQA"]:
+        applied.append("δ_GQA +0.11 (fitted)")
+    if decomposition["delta_post_IH"]:
+        applied.append("δ_post_IH −0.15 (exploratory)")
+    if has_swa:
+        applied.append("δ_SWA 0 (disabled)")
+    if decomposition["delta_post_IH"]:
+        evidence = EvidenceNote(Evidence.EXPLORATORY, "includes δ_post_IH, which did not replicate")
+    elif decomposition["delta_GQA"]:
+        evidence = DELTA_GQA_EVIDENCE
+    else:
+        evidence = EvidenceNote(Evidence.EXACT, "no correction applies: γ_corrected = γ_Padé")
+    interpretation = "γ_corrected = γ_Padé" + ("".join(f" + {a}" for a in applied) if applied else " (no δ applies)")
+    step = Step(
+        n,
+        "§26.10",
+        "γ-decomposition",
+        "γ_Padé + δ_GQA + δ_SWA + δ_post_IH",
+        {"has_GQA": has_gqa, "has_SWA": has_swa, "n_params": n_params},
+        g_corr,
+        "dimensionless",
+        interpretation,
+        evidence,
+        breakdown=decomposition,
+    )
+    return step, g_corr
+
+
+def kv_step(
+    n: int,
+    name: str,
+    n_layers: int,
+    n_kv: int,
+    d_head: int,
+    seq: float,
+    bytes_per_element: float,
+    interpretation_suffix: str,
+) -> Step:
+    total = kv_cache_bytes_uniform(n_layers, n_kv, d_head, seq, bytes_per_element)
+    total_int = round(total)
+    result = {"bytes": total_int, "MB": total / 1e6, "GB": total / 1e9}
+    return Step(
+        n,
+        "§19.1",
+        name,
+        "2·L·n_kv·d_h·seq·B",
+        {
+            "n_layers": n_layers,
+            "n_kv_heads": n_kv,
+            "d_head": d_head,
+            "seq_len": seq,
+            "bytes_per_element": bytes_per_element,
+        },
+        result,
+        "bytes",
+        f"{total / 1e9:.2f} GB {interpretation_suffix} (every layer full attention)",
+        KV_EVIDENCE,
+    )
+
+
+def df_zone_evidence(gamma: float) -> tuple[bool, EvidenceNote]:
+    inside = DF_ZONE[0] <= gamma <= DF_ZONE[1]
+    return inside, (DF_ZONE_EVIDENCE if inside else DF_OUTSIDE_ZONE_EVIDENCE)
+
+
+def not_rope(ctx: RecipeContext) -> RecipeResult:
+    """The result for a RoPE-only recipe asked about a model without RoPE."""
+    model = ctx.model
+    family = model.family if model is not None else "unknown"
+    name = model.model_id if model is not None else "this model"
+    return ctx.result(
+        [],
+        "NOT APPLICABLE",
+        f"γ_Padé is a law of rotary position embeddings; {name} is {family} (no RoPE θ), so this recipe has "
+        "nothing to compute.",
+        "Measure the model's attention decay instead: `taf diagnose MODEL`.",
+        ["not_rope"],
+        [ConfidenceCheck("applicable", "miss", f"{family} model")],
+    )
+
+
+def finite_or_none(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None

@@ -1,0 +1,101 @@
+"""The recipe registry: ids, names, typed parameters, and one entry point to run any recipe."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from ..audit import RecipeResult
+from ..catalogs import Catalogs, default_catalogs
+from ..errors import UsageError
+from ..model_spec import ModelSpec
+from . import (
+    x01_build_vs_buy,
+    x02_long_context,
+    x03_budget,
+    x05_hardware,
+    x19_kv_compression,
+    x21_imprint,
+    x22_invariant,
+    x23_ih_phase,
+)
+from .base import ParameterError, Recipe, RecipeContext, resolve_inputs
+from .common import not_rope
+
+# Registry order is the reference's (spec §2.10): it fills drop-downs and lists.
+RECIPES: tuple[Recipe, ...] = (
+    x01_build_vs_buy.RECIPE,
+    x02_long_context.RECIPE,
+    x03_budget.RECIPE,
+    x05_hardware.RECIPE,
+    x19_kv_compression.RECIPE,
+    x21_imprint.RECIPE,
+    x22_invariant.RECIPE,
+    x23_ih_phase.RECIPE,
+)
+_BY_ID = {r.id: r for r in RECIPES}
+
+
+def list_recipes() -> tuple[Recipe, ...]:
+    return RECIPES
+
+
+def get_recipe(recipe_id: str) -> Recipe:
+    """A recipe by id ('X-2', 'x2', 'X2' all work); unknown ids suggest the closest."""
+    key = recipe_id.strip().upper().replace("_", "-")
+    if key.startswith("X") and not key.startswith("X-"):
+        key = "X-" + key[1:]
+    if key in _BY_ID:
+        return _BY_ID[key]
+    close = difflib.get_close_matches(key, list(_BY_ID), n=2)
+    hint = (f"did you mean {' or '.join(close)}? " if close else "") + "known: " + ", ".join(_BY_ID)
+    raise UsageError(f"unknown recipe '{recipe_id}'", hint)
+
+
+def run_recipe(
+    recipe_id: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    model: ModelSpec | None = None,
+    catalogs: Catalogs | None = None,
+) -> RecipeResult:
+    """Run one recipe. ``params`` use the recipe's parameter names or the reference's aliases; values
+    may be typed or strings ('8e9', '32k', 'true'). Model fields fill what the user did not give."""
+    recipe = get_recipe(recipe_id)
+    catalogs = catalogs or default_catalogs()
+    user = dict(params or {})
+    if recipe.needs_rope and model is not None and model.rope_theta is None and not _gives_theta(recipe, user):
+        # A RoPE law asked about an ALiBi/absolute/SSM model: say so before validating RoPE inputs.
+        ctx = RecipeContext(recipe, {p.name: None for p in recipe.params}, {}, catalogs, model)
+        return not_rope(ctx)
+    values, sources = resolve_inputs(recipe, user, model)
+    ctx = RecipeContext(recipe, values, sources, catalogs, model)
+    _cross_checks(ctx)
+    return recipe.compute(ctx)
+
+
+def _gives_theta(recipe: Recipe, user: Mapping[str, Any]) -> bool:
+    theta = recipe.param("theta")
+    names = {"theta", *(theta.aliases if theta else ())}
+    return any(k in names for k in user)
+
+
+def _cross_checks(ctx: RecipeContext) -> None:
+    """Constraints between parameters (single-parameter ranges are checked on input)."""
+    values = ctx.values
+    used = {p.name for p in ctx.recipe.params if not p.unused}
+    heads, kv = values.get("n_attention_heads"), values.get("n_kv_heads")
+    if {"n_attention_heads", "n_kv_heads"} <= used and heads is not None and kv is not None and kv > heads:
+        raise ParameterError(
+            f"n_kv_heads ({kv}) cannot exceed n_attention_heads ({heads})",
+            "GQA shares each KV head among several query heads",
+            field="n_kv_heads",
+        )
+    for name in ("gpu",):
+        if name in values:
+            ctx.catalogs.gpu(values[name])
+    if "api_model" in values and not (
+        values.get("api_input_usd_per_Mtok") is not None and values.get("api_output_usd_per_Mtok") is not None
+    ):
+        ctx.catalogs.api(values["api_model"])

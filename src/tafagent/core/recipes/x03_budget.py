@@ -1,0 +1,195 @@
+"""X-3 Budget Pre-flight: which model size can this dollar budget train?   (spec §3.3)
+
+Chain: affordable GPU-hours → max FLOPs → Chinchilla-optimal N (= √(C/120)) → capability tier →
+16N training memory; optionally, for a given model size, what training it costs.
+
+Deliberate fixes: a GPU without a catalog price is an error naming ``gpu_usd_per_hour`` (the
+reference divided by its $0.00 card, spec §9.2 item 4); memory counts the n_gpus being paid for
+(ZeRO-3 shards the 16N bytes across them; with one GPU this is the reference's check); an optional
+``N_params`` makes the answer model-aware, so Compare and the TAF Card differ per model (§9.2 item 3).
+"""
+
+from __future__ import annotations
+
+import math
+
+from ..audit import ConfidenceCheck, RecipeResult, Step
+from ..constants import CHINCHILLA_EVIDENCE, EMERGENCE_EVIDENCE, MEMORY_16N_EVIDENCE, TRAINING_FLOPS_EVIDENCE
+from ..economics import (
+    chinchilla_optimal_params,
+    chinchilla_optimal_tokens,
+    emergent_threshold,
+    training_flops,
+    training_memory_16n_bytes,
+)
+from ..evidence import Evidence, EvidenceNote
+from .base import Param, Recipe, RecipeContext
+from .x01_build_vs_buy import GPU, GPU_PRICE, MFU, gpu_price
+
+BUDGET = Param(
+    "USD_budget",
+    "float",
+    "training budget in US dollars",
+    5000.0,
+    minimum=0,
+    exclusive_minimum=True,
+    maximum=1e12,
+    unit="USD",
+    aliases=("budget", "usd_budget"),
+)
+N_GPUS = Param("n_gpus", "int", "GPUs rented in parallel", 1, minimum=1, maximum=1_000_000)
+TARGET = Param(
+    "N_params",
+    "float",
+    "optional: a model size to price (e.g. 7e9)",
+    None,
+    optional=True,
+    minimum=0,
+    exclusive_minimum=True,
+    maximum=1e15,
+    aliases=("n_params",),
+    from_model="n_params",
+)
+
+
+def compute(ctx: RecipeContext) -> RecipeResult:
+    budget, gpu_name, mfu, n_gpus = ctx["USD_budget"], ctx["gpu"], ctx["mfu"], ctx["n_gpus"]
+    gpu = ctx.catalogs.gpu(gpu_name)
+    price, price_origin = gpu_price(ctx, gpu_name)
+
+    chain: list[Step] = []
+    hours = budget / (price * n_gpus)
+    chain.append(
+        Step(
+            1,
+            "§20.11",
+            "Affordable GPU-hours",
+            "USD / ($/h · n_gpus)",
+            {"USD": budget, "gpu": gpu.name, "n_gpus": n_gpus, "usd_per_gpu_hour": price},
+            hours,
+            "hours",
+            f"{hours:,.0f} hours of {n_gpus} × {gpu.name} ({hours / 24:.1f} days at full use; {price_origin})",
+            EvidenceNote(Evidence.EXACT, f"price: {price_origin}"),
+        )
+    )
+    c_max = gpu.bf16_tflops * 1e12 * mfu * n_gpus * hours * 3600
+    chain.append(
+        Step(
+            2,
+            "§17.10",
+            "Max training FLOPs",
+            "peak · MFU · n_gpus · seconds",
+            {"peak_TFLOPs": gpu.bf16_tflops, "MFU": mfu},
+            c_max,
+            "FLOP",
+            f"{c_max:.2e} effective FLOPs",
+            TRAINING_FLOPS_EVIDENCE,
+        )
+    )
+    n_star = chinchilla_optimal_params(c_max)
+    d_star = chinchilla_optimal_tokens(n_star)
+    chain.append(
+        Step(
+            3,
+            "§17.30",
+            "Chinchilla-optimal N",
+            "N = √(C/120) at D = 20N",
+            {"max_FLOPs": c_max},
+            n_star,
+            "parameters",
+            f"N ≈ {n_star:.2e} params with D = {d_star:.2e} tokens",
+            CHINCHILLA_EVIDENCE,
+        )
+    )
+    tier = emergent_threshold(n_star)
+    chain.append(
+        Step(
+            4,
+            "§17.60",
+            "Emergence threshold",
+            "Wei 2022 capability tiers",
+            {"N": n_star},
+            tier,
+            "",
+            tier,
+            EMERGENCE_EVIDENCE,
+        )
+    )
+    mem_bytes = training_memory_16n_bytes(n_star)
+    per_gpu_GB = mem_bytes / 1e9 / n_gpus
+    fits = per_gpu_GB <= gpu.vram_GB
+    shard = "" if n_gpus == 1 else f" ({per_gpu_GB:.1f} GB per GPU sharded over {n_gpus})"
+    chain.append(
+        Step(
+            5,
+            "§17.20",
+            "16N training memory",
+            "model + grads + AdamW = 16 bytes/param",
+            {"N": n_star},
+            {"bytes": int(mem_bytes), "GB": mem_bytes / 1e9},
+            "bytes",
+            f"{mem_bytes / 1e9:.1f} GB needed{shard}; "
+            + ("fits in " if fits else "EXCEEDS ")
+            + f"{gpu.vram_GB:g} GB VRAM",
+            MEMORY_16N_EVIDENCE,
+        )
+    )
+
+    target = ctx["N_params"]
+    if target is not None:
+        target_flops = training_flops(target, chinchilla_optimal_tokens(target))
+        target_usd = target_flops / (gpu.bf16_tflops * 1e12 * mfu * n_gpus) / 3600 * price * n_gpus
+        tokens_affordable = c_max / (6.0 * target)
+        chain.append(
+            Step(
+                6,
+                "§20.11",
+                "This model, Chinchilla-optimal",
+                "6·N·(20N) / (peak·MFU) → USD; C_max/(6N) tokens",
+                {"N_params": target},
+                {"USD": target_usd, "tokens_affordable": tokens_affordable, "budget_fraction": target_usd / budget},
+                "USD",
+                f"training {target:.2e} params on {20 * target:.2e} tokens costs ${target_usd:,.0f} "
+                f"({target_usd / budget:.1f}× the budget); the budget buys {tokens_affordable:.2e} tokens "
+                f"({tokens_affordable / (20 * target):.2f}× Chinchilla)",
+                TRAINING_FLOPS_EVIDENCE,
+            )
+        )
+
+    checks = [
+        ConfidenceCheck("price", "ok", price_origin),
+        ConfidenceCheck("MFU assumption", "warn" if mfu > 0.5 else "ok", f"MFU {mfu:.0%} (good runs: 35–50%)"),
+    ]
+    if n_star < 1e8:
+        verdict = "TINY-MODEL"
+        reason = f"The budget supports only ~{n_star:.0e} parameters trained compute-optimally."
+        mitigation = "LoRA fine-tuning of a larger pretrained model is a better use of this budget."
+    elif not fits:
+        needed = math.ceil(mem_bytes / 1e9 / gpu.vram_GB)
+        verdict = "MEMORY-LIMITED"
+        reason = (
+            f"The Chinchilla-optimal N ({n_star:.1e}) needs {mem_bytes / 1e9:.1f} GB of training memory, more "
+            f"than {n_gpus} × {gpu.name} ({gpu.vram_GB:g} GB each) hold."
+        )
+        mitigation = f"Shard with ZeRO-3 across ≥ {needed} × {gpu.name}, or train a smaller, under-trained N."
+    else:
+        verdict = "GO"
+        reason = (
+            f"At ${budget:,.0f}, train a {n_star:.1e}-parameter model on {d_star:.1e} tokens in ~{hours / 24:.1f} "
+            f"days; capability tier: {tier.split('—')[0].strip()}."
+        )
+        mitigation = "None — proceed with Chinchilla-optimal recipe."
+    return ctx.result(chain, verdict, reason, mitigation, [], checks)
+
+
+RECIPE = Recipe(
+    id="X-3",
+    name="Budget Pre-flight",
+    description="Which model size can a dollar budget train compute-optimally?",
+    category="training-budget",
+    sections=("§17", "§20"),
+    params=(BUDGET, GPU, MFU, N_GPUS, GPU_PRICE, TARGET),
+    compute=compute,
+    reference_result_name="Budget pre-flight",
+    examples=("What can $5,000 train?",),
+)

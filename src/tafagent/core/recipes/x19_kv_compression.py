@@ -1,0 +1,215 @@
+"""X-19 KV Compression Decision: soft decay, a D_f hard window, or literature methods?   (spec §3.5)
+
+Deliberate fix (spec §9.1 item 5): D_f is exact arithmetic on d^−γ for every γ > 0, so the window is
+always computed and offered; the band [0.65, 0.85] where truncation at D_f was validated (F6) is
+reported as evidence (fitted inside, exploratory outside) instead of being used as a domain. The
+verdict set and its decision order are the reference's, so results compare one to one.
+"""
+
+from __future__ import annotations
+
+from ..audit import ConfidenceCheck, RecipeResult, Step
+from ..constants import DF_ZONE, SOFT_DECAY_EVIDENCE
+from ..evidence import Evidence, EvidenceNote
+from ..pade import kv_soft_decay_regime
+from ..thermo import df_window
+from .base import Param, Recipe, RecipeContext
+from .common import (
+    BYTES_PER_ELEMENT,
+    D_HEAD,
+    GAMMA_OBS,
+    HAS_SWA,
+    HEADS,
+    KV_HEADS,
+    N_LAYERS,
+    N_PARAMS,
+    decomposition_step,
+    df_zone_evidence,
+    kv_step,
+    not_rope,
+    pade_step,
+    t_eval_param,
+    t_train_param,
+    theta_param,
+)
+
+KV_MASS = Param(
+    "kv_mass_fraction",
+    "float",
+    "attention mass the D_f window must keep",
+    0.9,
+    minimum=0,
+    exclusive_minimum=True,
+    maximum=1,
+    aliases=("f",),
+)
+
+
+def compute(ctx: RecipeContext) -> RecipeResult:
+    theta = ctx["theta"]
+    if theta is None:
+        return not_rope(ctx)
+    T_train, T_eval, f = ctx["T_train"], ctx["T_eval"], ctx["kv_mass_fraction"]
+    has_gqa = ctx["n_kv_heads"] < ctx["n_attention_heads"]
+    gamma_obs = ctx["gamma_obs"]
+
+    chain: list[Step] = []
+    step, g_pade = pade_step(1, theta, T_eval)
+    chain.append(step)
+    step, g_corr = decomposition_step(2, g_pade, has_gqa, ctx["has_SWA"], ctx["n_params"])
+    chain.append(step)
+    gamma = g_corr
+    n = 3
+    if gamma_obs is not None:
+        gamma = gamma_obs
+        chain.append(
+            Step(
+                n,
+                "§26",
+                "γ used (measured)",
+                "γ = γ_obs",
+                {"gamma_obs": gamma_obs},
+                gamma_obs,
+                "dimensionless",
+                "the measured γ replaces the closed form below",
+                EvidenceNote(Evidence.DERIVED, "measured with `taf diagnose`"),
+            )
+        )
+        n += 1
+
+    df = df_window(gamma, T_eval, f) if gamma > 0 else None
+    in_zone, zone_evidence = df_zone_evidence(gamma)
+    if df is None:
+        df_interp = f"undefined for γ = {gamma:.3f} ≤ 0 (attention does not decay with distance)"
+    else:
+        where = "inside" if in_zone else "outside"
+        df_interp = (
+            f"D_f = {df:,} tokens ({df / T_eval * 100:.1f}% of T_eval keep {f:.0%} of attention mass); "
+            f"γ = {gamma:.3f} is {where} the calibrated band [{DF_ZONE[0]}, {DF_ZONE[1]}]"
+        )
+    chain.append(
+        Step(
+            n,
+            "§26.7",
+            "D_f window",
+            "smallest D with Σ_{d≤D} d^−γ ≥ f·Σ_{d≤N} d^−γ (exact discrete sum)",
+            {"gamma": gamma, "N": T_eval, "f": f},
+            df,
+            "tokens",
+            df_interp,
+            zone_evidence,
+        )
+    )
+    regime, dh, ratio = kv_soft_decay_regime(theta, gamma, T_train)
+    dh_text = "n/a" if dh is None else f"{dh:,.0f}"
+    chain.append(
+        Step(
+            n + 1,
+            "§26.8",
+            "Soft decay régimen",
+            "d_h ≳ T_train/2 (ratio = d_h / (T_train/2))",
+            {"theta": theta, "gamma": gamma, "T_train": T_train},
+            regime,
+            "",
+            f"d_horizon = {dh_text}; ratio {ratio:.2f}; regime: {regime}"
+            if ratio is not None
+            else f"d_horizon = n/a; regime: {regime}",
+            SOFT_DECAY_EVIDENCE,
+        )
+    )
+    chain.append(
+        kv_step(
+            n + 2,
+            "Baseline KV memory",
+            ctx["n_layers"],
+            ctx["n_kv_heads"],
+            ctx["d_head"],
+            T_eval,
+            ctx["bytes_per_element"],
+            "without compression",
+        )
+    )
+
+    window_offer = (
+        (
+            f" A D_f window of {df:,} tokens keeps {f:.0%} of the attention mass (exploratory outside "
+            f"[{DF_ZONE[0]}, {DF_ZONE[1]}])."
+        )
+        if df is not None
+        else ""
+    )
+    if regime == "applies" and in_zone:
+        verdict = "USE SOFT DECAY"
+        reason = (
+            "The horizon reaches at least about half of T_train and γ is inside the calibrated band, so the "
+            "soft weighting (1 − d/d_h)^γ is preferred (F17: −21% perplexity versus a hard cutoff)."
+        )
+        mitigation = (
+            f"Implement it as an additive 4-D attention-mask bias with eager attention; D_f = {df:,} is the "
+            "hard-window fallback."
+        )
+    elif in_zone:
+        verdict = "USE D_f HARD CUTOFF"
+        reason = (
+            f"γ = {gamma:.3f} is inside [{DF_ZONE[0]}, {DF_ZONE[1]}] but d_h < T_train/2: hard truncation at "
+            f"D_f = {df:,} keeps {f:.0%} of the attention mass."
+        )
+        mitigation = f"Set the KV cache length (cache_max_len) to D_f = {df:,} tokens."
+    elif regime == "applies":
+        verdict = "USE SOFT DECAY (caveat)"
+        reason = (
+            f"The soft-decay regime applies, but γ = {gamma:.3f} is outside the band where D_f truncation was "
+            "validated."
+        )
+        mitigation = "Use soft decay." + window_offer
+    elif gamma >= 1 or gamma <= 0:
+        verdict = "USE LITERATURE METHODS"
+        reason = f"γ = {gamma:.3f} is outside Phase A, where the TAF decay formulas do not apply."
+        mitigation = "Use SnapKV, PyramidKV or FastGen." + window_offer
+    else:
+        verdict = "USE HARD T_train CUTOFF"
+        reason = "The soft-decay regime does not hold and γ is outside the calibrated band: cap the context at T_train."
+        mitigation = f"Set seq_len ≤ {T_train:,}; do not extend." + window_offer
+
+    caveats = [] if in_zone else ["x19_df_outside_calibrated_band"]
+    if regime == "borderline":
+        caveats.append("x19_regime_borderline")
+    if gamma_obs is None:
+        caveats.append("x19_closed_form_gamma")
+    checks = [
+        ConfidenceCheck(
+            "measured γ",
+            "ok" if gamma_obs is not None else "miss",
+            "γ_obs given" if gamma_obs is not None else "closed-form γ",
+        ),
+        ConfidenceCheck("calibrated band", "ok" if in_zone else "warn", f"γ = {gamma:.3f}"),
+        ConfidenceCheck("regime margin", "warn" if regime == "borderline" else "ok", f"regime {regime}"),
+    ]
+    return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
+
+
+RECIPE = Recipe(
+    id="X-19",
+    name="KV Compression Decision",
+    description="Soft KV decay, a D_f hard window, or published KV-compression heuristics?",
+    category="kv-compression",
+    sections=("§26", "§19"),
+    params=(
+        theta_param(),
+        t_train_param(),
+        t_eval_param(8192),
+        HEADS,
+        KV_HEADS,
+        D_HEAD,
+        N_LAYERS,
+        N_PARAMS,
+        HAS_SWA,
+        KV_MASS,
+        BYTES_PER_ELEMENT,
+        GAMMA_OBS,
+    ),
+    compute=compute,
+    needs_rope=True,
+    reference_result_name="KV compression decision",
+    examples=("Should I use soft KV decay or a hard cutoff for Qwen2.5-7B at 32K?",),
+)

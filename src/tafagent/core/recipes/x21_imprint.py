@@ -1,0 +1,161 @@
+"""X-21 Imprint Purity Diagnostic: does a measured random-token γ match the imprint law?   (spec §3.6)
+
+Chain: γ_Padé → imprint shift ν·log10(P/14M) → predicted γ_random (± 0.18) → residual of a measurement.
+Without a measurement the result is PREDICTION ONLY and says how to measure.
+"""
+
+from __future__ import annotations
+
+from ..audit import ConfidenceCheck, RecipeResult, Step
+from ..constants import IMPRINT_CI_HALF_WIDTH, IMPRINT_EVIDENCE, NU_IMPRINT, P0_IMPRINT_M
+from ..decomposition import imprint_shift
+from ..evidence import Evidence, EvidenceNote
+from ..imprint import imprint_purity
+from .base import Param, Recipe, RecipeContext
+from .common import D_HEAD, HEADS, KV_HEADS, N_LAYERS, N_PARAMS, not_rope, pade_step, t_train_param, theta_param
+
+T_EVAL = Param(
+    "T_eval",
+    "int",
+    "length at which γ is evaluated (default: T_train)",
+    None,
+    optional=True,
+    unit="tokens",
+    minimum=1,
+    maximum=2**34,
+)
+GAMMA_RANDOM_OBS = Param(
+    "gamma_random_obs",
+    "float",
+    "γ measured on random tokens (`taf diagnose --corpus random`)",
+    None,
+    optional=True,
+    minimum=-10,
+    maximum=10,
+    aliases=("gamma_random",),
+)
+
+
+def _unused(param: Param) -> Param:
+    return Param(
+        param.name,
+        param.kind,
+        param.help + " (accepted, not used by X-21)",
+        param.default,
+        optional=True,
+        aliases=param.aliases,
+        unused=True,
+    )
+
+
+def compute(ctx: RecipeContext) -> RecipeResult:
+    theta = ctx["theta"]
+    if theta is None:
+        return not_rope(ctx)
+    T_eval = ctx["T_eval"] if ctx["T_eval"] is not None else ctx["T_train"]
+    n_params_M = ctx["n_params"] / 1e6
+    obs = ctx["gamma_random_obs"]
+
+    chain: list[Step] = []
+    step, g_pade = pade_step(1, theta, T_eval)
+    chain.append(step)
+    shift = imprint_shift(n_params_M)
+    chain.append(
+        Step(
+            2,
+            "§28.1",
+            "Imprint shift",
+            "ν·log10(P/P_0), ν = −1/(2π)",
+            {"P_M": n_params_M, "P_0_M": P0_IMPRINT_M, "nu": NU_IMPRINT},
+            shift,
+            "dimensionless",
+            "bigger models imprint a stronger positional bias (more negative shift)",
+            IMPRINT_EVIDENCE,
+        )
+    )
+    g_pred = g_pade + shift
+    chain.append(
+        Step(
+            3,
+            "§28.1",
+            "γ_random predicted",
+            "γ_Padé + ν·log10(P/P_0)",
+            {"gamma_pade": g_pade, "imprint": shift},
+            g_pred,
+            "dimensionless",
+            f"Predicted γ_random = {g_pred:.4f} ± {IMPRINT_CI_HALF_WIDTH} (95% CI)",
+            IMPRINT_EVIDENCE,
+        )
+    )
+    if obs is None:
+        return ctx.result(
+            chain,
+            "PREDICTION ONLY",
+            f"Predicted γ_random = {g_pred:.4f}; give gamma_random_obs measured on random-token sequences to test it.",
+            "Measure it: `taf diagnose MODEL --corpus random` (random tokens, distances 10–1000, power-law fit).",
+            ["x21_needs_measurement"],
+            [ConfidenceCheck("measurement", "miss", "no γ_random given")],
+        )
+    purity = imprint_purity(obs, theta, T_eval, n_params_M)
+    residual = purity["imprint_residual"]
+    chain.append(
+        Step(
+            4,
+            "§28.2",
+            "Imprint purity",
+            "obs − pred (clean within ±0.18)",
+            {"gamma_random_obs": obs, "gamma_random_pred": g_pred},
+            residual,
+            "dimensionless",
+            purity["purity"],
+            EvidenceNote(Evidence.EXPLORATORY, "residual against the imprint law", statistic="95% CI ±0.18"),
+        )
+    )
+    if abs(residual) < IMPRINT_CI_HALF_WIDTH:
+        verdict = "CLEAN"
+    elif residual < 0:
+        verdict = "OVER-IMPRINTED"
+    else:
+        verdict = "UNDER-IMPRINTED"
+    reason = f"Residual {residual:+.4f} against the ±{IMPRINT_CI_HALF_WIDTH} confidence interval."
+    mitigation = (
+        "None required."
+        if verdict == "CLEAN"
+        else "A large gap hints at an unusual training history (heavy fine-tuning, a format conversion): "
+        "compare against the original checkpoint."
+    )
+    return ctx.result(
+        chain,
+        verdict,
+        reason,
+        mitigation,
+        ["x21_imprint_law_exploratory"],
+        [
+            ConfidenceCheck("measurement", "ok", f"γ_random = {obs:.4f}"),
+            ConfidenceCheck("law", "warn", "ν = −1/(2π) assumes i.i.d. tokens"),
+        ],
+    )
+
+
+RECIPE = Recipe(
+    id="X-21",
+    name="Imprint Purity Diagnostic",
+    description="Does the model's random-token γ match the imprint law ν = −1/(2π)?",
+    category="diagnostic",
+    sections=("§26", "§28"),
+    params=(
+        theta_param(),
+        t_train_param(),
+        _unused(HEADS),
+        _unused(KV_HEADS),
+        _unused(D_HEAD),
+        _unused(N_LAYERS),
+        N_PARAMS,
+        T_EVAL,
+        GAMMA_RANDOM_OBS,
+    ),
+    compute=compute,
+    needs_rope=True,
+    reference_result_name="Imprint Purity Diagnostic",
+    examples=("How strong is this checkpoint's positional imprint?",),
+)

@@ -1,0 +1,151 @@
+"""X-22 Compute-Context Invariant: is K = γ·ln(N²·D) inside the panel band?   (spec §3.7)
+
+Needs a measured γ: without one the result is NEEDS MEASUREMENT (the reference raised a TypeError,
+spec §9.2 item 5). The Padé deviation step is skipped for models without RoPE.
+"""
+
+from __future__ import annotations
+
+from ..audit import ConfidenceCheck, RecipeResult, Step
+from ..constants import K_EVIDENCE, K_PANEL_MEAN, K_PANEL_STD, PADE_EVIDENCE
+from ..imprint import compute_invariant_K
+from ..pade import gamma_pade
+from .base import Param, Recipe, RecipeContext
+from .common import N_PARAMS, t_train_param, theta_param
+
+GAMMA_OBS = Param(
+    "gamma_obs",
+    "float",
+    "measured attention decay γ (from `taf diagnose`)",
+    None,
+    optional=True,
+    minimum=-10,
+    maximum=10,
+)
+D_TOKENS = Param(
+    "D_tokens",
+    "float",
+    "training tokens (empty = Chinchilla 20·N)",
+    None,
+    optional=True,
+    minimum=0,
+    exclusive_minimum=True,
+    maximum=1e18,
+    unit="tokens",
+)
+T_EVAL = Param(
+    "T_eval",
+    "int",
+    "length for the Padé comparison (default: T_train)",
+    None,
+    optional=True,
+    unit="tokens",
+    minimum=1,
+    maximum=2**34,
+)
+
+
+def compute(ctx: RecipeContext) -> RecipeResult:
+    gamma, n_params, theta = ctx["gamma_obs"], ctx["n_params"], ctx["theta"]
+    if gamma is None:
+        band = (K_PANEL_MEAN - K_PANEL_STD, K_PANEL_MEAN + K_PANEL_STD)
+        step = Step(
+            1,
+            "§29",
+            "K panel band",
+            "K = γ·ln(N²·D); band = mean ± 1 std",
+            {"mean": K_PANEL_MEAN, "std": K_PANEL_STD},
+            {"low": band[0], "high": band[1]},
+            "",
+            "the band a measured γ is tested against",
+            K_EVIDENCE,
+        )
+        return ctx.result(
+            [step],
+            "NEEDS MEASUREMENT",
+            "K needs a measured γ; none was given.",
+            "Measure it with `taf diagnose MODEL`, then pass gamma_obs.",
+            ["x22_needs_measurement"],
+            [ConfidenceCheck("measurement", "miss", "no γ_obs")],
+        )
+    T_eval = ctx["T_eval"] if ctx["T_eval"] is not None else ctx["T_train"]
+    n_params_M = n_params / 1e6
+    inv = compute_invariant_K(gamma, n_params_M, ctx["D_tokens"])
+    chain = [
+        Step(
+            1,
+            "§29",
+            "K = γ·log(N²·D)",
+            "γ × ln(N²·D)",
+            {"gamma": gamma, "N": n_params, "D": inv["D_tokens"]},
+            inv["K"],
+            "nats",
+            f"K = {inv['K']:.2f} (panel mean {K_PANEL_MEAN:.1f} ± {K_PANEL_STD:.1f})",
+            K_EVIDENCE,
+        ),
+        Step(
+            2,
+            "§29",
+            "z-score vs panel",
+            "(K − μ)/σ",
+            {"K": inv["K"], "mean": K_PANEL_MEAN, "std": K_PANEL_STD},
+            inv["z_score"],
+            "σ",
+            inv["interpretation"],
+            K_EVIDENCE,
+        ),
+    ]
+    if theta is not None:
+        diff = gamma - gamma_pade(theta, T_eval)
+        chain.append(
+            Step(
+                3,
+                "§26.1",
+                "γ deviation from Padé",
+                "γ_obs − γ_Padé",
+                {"gamma_obs": gamma, "gamma_pade": gamma - diff},
+                diff,
+                "dimensionless",
+                "negative = sub-Padé anomaly, positive = supra-Padé",
+                PADE_EVIDENCE,
+            )
+        )
+    checks = [
+        ConfidenceCheck("measurement", "ok", f"γ_obs = {gamma:.4f}"),
+        ConfidenceCheck(
+            "training tokens",
+            "ok" if ctx["D_tokens"] is not None else "warn",
+            "given" if ctx["D_tokens"] is not None else "assumed Chinchilla 20·N",
+        ),
+    ]
+    if inv["in_distribution"]:
+        return ctx.result(
+            chain,
+            "IN-BAND",
+            f"K = {inv['K']:.2f} is within ±1σ of the panel mean ({K_PANEL_MEAN:.1f}).",
+            "The model conforms to the panel; no action.",
+            [],
+            checks,
+        )
+    return ctx.result(
+        chain,
+        "OUTLIER",
+        f"K = {inv['K']:.2f} is a {inv['interpretation']} (|z| = {abs(inv['z_score']):.2f} > 1).",
+        "High K: attention over-concentrated for the compute spent; low K: compute under-used. Check "
+        "the tokenizer, the training recipe and the fine-tuning history.",
+        [] if ctx["D_tokens"] is not None else ["x22_assumed_chinchilla_tokens"],
+        checks,
+    )
+
+
+RECIPE = Recipe(
+    id="X-22",
+    name="Compute-Context Invariant",
+    description="Is K = γ·ln(N²·D) inside the panel band 51.2 ± 16.8? Flags training or scaling anomalies.",
+    category="diagnostic",
+    sections=("§26", "§29"),
+    params=(theta_param(), t_train_param(), N_PARAMS, GAMMA_OBS, D_TOKENS, T_EVAL),
+    compute=compute,
+    reference_result_name="Compute-Context Invariant",
+    examples=("Is this model's K invariant in band?",),
+)

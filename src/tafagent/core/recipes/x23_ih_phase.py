@@ -1,0 +1,107 @@
+"""X-23 IH-Phase Detector: before or after induction-head formation?   (spec §3.8)
+
+The sign of Δγ = γ_text − γ_random is the probe; size alone (≥ 400M) gives the prediction.
+"""
+
+from __future__ import annotations
+
+from ..audit import ConfidenceCheck, RecipeResult, Step
+from ..constants import IH_EVIDENCE, IH_THRESHOLD_M
+from ..evidence import Evidence, EvidenceNote
+from ..imprint import ih_phase_check
+from .base import Param, Recipe, RecipeContext
+from .common import N_PARAMS
+
+GAMMA_TEXT = Param("gamma_text", "float", "γ measured on natural text", None, optional=True, minimum=-10, maximum=10)
+GAMMA_RANDOM = Param(
+    "gamma_random",
+    "float",
+    "γ measured on random tokens",
+    None,
+    optional=True,
+    minimum=-10,
+    maximum=10,
+    aliases=("gamma_random_obs",),
+)
+
+
+def compute(ctx: RecipeContext) -> RecipeResult:
+    n_params = ctx["n_params"]
+    n_params_M = n_params / 1e6
+    expected = "post-IH" if n_params_M >= IH_THRESHOLD_M else "pre-IH"
+    chain = [
+        Step(
+            1,
+            "§30",
+            "Size-based phase prediction",
+            "P ≥ 400M ⇒ post-IH",
+            {"n_params_M": n_params_M, "threshold_M": IH_THRESHOLD_M},
+            expected,
+            "",
+            f"{n_params_M:,.0f}M parameters",
+            EvidenceNote(Evidence.EXPLORATORY, "§30 size threshold"),
+        )
+    ]
+    g_text, g_random = ctx["gamma_text"], ctx["gamma_random"]
+    if g_text is None or g_random is None:
+        return ctx.result(
+            chain,
+            f"PREDICTED {expected.upper()}",
+            f"Only the size is known (P = {n_params_M:,.0f}M); give both gamma_text and gamma_random.",
+            "Measure both: `taf diagnose MODEL --corpus both`.",
+            ["x23_needs_measurement"],
+            [ConfidenceCheck("measurement", "miss", "needs γ_text and γ_random")],
+        )
+    check = ih_phase_check(g_text, g_random, n_params_M)
+    chain.append(
+        Step(
+            2,
+            "§30",
+            "Δγ discriminator",
+            "sign(γ_text − γ_random)",
+            {"gamma_text": g_text, "gamma_random": g_random},
+            check["delta_gamma"],
+            "dimensionless",
+            f"observed phase: {check['phase_observed']}",
+            IH_EVIDENCE,
+        )
+    )
+    checks = [
+        ConfidenceCheck("measurement", "ok", "both γ given"),
+        ConfidenceCheck(
+            "margin",
+            "warn" if abs(check["delta_gamma"]) < 0.05 else "ok",
+            f"|Δγ| = {abs(check['delta_gamma']):.3f} (panel std 0.26)",
+        ),
+    ]
+    if check["consistent"]:
+        return ctx.result(
+            chain,
+            f"CONFIRMED {check['phase_observed'].upper()}",
+            f"Δγ = {check['delta_gamma']:+.3f}: its sign matches the size prediction.",
+            "Phase confirmed; use the checkpoint accordingly.",
+            [],
+            checks,
+        )
+    return ctx.result(
+        chain,
+        "ANOMALY",
+        f"Δγ = {check['delta_gamma']:+.3f} suggests {check['phase_observed']} but the size predicts {expected}.",
+        "Possible incomplete training, anomalous fine-tuning, a format conversion or tokenizer "
+        "corruption (cf. F5, OLMo Δγ = 0.30).",
+        ["x23_anomaly"],
+        checks,
+    )
+
+
+RECIPE = Recipe(
+    id="X-23",
+    name="IH-Phase Detector",
+    description="Is a checkpoint before or after induction-head formation? Uses the sign of γ_text − γ_random.",
+    category="diagnostic",
+    sections=("§30",),
+    params=(N_PARAMS, GAMMA_TEXT, GAMMA_RANDOM),
+    compute=compute,
+    reference_result_name="IH-Phase Detector",
+    examples=("Has this checkpoint formed induction heads?",),
+)

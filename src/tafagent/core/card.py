@@ -97,11 +97,9 @@ def architecture_class(spec: ModelSpec) -> str:
     if spec.family == "abspe":
         return "AbsPE (learned absolute positions, no RoPE)"
     if spec.has_swa:
-        return (
-            "SWA-alternating (gemma/phi family signature)"
-            if spec.layer_types
-            else "SWA (sliding window on every layer)"
-        )
+        if spec.swa_declared or spec.layer_types:  # the reference's label (hand-entered SWA, or alternating)
+            return "SWA-alternating (gemma/phi family signature)"
+        return "SWA (sliding window on every layer)"
     if spec.has_gqa:
         return "RoPE-GQA post-IH (Llama-3 / Mistral / Qwen-style)" if post_ih else "RoPE-GQA pre-IH (small GQA model)"
     return "RoPE-MHA post-IH (classical Llama-2 / pythia-large)" if post_ih else "RoPE-MHA pre-IH (small MHA model)"

@@ -235,7 +235,7 @@ def _falsification(spec: ModelSpec, numbers: dict[str, Any]) -> list[dict[str, s
                 "id": "F1",
                 "claim": "γ_Padé median MAE < 5%",
                 "status": "in scope",
-                "note": "reference claim on n = 9; see `taf validate` for the panel test",
+                "note": "reference claim on n = 9, not re-tested by this card",
             }
         )
     if dh is not None:

@@ -31,8 +31,7 @@ N_PARAMS = Param(
     "float",
     "parameters of the model to train (e.g. 8e9)",
     8e9,
-    minimum=0,
-    exclusive_minimum=True,
+    minimum=1,
     maximum=1e15,
     aliases=("n_params",),
     from_model="n_params",
@@ -43,14 +42,13 @@ D_TOKENS = Param(
     "training tokens (empty = Chinchilla 20·N)",
     None,
     optional=True,
-    minimum=0,
-    exclusive_minimum=True,
+    minimum=1,
     maximum=1e18,
     unit="tokens",
 )
 GPU = Param("gpu", "str", "training GPU from the catalog", "H100 SXM", choices="gpu")
 N_GPUS = Param("n_gpus", "int", "GPUs used for training", 8, minimum=1, maximum=1_000_000)
-MFU = Param("mfu", "float", "model FLOPs utilisation", 0.45, minimum=0, exclusive_minimum=True, maximum=1)
+MFU = Param("mfu", "float", "model FLOPs utilisation", 0.45, minimum=0.01, maximum=1)
 API_MODEL = Param("api_model", "str", "API to compare against, from the catalog", "GPT-4o", choices="api")
 MONTHLY = Param(
     "monthly_tokens_M", "float", "monthly token volume, in millions", 10.0, minimum=0, maximum=1e12, unit="Mtok/month"
@@ -60,8 +58,7 @@ BYTES_PER_WEIGHT = Param(
     "float",
     "bytes per weight when self-hosting (BF16 = 2)",
     2.0,
-    minimum=0,
-    exclusive_minimum=True,
+    minimum=0.1,
     maximum=8,
     unit="bytes",
 )
@@ -71,8 +68,7 @@ GPU_PRICE = Param(
     "override the GPU price per GPU-hour",
     None,
     optional=True,
-    minimum=0,
-    exclusive_minimum=True,
+    minimum=0.001,
     maximum=1e4,
     unit="USD/h",
 )

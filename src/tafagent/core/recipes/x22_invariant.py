@@ -28,8 +28,7 @@ D_TOKENS = Param(
     "training tokens (empty = Chinchilla 20·N)",
     None,
     optional=True,
-    minimum=0,
-    exclusive_minimum=True,
+    minimum=1,
     maximum=1e18,
     unit="tokens",
 )

@@ -1,0 +1,50 @@
+"""``taf compare A B [C] --recipe ID``: models side by side on one recipe."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..adapters.model_source import load_spec
+from ..core.compare import compare
+from ..core.errors import UsageError
+from ..core.report import comparison_markdown
+from .common import add_catalog_option, load_catalogs, parse_sets, positive_int
+from .output import console, emit_json
+from .render import render_comparison
+
+
+def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "compare",
+        parents=[parent],
+        help="2-3 models side by side on one recipe",
+        description="Run one recipe on two or three models with the same shared inputs.",
+    )
+    parser.add_argument("models", nargs="+", metavar="MODEL")
+    parser.add_argument("--recipe", default="X-2", help="recipe id (default X-2)")
+    parser.add_argument("--t-eval", type=positive_int, help="shared target context length")
+    parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="shared parameter (repeatable)")
+    parser.add_argument("--format", choices=("text", "md"), default="text")
+    add_catalog_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 2 <= len(args.models) <= 3:
+        raise UsageError(
+            f"compare takes 2 or 3 models, got {len(args.models)}", "e.g. taf compare llama-3-8b mistral-7b"
+        )
+    shared: dict[str, Any] = parse_sets(args.set)
+    if args.t_eval is not None:
+        shared["T_eval"] = args.t_eval
+    specs = [load_spec(m) for m in args.models]
+    comparison = compare(specs, args.recipe, shared, load_catalogs(args.catalog))
+    if args.json:
+        data = comparison.to_dict()
+        emit_json(data)
+    elif args.format == "md":
+        print(comparison_markdown(comparison), end="")
+    else:
+        render_comparison(console(), comparison)
+    return 0

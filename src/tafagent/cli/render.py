@@ -1,0 +1,121 @@
+"""Rich terminal rendering of recipe results, TAF Cards and comparisons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.audit import RecipeResult
+from ..core.card import Card
+from ..core.compare import Comparison
+from ..core.report import KEY_NUMBER_LABELS, NONE_ACTIONS, TONE_EMOJI, fmt, step_result_text
+
+TONE_STYLE = {"good": "green", "caution": "yellow", "bad": "red", "info": "cyan"}
+
+
+def _verdict(result: RecipeResult) -> str:
+    return f"[{TONE_STYLE[result.tone]}]{TONE_EMOJI[result.tone]} {result.verdict}[/]"
+
+
+def render_result(console: Any, result: RecipeResult) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    body = f"[bold]{_verdict(result)}[/bold]\n{result.reason}"
+    if result.mitigation not in NONE_ACTIONS:
+        body += f"\n[bold]Action:[/bold] {result.mitigation}"
+    console.print(
+        Panel(
+            body,
+            title=f"{result.recipe_id} — {result.recipe_name}",
+            title_align="left",
+            border_style=TONE_STYLE[result.tone],
+        )
+    )
+    table = Table(title="Audit chain", title_justify="left", show_lines=False)
+    for column in ("#", "§", "step", "formula", "result", "evidence", "meaning"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("#",))
+    for s in result.chain:
+        table.add_row(
+            str(s.step), s.section, s.name, s.formula, step_result_text(s), s.evidence.label.value, s.interpretation
+        )
+    if result.chain:
+        console.print(table)
+    inputs = Table(title="Inputs", title_justify="left")
+    inputs.add_column("parameter")
+    inputs.add_column("value")
+    inputs.add_column("from")
+    for name, value in result.inputs.items():
+        inputs.add_row(name, fmt(value), result.input_sources.get(name, ""))
+    console.print(inputs)
+    c = result.confidence
+    checks = "; ".join(f"{x.name}: {x.status}" + (f" ({x.note})" if x.note else "") for x in c.checks)
+    console.print(f"Confidence: [bold]{c.band}[/bold] ({c.score:.0%}) — {checks}")
+    if result.caveats:
+        console.print("Caveats: " + ", ".join(result.caveats))
+
+
+def render_card(console: Any, card: Card) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    spec = card.model
+    theta = f"θ {fmt(spec.rope_theta)}" if spec.rope_theta is not None else "no RoPE"
+    head = (
+        f"[bold]{card.architecture_class}[/bold]\n{fmt(spec.n_params)} parameters · T_train {fmt(spec.T_train)} · "
+        f"T_eval {fmt(card.T_eval)} · {theta} · {spec.attention.upper()}"
+        + (" + SWA" if spec.has_swa else "")
+        + f"\n[bold]{card.summary['line']}[/bold]"
+    )
+    console.print(Panel(head, title=f"TAF Card — {spec.model_id}", title_align="left"))
+    verdicts = Table(title="Verdicts", title_justify="left", show_lines=True)
+    for column in ("recipe", "verdict", "reason", "action"):
+        verdicts.add_column(column, overflow="fold")
+    for rid, r in card.recipes.items():
+        verdicts.add_row(
+            f"{rid}\n{r.recipe_name}",
+            f"{_verdict(r)}\nconfidence {r.confidence.band}",
+            r.reason,
+            "" if r.mitigation in NONE_ACTIONS else r.mitigation,
+        )
+    console.print(verdicts)
+    numbers = Table(title="Key numbers", title_justify="left")
+    for column in ("quantity", "value", "evidence"):
+        numbers.add_column(column, overflow="fold")
+    for key, (label, unit, evidence) in KEY_NUMBER_LABELS.items():
+        if card.key_numbers.get(key) is not None:
+            numbers.add_row(label, fmt(card.key_numbers[key], unit), evidence)
+    console.print(numbers)
+    d = card.diagnostics
+    if d.get("gamma_used") is None:
+        console.print(f"Diagnostics: {d.get('gamma_source')}")
+    else:
+        inv = d["compute_invariant"]
+        console.print(
+            f"[bold]Diagnostics[/bold] (γ = {d['gamma_used']:.4f}, {d['gamma_source']}): "
+            f"{d['hagedorn_safety'].get('label')} · {d['bimodal_phase_class']} · K = {inv['K']:.2f} "
+            f"({inv['interpretation']})"
+        )
+    for f in card.falsification:
+        console.print(
+            f"  {f['id']} {f['claim']}: [bold]{f['status']}[/bold]" + (f" — {f['note']}" if f["note"] else "")
+        )
+    for warning in spec.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+    console.print("Full audit chains: [bold]taf recipe ID --model MODEL[/bold], or --format md / --json.")
+
+
+def render_comparison(console: Any, comparison: Comparison) -> None:
+    from rich.table import Table
+
+    columns = comparison.key_number_columns()
+    table = Table(title=f"{comparison.recipe_id} — {comparison.recipe_name}", title_justify="left", show_lines=True)
+    for column in ("model", "verdict", "reason", *columns):
+        table.add_column(column, overflow="fold")
+    for spec, r in comparison.rows:
+        numbers = r.key_numbers()
+        table.add_row(
+            spec.model_id, _verdict(r), r.reason, *[fmt(numbers[c]) if c in numbers else "—" for c in columns]
+        )
+    console.print(table)
+    if comparison.ignored_params:
+        console.print(f"(not used by {comparison.recipe_id}: {', '.join(comparison.ignored_params)})")

@@ -8,9 +8,8 @@ from typing import Any
 from ..adapters.model_source import load_spec
 from ..core.errors import UsageError
 from ..core.recipes import list_recipes, run_recipe
-from ..core.report import result_markdown
+from ..core.report import fmt, result_markdown
 from .common import add_catalog_option, load_catalogs, parse_sets
-from ..core.report import fmt
 from .output import console, emit_json
 from .render import render_result
 

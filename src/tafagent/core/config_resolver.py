@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -159,6 +159,7 @@ def resolve_spec(
     model_id: str | None = None,
     *,
     documented: Mapping[str, Any] | None = None,
+    provenance: Mapping[str, str] | None = None,
 ) -> ModelSpec:
     """Turn a raw ``config.json`` dict into a :class:`ModelSpec`.
 
@@ -216,7 +217,10 @@ def resolve_spec(
         _apply_documented(draft, documented)
     _classify(draft, model_type)
     _count(draft, model_type)
-    return _build(draft)
+    spec = _build(draft)
+    if provenance:
+        spec = replace(spec, provenance=dict(provenance))
+    return spec
 
 
 # =============================================================================================
@@ -1162,6 +1166,8 @@ def _build(draft: _Draft) -> ModelSpec:
     sources = dict(draft.sources)
     sources["model_id"] = FieldSource("derived", None, "the name the model was requested by")
     sources["swa_declared"] = FieldSource("derived", None, "SWA is read from sliding_window, not declared by hand")
+    sources["stored_weights"] = FieldSource("derived", None, "filled by an adapter that reads checkpoint headers")
+    sources["provenance"] = FieldSource("derived", None, "where the config came from")
     return ModelSpec(
         model_id=draft.model_id,
         model_type=v["model_type"],

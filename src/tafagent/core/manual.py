@@ -57,6 +57,8 @@ def spec_from_reference_inputs(
     sources["n_params_active"] = FieldSource("derived", None, "= n_params (dense)")
     sources["d_model"] = FieldSource("derived", None, "n_attention_heads × d_head")
     sources["swa_declared"] = _HAND
+    sources["stored_weights"] = unknown
+    sources["provenance"] = _HAND
     return ModelSpec(
         model_id=model_id,
         model_type=None,

@@ -120,6 +120,31 @@ class QuantSpec:
         return {"method": self.method, "bits": self.bits, "group_size": self.group_size, "raw": dict(self.raw)}
 
 
+@dataclass(frozen=True, slots=True)
+class StoredWeights:
+    """What the checkpoint files really hold, read from safetensors/GGUF headers (no weight download).
+
+    ``n_elements`` counts stored tensor elements (packed formats such as GPTQ's int32 ``qweight`` hold
+    several weights per element); ``n_bytes`` is the exact size of the tensor data.
+    """
+
+    format: Literal["safetensors", "gguf"]
+    n_elements: int
+    n_bytes: int
+    elements_by_dtype: dict[str, int]
+    bytes_by_dtype: dict[str, int]
+    files: tuple[str, ...]
+    source: str
+    bits_per_weight: float | None = None  # 8·bytes / logical parameters, when the logical count is known
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["files"] = list(self.files)
+        out["notes"] = list(self.notes)
+        return out
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """The normalised architecture of a decoder language model.
@@ -159,6 +184,8 @@ class ModelSpec:
     sources: dict[str, FieldSource]
     warnings: tuple[str, ...] = ()
     swa_declared: bool = False  # hand-entered "has SWA" without a window size (reference-style inputs)
+    stored_weights: StoredWeights | None = None  # exact checkpoint bytes, when a hub/file adapter read them
+    provenance: dict[str, str] = field(default_factory=dict)  # e.g. hub repo, revision sha, config sha256
 
     # ---- convenient views -------------------------------------------------------------------
     @property

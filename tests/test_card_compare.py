@@ -196,7 +196,10 @@ def test_reference_preset_cards(model_id: str) -> None:
     assert [c["constant"] for c in card.diagnostics["nearest_famous_constants"]] == constants
     verdicts = {rid: r.verdict for rid, r in card.recipes.items()}
     assert verdicts["X-2"] == "YES" and verdicts["X-19"] == "USE SOFT DECAY (caveat)"
-    assert verdicts["X-3"] == "MEMORY-LIMITED" and verdicts["X-5"] == "YES"
+    assert verdicts["X-3"] == "MEMORY-LIMITED"
+    # Deliberate fix (issue 5): X-5 checks the engine's real budget. 70B in bf16 with a 131,072-token KV
+    # (42.9 GB) fits 192 GB only on paper; under vLLM's 0.9 utilisation and activation peak it does not.
+    assert verdicts["X-5"] == ("NO" if "70B" in model_id else "YES")
     assert verdicts["X-1"] == ("NO" if "70B" in model_id else "NO (API)")
 
 

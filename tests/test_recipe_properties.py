@@ -62,6 +62,8 @@ def value_strategy(p: Param) -> st.SearchStrategy[Any]:
     if p.kind == "bool":
         return st.booleans()
     if p.kind == "str":
+        if p.options:
+            return st.sampled_from([o for o in p.options if o not in ("stored", "q8_0", "q4_0")])
         if p.choices == "gpu":
             return st.sampled_from([g.name for g in default_catalogs().gpus if g.usd_per_hour is not None])
         return st.sampled_from([a.name for a in default_catalogs().apis])

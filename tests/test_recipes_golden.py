@@ -294,8 +294,8 @@ def test_x3_model_aware_step() -> None:
 
 
 # ---------------------------------------------------------------------------------------------- X-5
-def test_x5_golden_rtx_5090() -> None:
-    r = run_recipe("X-5", {"N_params": 8e9})
+def test_x5_golden_rtx_5090_reference_throughput_model() -> None:
+    r = run_recipe("X-5", {"N_params": 8e9, "throughput_model": "reference"})
     assert step(r, "Model weights memory")["GB"] == 16.0
     assert step(r, "KV cache (per request)")["GB"] == pytest.approx(0.536870912)
     assert step(r, "Total GPU memory")["GB"] == pytest.approx(16.536870912)
@@ -307,15 +307,37 @@ def test_x5_golden_rtx_5090() -> None:
 
 
 def test_x5_deliberate_fix_unpriced_card_is_not_cheapest() -> None:
-    r = run_recipe("X-5", {"N_params": 1e9})
+    r = run_recipe("X-5", {"N_params": 1e9, "throughput_model": "reference"})
     ranked = r.chain[-1].result
     assert ranked[0]["gpu"] != "RTX 5060Ti" and "RTX 5060Ti" not in r.reason
     assert any(c["gpu"] == "RTX 5060Ti" and c["USD_per_Mtok"] is None for c in ranked) or len(ranked) == 5
 
 
 def test_x5_no_gpu_fits_400b() -> None:
-    r = run_recipe("X-5", {"N_params": 400e9})
+    r = run_recipe("X-5", {"N_params": 400e9, "throughput_model": "reference"})
     assert r.verdict == "NO" and "801" in r.reason
+    r = run_recipe("X-5", {"N_params": 400e9})
+    assert r.verdict == "NO" and "Tensor parallelism" in r.mitigation
+
+
+def test_x5_deliberate_fix_calibrated_throughput_counts_kv_and_efficiency() -> None:
+    """The reference's tok/s = bandwidth / weights ignores KV reads and engine efficiency (spec §3.4)."""
+    ref = run_recipe("X-5", {"N_params": 8e9, "throughput_model": "reference"})
+    cal = run_recipe("X-5", {"N_params": 8e9})
+    ref_rate = ref.chain[-1].result[0]["tok_per_sec"]
+    cal_best = cal.chain[-1].result[0]
+    assert cal_best["ceiling_tok_per_sec"] < ref_rate  # KV reads lower the ceiling
+    low, high = cal_best["tok_per_sec_range"]
+    assert low < high < cal_best["ceiling_tok_per_sec"]
+    assert "$" in cal.reason and "–" in cal.reason
+
+
+def test_x5_uses_exact_memory_for_models() -> None:
+    from tafagent.core.presets import get_preset
+
+    r = run_recipe("X-5", {"T_eval": 8192}, model=get_preset("gemma-2-9b").spec())
+    layers = r.chain[1].breakdown["layers"]
+    assert {g["kind"] for g in layers} == {"sliding_attention", "full_attention"}
 
 
 # ---------------------------------------------------------------------------------------------- X-21/22/23

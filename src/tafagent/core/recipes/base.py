@@ -41,7 +41,8 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: bool = False
-    choices: Literal["gpu", "api"] | None = None
+    choices: Literal["gpu", "api"] | None = None  # validated against the catalogs
+    options: tuple[str, ...] = ()  # a fixed enumeration (checked case-insensitively)
     aliases: tuple[str, ...] = ()
     from_model: str | None = None  # key of model_inputs() that fills it
     unused: bool = False  # accepted for compatibility with the reference's parameter list
@@ -62,6 +63,8 @@ class Param:
             out["maximum"] = self.maximum
         if self.choices:
             out["choices"] = self.choices
+        if self.options:
+            out["options"] = list(self.options)
         if self.aliases:
             out["aliases"] = list(self.aliases)
         if self.from_model:
@@ -162,7 +165,15 @@ def coerce(param: Param, value: Any, recipe_id: str) -> Any:
             raise ParameterError(
                 f"{where} must be a non-empty string, got {value!r}", _range_hint(param), field=param.name
             )
-        return value.strip()
+        text = value.strip()
+        if param.options:
+            for option in param.options:
+                if option.lower() == text.lower():
+                    return option
+            raise ParameterError(
+                f"{where} must be one of {', '.join(param.options)}, got {text!r}", _range_hint(param), field=param.name
+            )
+        return text
     if param.kind == "bool":
         if isinstance(value, bool):
             return value

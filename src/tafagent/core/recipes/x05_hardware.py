@@ -1,18 +1,33 @@
 """X-5 Hardware Selection: which single GPU serves the model at the required volume most cheaply?  (spec §3.4)
 
-Chain: weights memory → KV per request → total → eligible GPUs ranked by $/Mtok at the decode ceiling.
-Deliberate fix: GPUs without a catalog price are listed as eligible but never ranked as "cheapest"
-(the reference's owner card at $0.00/h won every small model, spec §9.2 item 4).
+Chain: weights memory → KV per request → total → eligible GPUs ranked by $/Mtok.
+
+Two throughput models:
+
+* ``calibrated`` (default): weights by storage format, the exact per-layer KV of the chosen engine,
+  the engine's memory budget (vLLM: gpu_memory_utilization, measured activation peak), and a decode
+  range = ceiling (bandwidth / bytes read per step, KV of every sequence included, MoE experts touched
+  by the batch) × efficiency fitted on published runs (core/memory.py, data/throughput_calibration.json);
+* ``reference``: TAF Agent v0.5.3 exactly (weights = N·bytes, KV on every layer, tok/s = bandwidth /
+  weights, VRAM ≥ total), kept so results compare one to one.
+
+Deliberate fix (both): GPUs without a catalog price are listed but never ranked as "cheapest" (the
+reference's owner card at $0.00/h won every small model, spec §9.2 item 4).
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from typing import Any
 
+from .. import memory
 from ..audit import ConfidenceCheck, RecipeResult, Step
 from ..constants import DECODE_ROOFLINE_EVIDENCE
 from ..economics import decode_tokens_per_s_ceiling, weights_bytes
 from ..evidence import Evidence, EvidenceNote
+from ..manual import spec_from_reference_inputs
+from ..model_spec import ModelSpec
 from .base import Param, Recipe, RecipeContext
 from .common import kv_step
 
@@ -64,7 +79,301 @@ TARGET = Param(
 USERS = Param("concurrent_users", "int", "concurrent requests held in memory", 1, minimum=1, maximum=10_000_000)
 
 
+ENGINE = Param(
+    "engine", "str", "serving engine whose memory rules apply", "vllm", options=("vllm", "transformers", "llama.cpp")
+)
+WEIGHTS_DTYPE = Param(
+    "weights_dtype",
+    "str",
+    "weights storage format (default: the model's own, else bytes_per_weight)",
+    None,
+    optional=True,
+    options=(
+        "stored",
+        "bf16",
+        "fp16",
+        "fp32",
+        "fp8",
+        "int8",
+        "nf4",
+        "nf4-dq",
+        "gptq",
+        "awq",
+        "gguf-q8_0",
+        "gguf-q6_k",
+        "gguf-q5_k_m",
+        "gguf-q4_k_m",
+        "gguf-q4_0",
+        "gguf-q3_k_m",
+        "gguf-q2_k",
+    ),
+)
+KV_DTYPE = Param(
+    "kv_dtype",
+    "str",
+    "KV cache dtype (default: the model's, else from bytes_per_weight)",
+    None,
+    optional=True,
+    options=("auto", "bf16", "fp16", "fp32", "fp8", "int8", "q8_0", "q4_0"),
+)
+THROUGHPUT_MODEL = Param(
+    "throughput_model",
+    "str",
+    "'calibrated' (exact memory, fitted efficiency range) or 'reference' (v0.5.3)",
+    "calibrated",
+    options=("calibrated", "reference"),
+)
+
+
 def compute(ctx: RecipeContext) -> RecipeResult:
+    mode = ctx["throughput_model"].lower()
+    if mode == "reference":
+        return compute_reference(ctx)
+    if mode != "calibrated":
+        from .base import ParameterError
+
+        raise ParameterError(
+            f"unknown throughput_model '{ctx['throughput_model']}'",
+            "use calibrated or reference",
+            field="throughput_model",
+        )
+    return compute_calibrated(ctx)
+
+
+def _spec_for_memory(ctx: RecipeContext) -> ModelSpec:
+    """The model's spec, or a uniform full-attention stand-in built from X-5's own inputs."""
+    if ctx.model is not None:
+        return ctx.model
+    n_kv = max(1, ctx["n_kv_heads"])
+    d_head = max(1, ctx["d_head"])
+    spec = spec_from_reference_inputs(
+        None, ctx["T_eval"], n_kv, n_kv, d_head, ctx["n_layers"], ctx["N_params"], model_id="<X-5 inputs>"
+    )
+    # Without a breakdown every parameter is treated as a quantisable linear weight (stated in the chain).
+    return replace(spec, n_params_breakdown={"mlp": int(ctx["N_params"])})
+
+
+def _weights(ctx: RecipeContext, spec: ModelSpec) -> memory.WeightsEstimate:
+    fmt = ctx["weights_dtype"]
+    if fmt:
+        return memory.weights_bytes(spec, fmt)
+    if ctx.model is not None and ctx.sources.get("bytes_per_weight") == "default":
+        return memory.weights_bytes(spec, "auto")
+    b = ctx["bytes_per_weight"]
+    n_bytes = math.ceil(ctx["N_params"] * b)
+    return memory.WeightsEstimate(
+        f"{b:g} bytes/weight",
+        n_bytes,
+        8 * b,
+        {"total": n_bytes},
+        "N × bytes_per_weight",
+        EvidenceNote(Evidence.EXACT, "N × bytes per weight (as given)"),
+    )
+
+
+def _kv_dtype(ctx: RecipeContext) -> str:
+    if ctx["kv_dtype"]:
+        return ctx["kv_dtype"]
+    if ctx.model is not None and ctx.sources.get("bytes_per_weight") == "default":
+        return "auto"
+    b = ctx["bytes_per_weight"]
+    return "fp32" if b >= 4 else "bf16" if b >= 2 else "fp8"
+
+
+def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
+    T_eval, target, users, engine = ctx["T_eval"], ctx["target_tokens_per_day"], ctx["concurrent_users"], ctx["engine"]
+    spec = _spec_for_memory(ctx)
+    weights = _weights(ctx, spec)
+    plan = memory.kv_plan(spec, engine, _kv_dtype(ctx))
+    if ctx.model is None and ctx["n_kv_heads"] == 0:
+        plan = replace(plan, groups=())
+    kv_seq = plan.bytes_per_sequence(T_eval)
+    chain: list[Step] = [
+        Step(
+            1,
+            "§19.X",
+            "Model weights memory",
+            weights.formula,
+            {"N": spec.n_params, "format": weights.format},
+            {
+                "bytes": weights.n_bytes,
+                "GB": weights.n_bytes / 1e9,
+                "GiB": weights.n_bytes / memory.GIB,
+                "bits_per_weight": weights.bits_per_weight,
+            },
+            "bytes",
+            f"{weights.n_bytes / 1e9:.2f} GB ({weights.n_bytes / memory.GIB:.2f} GiB) at "
+            f"{weights.bits_per_weight:.3g} bits per weight",
+            weights.evidence,
+        ),
+        Step(
+            2,
+            "§19.1",
+            "KV cache (per request)",
+            " + ".join(f"{g.n_layers} × [{g.formula}]" for g in plan.groups) or "no KV cache",
+            {"T_eval": T_eval, "engine": plan.engine.name, "kv_dtype": plan.kv_dtype},
+            {"bytes": kv_seq, "GB": kv_seq / 1e9, "GiB": kv_seq / memory.GIB},
+            "bytes",
+            f"{kv_seq / 1e9:.3f} GB per concurrent request ({plan.engine.version})",
+            EvidenceNote(Evidence.EXACT, "per-layer KV rules of the engine (tested against transformers' cache)"),
+            breakdown={"layers": plan.breakdown(T_eval)},
+        ),
+    ]
+    activation_note = memory.vllm_activation_peak_bytes(spec)[1] if plan.engine.name == "vllm" else "prefill peak"
+    candidates: list[dict[str, Any]] = []
+    for gpu in ctx.catalogs.gpus:
+        budget = memory.memory_budget(spec, gpu, weights, plan.engine.name, 1, None, T_eval, users)
+        if budget.kv_available_bytes < kv_seq * users:
+            continue
+        tp = memory.decode_throughput(spec, gpu, weights, plan, T_eval, users)
+        low, high = tp["expected_tok_s_range"]
+        mid = (low + high) / 2
+        usd_day = None if gpu.usd_per_hour is None else gpu.usd_per_hour * 24
+        candidates.append(
+            {
+                "gpu": gpu.name,
+                "vram_GB": gpu.vram_GB,
+                "bw_GB_s": gpu.hbm_GB_per_s,
+                "tok_per_sec": mid,
+                "tok_per_sec_range": [low, high],
+                "ceiling_tok_per_sec": tp["ceiling_tok_s"],
+                "tok_per_day": mid * 86400,
+                "USD_per_day": usd_day,
+                "USD_per_Mtok": None if usd_day is None else usd_day / (mid * 86400 / 1e6),
+                "USD_per_Mtok_range": None
+                if usd_day is None
+                else [usd_day / (high * 86400 / 1e6), usd_day / (low * 86400 / 1e6)],
+                "users_supported": mid * 86400 / target,
+                "max_batch_at_T_eval": memory.max_batch(plan, budget.kv_available_bytes, T_eval),
+                "kv_available_GiB": budget.kv_available_bytes / memory.GIB,
+                "price_as_of": gpu.price_as_of,
+            }
+        )
+    need = weights.n_bytes + kv_seq * users
+    chain.append(
+        Step(
+            3,
+            "§20.3",
+            "Total GPU memory",
+            "weights + KV · concurrent_users (+ engine activation/overhead)",
+            {"weights_bytes": weights.n_bytes, "kv_bytes": kv_seq, "concurrent_users": users},
+            {"bytes": need, "GB": need / 1e9},
+            "bytes",
+            f"{need / 1e9:.1f} GB before the engine's activation peak ({activation_note})",
+            EvidenceNote(Evidence.EXACT, "sum"),
+        )
+    )
+    priced = sorted((c for c in candidates if c["USD_per_Mtok"] is not None), key=lambda c: c["USD_per_Mtok"])
+    unpriced = [c for c in candidates if c["USD_per_Mtok"] is None]
+    ranked = priced + unpriced
+    best = priced[0] if priced else (max(unpriced, key=lambda c: c["tok_per_sec"]) if unpriced else None)
+    low_eff, high_eff, n_eff = memory.efficiency_range("decode_efficiency")
+    chain.append(
+        Step(
+            4,
+            "§20",
+            "Eligible GPUs",
+            "fits the engine's KV budget; rank by $/Mtok at the calibrated decode rate = ceiling × efficiency",
+            {"engine": plan.engine.name, "batch": users},
+            ranked[:5],
+            "",
+            f"{len(candidates)} GPUs fit; cheapest: {best['gpu'] if best else 'NONE'}"
+            + (f" ({len(unpriced)} without a price, not ranked)" if unpriced else ""),
+            EvidenceNote(
+                Evidence.FITTED,
+                "decode efficiency measured/ceiling on published runs",
+                n=n_eff,
+                statistic=f"{low_eff:.2f}–{high_eff:.2f}",
+            ),
+        )
+    )
+    checks = [
+        ConfidenceCheck("memory model", "ok", f"exact per-layer KV, {plan.engine.version}"),
+        ConfidenceCheck(
+            "throughput", "warn", f"calibrated range ×{low_eff:.2f}–{high_eff:.2f} of the ceiling, n = {n_eff}"
+        ),
+    ]
+    caveats = ["x5_throughput_range"]
+    if ctx.model is None:
+        caveats.append("x5_uniform_layers_assumed")
+    if best is None:
+        verdict = "NO"
+        fewest = _fewest_gpus(ctx, spec, weights, plan, T_eval, users)
+        reason = f"No single GPU in the catalog holds the weights and {users} × {T_eval:,}-token KV under {engine}."
+        mitigation = (
+            f"Tensor parallelism: {fewest['n_gpus']} × {fewest['gpu']} (${fewest['usd_per_hour']:.2f}/h) is "
+            "the cheapest split that fits, or quantise the weights."
+            if fewest
+            else "Quantise the weights (e.g. weights_dtype=gguf-q4_k_m or gptq) or shorten the context."
+        )
+        return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
+    low, high = best["tok_per_sec_range"]
+    if best["USD_per_Mtok"] is None:
+        reason = f"Only GPUs without a catalog price fit; the fastest is {best['gpu']} at {low:.0f}–{high:.0f} tok/s."
+        return ctx.result(chain, "YES", reason, "Add its price with --catalog to compare costs.", caveats, checks)
+    usd_low, usd_high = best["USD_per_Mtok_range"]
+    coverage = best["users_supported"]
+    reason = (
+        f"Best GPU: {best['gpu']} at ${usd_low:.2f}–{usd_high:.2f}/Mtok ({low:.0f}–{high:.0f} tok/s at batch "
+        f"{users}); it covers {coverage:.2f}× the daily target."
+    )
+    if coverage >= 1:
+        mitigation = f"Provision {best['gpu']} with {engine}; expect {low:.0f}–{high:.0f} tok/s aggregate."
+    else:
+        batch_needed = _batch_for_target(spec, ctx, weights, plan, best, T_eval, target)
+        if batch_needed is not None:
+            mitigation = (
+                f"Provision {best['gpu']} and serve ≥ {batch_needed} requests concurrently to reach "
+                f"{target:,.0f} tokens/day (fits up to {best['max_batch_at_T_eval']} at {T_eval:,} tokens)."
+            )
+        else:
+            replicas = math.ceil(1 / coverage)
+            mitigation = f"Provision {replicas} × {best['gpu']} (one replica covers {coverage:.2f}× the target)."
+    return ctx.result(chain, "YES", reason, mitigation, caveats, checks)
+
+
+def _batch_for_target(
+    spec: ModelSpec,
+    ctx: RecipeContext,
+    weights: memory.WeightsEstimate,
+    plan: memory.KVPlan,
+    best: dict[str, Any],
+    T_eval: int,
+    target: float,
+) -> int | None:
+    """Smallest concurrency that reaches the daily target on the best GPU, within the batch that fits."""
+    gpu = ctx.catalogs.gpu(best["gpu"])
+    limit = best["max_batch_at_T_eval"]
+    batch = max(1, ctx["concurrent_users"])
+    while batch <= limit:
+        tp = memory.decode_throughput(spec, gpu, weights, plan, T_eval, batch)
+        low, high = tp["expected_tok_s_range"]
+        if (low + high) / 2 * 86400 >= target:
+            return batch
+        batch *= 2
+    return None
+
+
+def _fewest_gpus(
+    ctx: RecipeContext, spec: ModelSpec, weights: memory.WeightsEstimate, plan: memory.KVPlan, T_eval: int, users: int
+) -> dict[str, Any] | None:
+    best: dict[str, Any] | None = None
+    for gpu in ctx.catalogs.gpus:
+        if gpu.usd_per_hour is None:
+            continue
+        for n in memory.TP_SIZES[1:]:
+            plan_n = memory.kv_plan(spec, plan.engine.name, plan.kv_dtype, n)
+            budget = memory.memory_budget(spec, gpu, weights, plan.engine.name, n, None, T_eval, users)
+            if budget.kv_available_bytes >= plan_n.bytes_per_sequence(T_eval) * users:
+                cost = gpu.usd_per_hour * n
+                if best is None or cost < best["usd_per_hour"]:
+                    best = {"gpu": gpu.name, "n_gpus": n, "usd_per_hour": cost}
+                break
+    return best
+
+
+def compute_reference(ctx: RecipeContext) -> RecipeResult:
+    """TAF Agent v0.5.3's X-5, unchanged apart from the unpriced-GPU fix."""
     n_params, T_eval, bytes_per = ctx["N_params"], ctx["T_eval"], ctx["bytes_per_weight"]
     target, users = ctx["target_tokens_per_day"], ctx["concurrent_users"]
 
@@ -180,7 +489,20 @@ RECIPE = Recipe(
     description="Which GPU serves the model at the required daily volume most cheaply?",
     category="serving",
     sections=("§19", "§20"),
-    params=(N_PARAMS, T_EVAL, N_LAYERS, KV_HEADS, D_HEAD, BYTES, TARGET, USERS),
+    params=(
+        N_PARAMS,
+        T_EVAL,
+        N_LAYERS,
+        KV_HEADS,
+        D_HEAD,
+        BYTES,
+        TARGET,
+        USERS,
+        ENGINE,
+        WEIGHTS_DTYPE,
+        KV_DTYPE,
+        THROUGHPUT_MODEL,
+    ),
     compute=compute,
     reference_result_name="Hardware selection for serving",
     examples=("Which GPU serves Llama-3-8B at 10 million tokens/day most cheaply?",),

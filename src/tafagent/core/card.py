@@ -26,6 +26,7 @@ from .diagnostics import (
 )
 from .errors import TafError
 from .imprint import compute_invariant_K, gamma_random_predict
+from .memory import kv_plan
 from .model_spec import ModelSpec
 from .pade import d_horizon, gamma_pade, l_niah
 from .recipes import run_recipe
@@ -160,7 +161,7 @@ def _key_numbers(
     theta = spec.rope_theta
     kv = recipes["X-2"].step_named("KV cache memory") if theta is not None else None
     kv_bytes = (
-        kv.result["bytes"] if kv is not None else int(2 * spec.n_layers * spec.n_kv_heads * spec.d_head * T_eval * 2)
+        kv.result["bytes"] if kv is not None else kv_plan(spec, "transformers", "bf16").bytes_per_sequence(T_eval)
     )
     numbers: dict[str, Any] = {
         "T_eval": T_eval,

@@ -17,6 +17,7 @@ from ..decomposition import gamma_decompose
 from ..diagnostics import phase_label
 from ..economics import kv_cache_bytes_uniform
 from ..evidence import Evidence, EvidenceNote
+from ..memory import kv_plan
 from ..pade import gamma_pade
 from .base import Param, RecipeContext
 
@@ -208,6 +209,39 @@ def kv_step(
         "bytes",
         f"{total / 1e9:.2f} GB {interpretation_suffix} (every layer full attention)",
         KV_EVIDENCE,
+    )
+
+
+def model_kv_step(
+    n: int, name: str, ctx: RecipeContext, seq: int, bytes_per_element: float, interpretation_suffix: str
+) -> Step:
+    """The KV step: exact per layer kind (core/memory.py) when a model is known, else the reference formula."""
+    model = ctx.model
+    same_geometry = model is not None and (ctx["n_layers"], ctx["n_kv_heads"], ctx["d_head"]) == (
+        model.n_layers,
+        model.n_kv_heads,
+        model.d_head,
+    )
+    if model is None or not same_geometry or model.model_type is None:
+        return kv_step(
+            n, name, ctx["n_layers"], ctx["n_kv_heads"], ctx["d_head"], seq, bytes_per_element, interpretation_suffix
+        )
+    dtype = {4.0: "fp32", 2.0: "bf16", 1.0: "fp8"}.get(bytes_per_element, "bf16")
+    plan = kv_plan(model, "transformers", dtype)
+    total = plan.bytes_per_sequence(seq)
+    formula = " + ".join(f"{g.n_layers} × [{g.formula}]" for g in plan.groups) or "no KV cache"
+    return Step(
+        n,
+        "§19.1",
+        name,
+        formula,
+        {"seq_len": seq, "kv_dtype": dtype, "layers": model.n_layers},
+        {"bytes": total, "MB": total / 1e6, "GB": total / 1e9},
+        "bytes",
+        f"{total / 1e9:.2f} GB {interpretation_suffix} (per layer kind: sliding windows, MLA and SSM state "
+        "counted exactly)",
+        KV_EVIDENCE,
+        breakdown={"layers": plan.breakdown(seq)},
     )
 
 

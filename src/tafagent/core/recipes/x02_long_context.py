@@ -28,7 +28,7 @@ from .common import (
     N_PARAMS,
     close,
     decomposition_step,
-    kv_step,
+    model_kv_step,
     not_rope,
     pade_step,
     strictly_less,
@@ -55,7 +55,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     if theta is None:
         return not_rope(ctx)
     T_train, T_eval = ctx["T_train"], ctx["T_eval"]
-    n_heads, n_kv, d_head, n_layers = ctx["n_attention_heads"], ctx["n_kv_heads"], ctx["d_head"], ctx["n_layers"]
+    n_heads, n_kv = ctx["n_attention_heads"], ctx["n_kv_heads"]
     n_params, has_swa, gamma_obs = ctx["n_params"], ctx["has_SWA"], ctx["gamma_obs"]
     has_gqa = n_kv < n_heads
 
@@ -113,7 +113,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             HALLUCINATION_EVIDENCE,
         )
     )
-    chain.append(kv_step(6, "KV cache memory", n_layers, n_kv, d_head, T_eval, ctx["bytes_per_element"], "per request"))
+    chain.append(model_kv_step(6, "KV cache memory", ctx, T_eval, ctx["bytes_per_element"], "per request"))
 
     caveats: list[str] = []
     if has_swa:

@@ -25,7 +25,7 @@ from .common import (
     N_PARAMS,
     decomposition_step,
     df_zone_evidence,
-    kv_step,
+    model_kv_step,
     not_rope,
     pade_step,
     t_eval_param,
@@ -118,16 +118,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         )
     )
     chain.append(
-        kv_step(
-            n + 2,
-            "Baseline KV memory",
-            ctx["n_layers"],
-            ctx["n_kv_heads"],
-            ctx["d_head"],
-            T_eval,
-            ctx["bytes_per_element"],
-            "without compression",
-        )
+        model_kv_step(n + 2, "Baseline KV memory", ctx, T_eval, ctx["bytes_per_element"], "without compression")
     )
 
     window_offer = (

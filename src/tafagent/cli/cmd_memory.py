@@ -1,0 +1,156 @@
+"""``taf memory MODEL --context L``: exact serving memory, capacity and a throughput range."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..adapters.model_source import load_spec
+from ..core.memory import ENGINES, GIB, memory_report
+from .common import add_catalog_option, load_catalogs, number, positive_int
+from .output import console, emit_json
+
+
+def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "memory",
+        parents=[parent],
+        help="exact serving memory: weights, KV per layer kind, activations, capacity",
+        description="Weights by storage format, the KV cache summed per layer kind under an engine's rules "
+        "(transformers, vLLM paging, llama.cpp), prefill activations; with --gpu: whether it fits, the longest "
+        "context and largest batch that fit, the fewest GPUs, and a calibrated decode range. Bytes are exact "
+        "integers in JSON; text shows GB (10^9) and GiB (2^30), named.",
+    )
+    parser.add_argument("model", metavar="MODEL")
+    parser.add_argument("--context", type=positive_int, required=True, help="tokens per sequence (prompt + output)")
+    parser.add_argument("--batch", type=positive_int, default=1, help="concurrent sequences (default 1)")
+    parser.add_argument(
+        "--weights-dtype",
+        default="auto",
+        help="auto (the checkpoint's), stored, bf16, fp16, fp32, fp8, int8, nf4, nf4-dq, gptq, awq, "
+        "gguf-q8_0, gguf-q6_k, gguf-q5_k_m, gguf-q4_k_m, gguf-q4_0 ...",
+    )
+    parser.add_argument("--kv-dtype", default="auto", help="auto, bf16, fp16, fp32, fp8, int8, q8_0, q4_0")
+    parser.add_argument("--engine", default="transformers", choices=ENGINES, help="whose memory rules apply")
+    parser.add_argument("--gpu", help="a GPU from the catalog (H100, A100 80GB, RTX 4090, MI300X ...)")
+    parser.add_argument("--tp", type=positive_int, default=1, help="tensor-parallel GPUs (weights and KV heads split)")
+    parser.add_argument("--gpu-memory-utilization", type=number, help="vLLM's fraction of GPU memory (default 0.9)")
+    parser.add_argument(
+        "--attn",
+        default="sdpa",
+        choices=("sdpa", "eager"),
+        help="attention implementation for the prefill peak (eager materialises T×T scores)",
+    )
+    add_catalog_option(parser)
+    parser.set_defaults(run=run)
+
+
+def _bytes(n: float) -> str:
+    return f"{n / 1e9:,.2f} GB ({n / GIB:,.2f} GiB)"
+
+
+def run(args: argparse.Namespace) -> int:
+    spec = load_spec(args.model)
+    gpu = load_catalogs(args.catalog).gpu(args.gpu) if args.gpu else None
+    report = memory_report(
+        spec,
+        args.context,
+        args.batch,
+        weights_dtype=args.weights_dtype,
+        kv_dtype=args.kv_dtype,
+        engine=args.engine,
+        gpu=gpu,
+        tp=args.tp,
+        gpu_memory_utilization=args.gpu_memory_utilization,
+        attn_implementation=args.attn,
+    )
+    data = report.to_dict()
+    if args.json:
+        emit_json(data)
+        return 0
+    from rich.table import Table
+
+    out = console()
+    out.print(
+        f"[bold]{spec.model_id}[/bold] — {args.context:,} tokens × {args.batch} sequence(s), {data['engine_version']}"
+    )
+    table = Table(show_header=True)
+    table.add_column("component")
+    table.add_column("bytes", justify="right")
+    table.add_column("GB / GiB", justify="right")
+    table.add_column("how", overflow="fold")
+    w = report.weights
+    table.add_row(
+        "weights",
+        f"{w.n_bytes:,}",
+        _bytes(w.n_bytes),
+        f"{w.format}: {w.formula} ({w.bits_per_weight:.3g} bits/weight; {w.evidence.label.value})",
+    )
+    table.add_row(
+        "KV per token", f"{data['kv_bytes_per_token']:,}", "", f"{data['kv_dtype']}, layers whose cache grows"
+    )
+    table.add_row(
+        "KV per sequence",
+        f"{data['kv_bytes_per_sequence']:,}",
+        _bytes(data["kv_bytes_per_sequence"]),
+        f"at {args.context:,} tokens, engine rules applied",
+    )
+    table.add_row("KV total", f"{report.kv_bytes:,}", _bytes(report.kv_bytes), f"× {args.batch} sequences")
+    table.add_row(
+        "prefill activations",
+        f"{data['activation_bytes']:,}",
+        _bytes(data["activation_bytes"]),
+        f"{args.attn}: scores {data['activation']['attention_scores_bytes']:,} B; {data['activation']['note']}",
+    )
+    table.add_row("[bold]total[/bold]", f"{report.total_bytes:,}", _bytes(report.total_bytes), "")
+    out.print(table)
+    layers = Table(title="KV by layer kind", title_justify="left")
+    for column in ("kind", "layers", "tokens cached / layer", "bytes", "formula"):
+        layers.add_column(column, overflow="fold")
+    for group in data["kv"]["layers"]:
+        layers.add_row(
+            group["kind"],
+            str(group["n_layers"]),
+            f"{group['tokens_cached_per_layer']:,}",
+            f"{group['bytes']:,}",
+            group["formula"],
+        )
+    out.print(layers)
+    if gpu is not None:
+        b = data["budget"]
+        verdict = "[green]fits[/green]" if data["fits"] else "[red]does not fit[/red]"
+        out.print(
+            f"[bold]{gpu.name}[/bold] × {args.tp} ({args.engine}): {verdict} — usable {_bytes(b['usable_bytes'])}, "
+            f"budget {_bytes(b['budget_bytes'])}, weights/GPU {_bytes(b['weights_bytes_per_gpu'])}, "
+            f"activations {_bytes(b['activation_bytes'])}, overhead {_bytes(b['overhead_bytes'])}, "
+            f"KV available {_bytes(b['kv_available_bytes'])}"
+        )
+        for note in b["notes"]:
+            out.print(f"  · {note}")
+        out.print(
+            f"Longest context at batch {args.batch}: {data['max_context']:,} tokens; largest batch at "
+            f"{args.context:,} tokens: {data['max_batch']:,}"
+        )
+        fewest = data["min_gpus"]
+        if fewest:
+            price = f", ${fewest['usd_per_hour']:.2f}/h" if fewest["usd_per_hour"] is not None else ""
+            out.print(f"Fewest {gpu.name} GPUs (tensor parallel): {fewest['n_gpus']}{price}")
+        else:
+            out.print(f"Even 64 × {gpu.name} do not fit this load.")
+        t = data["throughput"]
+        low, high = t["expected_tok_s_range"]
+        out.print(
+            f"Decode: ceiling {t['ceiling_tok_s']:,.0f} tok/s ({t['bound']}-bound); expected {low:,.0f}–{high:,.0f}"
+            f" tok/s (×{t['efficiency_range'][0]:.2f}–{t['efficiency_range'][1]:.2f}, fitted n = "
+            f"{t['evidence']['n']})"
+        )
+        p = data["prefill"]
+        out.print(
+            f"Prefill of {args.context:,} tokens: ≥ {p['floor_seconds'] * 1000:,.0f} ms at peak; expected "
+            f"{p['expected_seconds_range'][0] * 1000:,.0f}–{p['expected_seconds_range'][1] * 1000:,.0f} ms"
+        )
+        if data.get("capacity_message"):
+            out.print(f"vLLM check: {data['capacity_message']}")
+    for warning in spec.warnings:
+        out.print(f"[yellow]warning:[/yellow] {warning}")
+    return 0

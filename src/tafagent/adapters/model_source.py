@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.config_resolver import resolve_spec
-from ..core.errors import ConfigError, ModelNotFoundError
+from ..core.errors import ConfigError, ModelNotFoundError, UsageError
 from ..core.model_spec import ModelSpec
 from ..core.presets import find_preset, suggest_presets
 
@@ -22,18 +22,27 @@ HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+(@[\w.\-/]+)?$")
 
 
 def load_spec(model: str, *, revision: str | None = None, token: str | None = None) -> ModelSpec:
-    """The :class:`ModelSpec` for a preset name, a local config path or a Hub id."""
+    """The :class:`ModelSpec` for a preset name, a local config path or a Hub id (``org/name[@revision]``).
+
+    A preset asked for at a ``revision`` is read from the Hub under its repo id (presets describe ``main``).
+    ``token`` (else ``HF_TOKEN`` or the saved login) is sent to the Hub only.
+    """
     name = model.strip()
     if not name:
         raise ModelNotFoundError(
             "empty model name", "give a preset (see `taf presets`), a config.json path or a Hub id"
         )
+    wants_revision = bool(revision and revision.strip())
     preset = find_preset(name)
-    if preset is not None and revision is None:
+    if preset is not None and not wants_revision:
         return preset.spec()
     path = Path(name).expanduser()
     if path.is_dir() or name.endswith(".json") or path.exists():
+        if wants_revision:
+            raise UsageError(f"--revision applies to Hub ids, not to the local config '{name}'", "drop --revision")
         return spec_from_path(path)
+    if preset is not None:
+        return _from_hub(preset.model_id, revision=revision, token=token)
     if HUB_ID.match(name):
         return _from_hub(name, revision=revision, token=token)
     suggestions = suggest_presets(name)
@@ -91,14 +100,7 @@ def parse_config_text(text: str, origin: str) -> dict[str, Any]:
 
 
 def _from_hub(model_id: str, *, revision: str | None, token: str | None) -> ModelSpec:
-    """Hub ids are not fetched by this version: say so, and how to proceed offline."""
-    del revision, token
-    suggestions = suggest_presets(model_id.split("/")[-1])
-    hint = (f"did you mean {', '.join(suggestions)}? " if suggestions else "") + (
-        f"download https://huggingface.co/{model_id}/resolve/main/config.json and pass its path"
-    )
-    raise ModelNotFoundError(
-        f"'{model_id}' is not an embedded preset or a local config, and this version does not fetch Hub ids",
-        hint,
-        suggestions=suggestions,
-    )
+    """Fetch the config (and checkpoint headers) of a Hub repo through :mod:`tafagent.adapters.hub`."""
+    from .hub import load_hub_spec  # huggingface_hub is imported only when a Hub id is asked for
+
+    return load_hub_spec(model_id, revision=revision, token=token)

@@ -7,6 +7,8 @@ from typing import Any
 
 from ..adapters.model_source import load_spec
 from ..core.model_spec import ModelSpec
+from ..core.weight_headers import HeaderWeights, check_params, iter_dtypes
+from .model_options import add_model_options, model_kwargs
 from .output import console, emit_json, fmt_count, fmt_value
 
 # Display order: what a user checks first.
@@ -49,17 +51,28 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "Hub id) into the normalised spec every answer is built on. Each field names the config.json key it "
         "came from, or says it is a default or derived value.",
     )
-    parser.add_argument("model", metavar="MODEL", help="preset/alias, path to config.json or its folder, or org/name")
+    parser.add_argument(
+        "model", metavar="MODEL", help="preset/alias, path to config.json or its folder, or org/name[@revision]"
+    )
+    add_model_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = load_spec(args.model)
+    spec = load_spec(args.model, **model_kwargs(args))
     if args.json:
-        emit_json(spec.to_dict())
+        emit_json(spec_payload(spec))
         return 0
     render_spec(spec)
     return 0
+
+
+def spec_payload(spec: ModelSpec) -> dict[str, Any]:
+    """``spec.to_dict()`` plus ``weights_check``: header-derived vs config-derived parameters (or null)."""
+    payload = spec.to_dict()
+    check = check_params(spec.n_params, spec.stored_weights)
+    payload["weights_check"] = check.to_dict() if check is not None else None
+    return payload
 
 
 def render_spec(spec: ModelSpec) -> None:
@@ -84,5 +97,64 @@ def render_spec(spec: ModelSpec) -> None:
             shown = f"{value:,} ({fmt_count(value)})"
         table.add_row(name, shown, source.describe() if source else "")
     out.print(table)
+    render_provenance(spec)
+    render_stored_weights(spec)
     for warning in spec.warnings:
         out.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+def render_provenance(spec: ModelSpec) -> None:
+    """Where the config came from: repo, requested revision and commit, config hash."""
+    p = spec.provenance
+    if not p:
+        return
+    out = console()
+    if p.get("source") == "huggingface-hub":
+        revision = p.get("revision", "unknown")
+        requested = p.get("revision_requested", "main")
+        shown = revision if requested == revision else f"{revision} ({requested})"
+        out.print(f"[bold]source:[/bold] {p.get('repo_id')} at revision {shown}, {p.get('fetched', '')}")
+        digest = p.get("config_sha256") or p.get("gguf_header_sha256")
+        label = "config sha256" if "config_sha256" in p else "GGUF header sha256"
+        out.print(f"  {p.get('config_file', 'config.json')}; {label} {digest}; endpoint {p.get('endpoint')}")
+        if "gguf_alternatives" in p:
+            out.print(f"  other GGUF variants in the repo: {p['gguf_alternatives']}")
+        if "weights" in p:
+            out.print(f"  weights: {p['weights']}")
+    else:
+        out.print("[bold]source:[/bold] " + ", ".join(f"{k}={v}" for k, v in p.items()))
+
+
+def render_stored_weights(spec: ModelSpec) -> None:
+    """Params by dtype, exact bytes, bits per weight, and the header/config parameter cross-check."""
+    sw = spec.stored_weights
+    if sw is None:
+        return
+    from rich.table import Table
+
+    out = console()
+    table = Table(title=f"stored weights ({sw.format}, {len(sw.files)} file(s))", show_lines=False)
+    table.add_column("dtype", no_wrap=True)
+    table.add_column("elements", justify="right")
+    table.add_column("bytes", justify="right")
+    table.add_column("share", justify="right")
+    for dtype, elements, n_bytes in iter_dtypes(sw):
+        share = n_bytes / sw.n_bytes if sw.n_bytes else 0.0
+        table.add_row(dtype, f"{elements:,}", f"{n_bytes:,}", f"{share:.1%}")
+    table.add_row("total", f"{sw.n_elements:,}", f"{sw.n_bytes:,}", "100%")
+    out.print(table)
+    size = f"{sw.n_bytes:,} B ({sw.n_bytes / 1e9:.3f} GB, {sw.n_bytes / 2**30:.3f} GiB)"
+    bpw = f", {sw.bits_per_weight:.3f} bits per weight" if sw.bits_per_weight else ""
+    out.print(f"exact weight bytes: {size}{bpw}")
+    if isinstance(sw, HeaderWeights) and sw.quantized_bits_per_weight:
+        out.print(f"quantised layers: {sw.quantized_bits_per_weight:.3f} bits per weight including scales/zeros")
+    check = check_params(spec.n_params, sw)
+    if check is not None:
+        verdict = "[green]agrees[/green]" if check.agrees else "[yellow]disagrees[/yellow]"
+        out.print(
+            f"parameters: headers {check.n_params_headers:,} ({check.scope}) vs config {check.n_params_config:,} "
+            f"→ {check.relative_difference:+.3%}, {verdict} (tolerance {check.tolerance:.0%})"
+        )
+    for note in sw.notes:
+        if check is None or note != check.describe():
+            out.print(f"  [dim]{note}[/dim]")

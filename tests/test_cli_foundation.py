@@ -85,7 +85,9 @@ def test_directory_without_config(capsys, tmp_path: Path) -> None:
     assert code == 1 and "no config.json" in err
 
 
-def test_hub_ids_explain_the_offline_path(capsys) -> None:
+def test_hub_ids_explain_the_offline_path(capsys, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
     code, _, err = run_main(capsys, "spec", "someorg/somemodel-7b")
     assert code == 1 and "config.json" in err
 

@@ -12,4 +12,12 @@ from .core import ConfigError, ModelSpec, TafError, resolve_spec
 
 __version__ = "0.1.0"
 
-__all__ = ["ConfigError", "ModelSpec", "TafError", "__version__", "load_spec", "resolve_spec"]
+
+def validate():  # the return type lives in the core module, imported on demand
+    """Every predictive law against the shipped reference measurements (what `taf validate` prints)."""
+    from .core.validation import validate as _validate
+
+    return _validate()
+
+
+__all__ = ["ConfigError", "ModelSpec", "TafError", "__version__", "load_spec", "resolve_spec", "validate"]

@@ -10,6 +10,7 @@ from ..core.compare import compare
 from ..core.errors import UsageError
 from ..core.report import comparison_markdown
 from .common import add_catalog_option, load_catalogs, parse_sets, positive_int
+from .model_options import add_model_options, model_kwargs
 from .output import console, emit_json
 from .render import render_comparison
 
@@ -27,6 +28,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="shared parameter (repeatable)")
     parser.add_argument("--format", choices=("text", "md"), default="text")
     add_catalog_option(parser)
+    add_model_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -38,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     shared: dict[str, Any] = parse_sets(args.set)
     if args.t_eval is not None:
         shared["T_eval"] = args.t_eval
-    specs = [load_spec(m) for m in args.models]
+    specs = [load_spec(m, **model_kwargs(args)) for m in args.models]
     comparison = compare(specs, args.recipe, shared, load_catalogs(args.catalog))
     if args.json:
         data = comparison.to_dict()

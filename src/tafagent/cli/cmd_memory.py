@@ -8,6 +8,7 @@ from typing import Any
 from ..adapters.model_source import load_spec
 from ..core.memory import ENGINES, GIB, memory_report
 from .common import add_catalog_option, load_catalogs, number, positive_int
+from .model_options import add_model_options, model_kwargs
 from .output import console, emit_json
 
 
@@ -42,6 +43,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         help="attention implementation for the prefill peak (eager materialises T×T scores)",
     )
     add_catalog_option(parser)
+    add_model_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -50,7 +52,7 @@ def _bytes(n: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = load_spec(args.model)
+    spec = load_spec(args.model, **model_kwargs(args))
     gpu = load_catalogs(args.catalog).gpu(args.gpu) if args.gpu else None
     report = memory_report(
         spec,

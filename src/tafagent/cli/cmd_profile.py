@@ -10,6 +10,7 @@ from ..adapters.model_source import load_spec
 from ..core.card import CardOptions, profile
 from ..core.report import card_html, card_markdown
 from .common import add_catalog_option, load_catalogs, number, positive_int, write_or_print
+from .model_options import add_model_options, model_kwargs
 from .output import console, emit_json
 from .render import render_card
 
@@ -39,11 +40,12 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-o", "--output", type=Path, help="write the md/html report to this file")
     add_catalog_option(parser)
+    add_model_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = load_spec(args.model)
+    spec = load_spec(args.model, **model_kwargs(args))
     options = CardOptions(
         T_eval=args.t_eval,
         gamma_obs=args.gamma_obs,

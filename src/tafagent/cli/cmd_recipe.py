@@ -10,6 +10,7 @@ from ..core.errors import UsageError
 from ..core.recipes import list_recipes, run_recipe
 from ..core.report import fmt, result_markdown
 from .common import add_catalog_option, load_catalogs, parse_sets
+from .model_options import add_model_options, model_kwargs
 from .output import console, emit_json
 from .render import render_result
 
@@ -29,6 +30,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a parameter (repeatable)")
     parser.add_argument("--format", choices=("text", "md"), default="text")
     add_catalog_option(parser)
+    add_model_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -37,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         return _list(args)
     if not args.recipe_id:
         raise UsageError("name a recipe id or use --list", "e.g. taf recipe X-2 --model llama-3-8b")
-    model = load_spec(args.model) if args.model else None
+    model = load_spec(args.model, **model_kwargs(args)) if args.model else None
     result = run_recipe(args.recipe_id, parse_sets(args.set), model=model, catalogs=load_catalogs(args.catalog))
     if args.json:
         emit_json(result.to_dict())

@@ -7,7 +7,7 @@ from typing import Any
 from ..core.audit import RecipeResult
 from ..core.card import Card
 from ..core.compare import Comparison
-from ..core.report import KEY_NUMBER_LABELS, NONE_ACTIONS, TONE_EMOJI, fmt, step_result_text
+from ..core.report import KEY_NUMBER_LABELS, NONE_ACTIONS, TONE_EMOJI, fmt, measured_lines, panel_text, step_result_text
 
 TONE_STYLE = {"good": "green", "caution": "yellow", "bad": "red", "info": "cyan"}
 
@@ -32,11 +32,18 @@ def render_result(console: Any, result: RecipeResult) -> None:
         )
     )
     table = Table(title="Audit chain", title_justify="left", show_lines=False)
-    for column in ("#", "§", "step", "formula", "result", "evidence", "meaning"):
+    for column in ("#", "§", "step", "formula", "result", "evidence", "reference panel", "meaning"):
         table.add_column(column, overflow="fold", no_wrap=column in ("#",))
     for s in result.chain:
         table.add_row(
-            str(s.step), s.section, s.name, s.formula, step_result_text(s), s.evidence.label.value, s.interpretation
+            str(s.step),
+            s.section,
+            s.name,
+            s.formula,
+            step_result_text(s),
+            s.evidence.label.value,
+            panel_text(s.panel),
+            s.interpretation,
         )
     if result.chain:
         console.print(table)
@@ -79,12 +86,14 @@ def render_card(console: Any, card: Card) -> None:
         )
     console.print(verdicts)
     numbers = Table(title="Key numbers", title_justify="left")
-    for column in ("quantity", "value", "evidence"):
+    for column in ("quantity", "value", "evidence", "reference panel"):
         numbers.add_column(column, overflow="fold")
     for key, (label, unit, evidence) in KEY_NUMBER_LABELS.items():
         if card.key_numbers.get(key) is not None:
-            numbers.add_row(label, fmt(card.key_numbers[key], unit), evidence)
+            numbers.add_row(label, fmt(card.key_numbers[key], unit), evidence, panel_text(card.key_evidence.get(key)))
     console.print(numbers)
+    for line in measured_lines(card.measured):
+        console.print(f"[bold]{line.split(':')[0]}:[/bold]{line.split(':', 1)[1]}")
     d = card.diagnostics
     if d.get("gamma_used") is None:
         console.print(f"Diagnostics: {d.get('gamma_source')}")

@@ -31,6 +31,7 @@ class Step:
     interpretation: str = ""
     evidence: EvidenceNote = field(default_factory=lambda: EvidenceNote(Evidence.EXACT))
     breakdown: dict[str, Any] | None = None
+    panel: dict[str, Any] | None = None  # how the shipped reference measurements back or contradict this law
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -46,6 +47,8 @@ class Step:
         }
         if self.breakdown:
             out["breakdown"] = _clean(self.breakdown)
+        if self.panel:
+            out["panel"] = _clean(self.panel)
         return out
 
 

@@ -29,8 +29,10 @@ from .imprint import compute_invariant_K, gamma_random_predict
 from .memory import kv_plan
 from .model_spec import ModelSpec
 from .pade import d_horizon, gamma_pade, l_niah
+from .panel import nearest_measured
 from .recipes import run_recipe
 from .thermo import thermodynamic_profile
+from .validation import CARD_KEY_LAW_KEYS, law_evidence
 
 CARD_RECIPES = ("X-2", "X-19", "X-1", "X-3", "X-5", "X-21", "X-22", "X-23")
 DEFAULT_T_EVAL_WITHOUT_T_TRAIN = 4096
@@ -61,6 +63,8 @@ class Card:
     diagnostics: dict[str, Any]
     falsification: list[dict[str, str]]
     summary: dict[str, Any] = field(default_factory=dict)
+    key_evidence: dict[str, dict[str, Any]] = field(default_factory=dict)  # key number → panel statistic
+    measured: dict[str, Any] = field(default_factory=dict)  # the model's own measurements or nearest measured
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +87,8 @@ class Card:
             "recipes": {rid: r.to_dict() for rid, r in self.recipes.items()},
             "diagnostics": _clean(self.diagnostics),
             "falsification": self.falsification,
+            "key_evidence": _clean(self.key_evidence),
+            "measured": _clean(self.measured),
         }
 
 
@@ -142,6 +148,9 @@ def profile(spec: ModelSpec, options: CardOptions | None = None, catalogs: Catal
         "line": f"{tones.get('good', 0)} ✅ · {tones.get('caution', 0)} ⚠ · {tones.get('bad', 0)} ❌ · "
         f"{tones.get('info', 0)} ℹ",
     }
+    key_evidence = {
+        key: law_evidence(law).to_dict() for key, law in CARD_KEY_LAW_KEYS.items() if key_numbers.get(key) is not None
+    }
     return Card(
         spec,
         options,
@@ -152,6 +161,8 @@ def profile(spec: ModelSpec, options: CardOptions | None = None, catalogs: Catal
         diagnostics,
         _falsification(spec, key_numbers),
         summary,
+        key_evidence,
+        nearest_measured(spec).to_dict(),
     )
 
 

@@ -18,8 +18,9 @@ EULER_GAMMA = 0.5772156649015329
 DELTA_GQA = 0.11
 DELTA_GQA_EVIDENCE = EvidenceNote(
     Evidence.FITTED,
-    "§26.10 GQA offset; the v0.5.3 re-audit replicates it (+0.115 measured vs +0.11)",
-    statistic="replicated on re-audit",
+    "§26.10 GQA offset; the reference's v0.5.3 re-audit reported +0.115 vs +0.11 (the shipped panel is tested by "
+    "`taf validate`)",
+    statistic="reference re-audit",
 )
 DELTA_SWA_HISTORICAL = -0.21
 DELTA_SWA = 0.0
@@ -42,9 +43,10 @@ POST_IH_THRESHOLD_PARAMS = 4e8
 # ---- §26 Padé law and its consequences ------------------------------------------------------
 PADE_EVIDENCE = EvidenceNote(
     Evidence.DERIVED,
-    "§26.1 Padé [1,1] closed form of RoPE attention decay; reference claim: median MAE < 5 % on n = 9 (F1)",
+    "§26.1 Padé [1,1] closed form of RoPE attention decay; the reference claimed a median MAE < 5 % on n = 9 (F1); "
+    "`taf validate` tests it on the shipped panel",
     n=9,
-    statistic="claimed MAE < 5 %",
+    statistic="reference claim: MAE < 5 %",
 )
 HORIZON_EVIDENCE = EvidenceNote(
     Evidence.DERIVED,

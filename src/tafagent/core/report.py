@@ -73,6 +73,40 @@ def step_result_text(step: Step) -> str:
     return fmt(value, step.unit)
 
 
+def panel_text(panel: dict[str, Any] | None) -> str:
+    """'contradicts — r = 0.07 …' for a step or key number checked against the reference panel."""
+    if not panel:
+        return ""
+    return f"{panel['support']} — {panel['statistic']}"
+
+
+def measured_lines(measured: dict[str, Any]) -> list[str]:
+    """The model's own panel measurements, or its nearest measured relatives, one line each."""
+    if not measured:
+        return []
+
+    def values(model: dict[str, Any]) -> str:
+        parts = []
+        for corpus in ("gamma_text", "gamma_random"):
+            value = model.get(corpus)
+            if value:
+                parts.append(
+                    f"{corpus.removeprefix('gamma_')} γ = {value['gamma']:.3f} (tier {value['tier']}, "
+                    f"d ≤ {value['T_eval']})"
+                )
+        return "; ".join(parts) or "no baseline γ"
+
+    lines = []
+    if measured.get("in_panel") and measured.get("match"):
+        lines.append(f"Measured: {values(measured['match'])}")
+    for neighbour in measured.get("neighbours", []):
+        model = neighbour["model"]
+        if measured.get("in_panel") and measured.get("match") and model["model"] == measured["match"]["model"]:
+            continue
+        lines.append(f"Nearest measured: {model['model']} (distance {neighbour['distance']:.2f}) — {values(model)}")
+    return lines
+
+
 def _md(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -86,11 +120,15 @@ def result_markdown(result: RecipeResult, heading: str = "##") -> str:
     ]
     if result.mitigation not in NONE_ACTIONS:
         lines.append(f"**Action:** {result.mitigation}")
-    lines += ["", "| # | § | step | formula | result | evidence | meaning |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| # | § | step | formula | result | evidence | reference panel | meaning |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for s in result.chain:
         lines.append(
             f"| {s.step} | {_md(s.section)} | {_md(s.name)} | `{_md(s.formula)}` | {_md(step_result_text(s))} "
-            f"| {s.evidence.label.value} | {_md(s.interpretation)} |"
+            f"| {s.evidence.label.value} | {_md(panel_text(s.panel))} | {_md(s.interpretation)} |"
         )
     confidence = result.confidence
     lines += [
@@ -131,7 +169,15 @@ def card_markdown(card: Card) -> str:
     lines += ["", "## Key numbers", "", "| quantity | value | evidence |", "|---|---|---|"]
     for key, (label, unit, evidence) in KEY_NUMBER_LABELS.items():
         if key in card.key_numbers and card.key_numbers[key] is not None:
-            lines.append(f"| {label} | {_md(fmt(card.key_numbers[key], unit))} | {evidence} |")
+            panel = panel_text(card.key_evidence.get(key))
+            lines.append(
+                f"| {label} | {_md(fmt(card.key_numbers[key], unit))} | {evidence}"
+                + (f"; panel: {_md(panel)}" if panel else "")
+                + " |"
+            )
+    if card.measured:
+        lines += ["", "## Real measurements", ""]
+        lines += [f"- {_md(line)}" for line in measured_lines(card.measured)]
     lines += ["", "## Diagnostics", ""]
     d = card.diagnostics
     if d.get("gamma_used") is None:
@@ -212,7 +258,7 @@ def _result_html(r: RecipeResult) -> str:
     rows = "".join(
         f"<tr><td>{s.step}</td><td>{_h(s.section)}</td><td>{_h(s.name)}</td><td><code>{_h(s.formula)}</code></td>"
         f"<td>{_h(step_result_text(s))}</td><td><span class='tag'>{_h(s.evidence.label.value)}</span></td>"
-        f"<td>{_h(s.interpretation)}</td></tr>"
+        f"<td>{_h(panel_text(s.panel))}</td><td>{_h(s.interpretation)}</td></tr>"
         for s in r.chain
     )
     action = "" if r.mitigation in NONE_ACTIONS else f"<p><b>Action:</b> {_h(r.mitigation)}</p>"
@@ -222,7 +268,7 @@ def _result_html(r: RecipeResult) -> str:
         f"<span class='{r.tone}'>{_h(r.verdict)}</span></summary>"
         f"<p>{_h(r.reason)}</p>{action}"
         f"<table><tr><th>#</th><th>§</th><th>step</th><th>formula</th><th>result</th><th>evidence</th>"
-        f"<th>meaning</th></tr>{rows}</table>"
+        f"<th>reference panel</th><th>meaning</th></tr>{rows}</table>"
         f"<p class='muted'>Confidence {_h(r.confidence.band)} ({r.confidence.score:.0%}). </p>{caveats}</details>"
     )
 
@@ -237,10 +283,12 @@ def card_html(card: Card) -> str:
         for rid, r in card.recipes.items()
     )
     numbers = "".join(
-        f"<tr><td>{_h(label)}</td><td>{_h(fmt(card.key_numbers[key], unit))}</td><td>{_h(evidence)}</td></tr>"
+        f"<tr><td>{_h(label)}</td><td>{_h(fmt(card.key_numbers[key], unit))}</td><td>{_h(evidence)}</td>"
+        f"<td>{_h(panel_text(card.key_evidence.get(key)))}</td></tr>"
         for key, (label, unit, evidence) in KEY_NUMBER_LABELS.items()
         if card.key_numbers.get(key) is not None
     )
+    measured = "".join(f"<li>{_h(line)}</li>" for line in measured_lines(card.measured))
     falsifiers = "".join(
         f"<li>{_h(f['id'])} {_h(f['claim'])}: <b>{_h(f['status'])}</b> {_h(f['note'])}</li>" for f in card.falsification
     )
@@ -266,7 +314,8 @@ T_eval {_h(fmt(card.T_eval))} · {_h(theta)} · {_h(spec.attention.upper())}</p>
 <h2>Verdicts</h2>
 <table><tr><th>recipe</th><th>verdict</th><th>reason</th><th>action</th></tr>{verdict_rows}</table>
 <h2>Key numbers</h2>
-<table><tr><th>quantity</th><th>value</th><th>evidence</th></tr>{numbers}</table>
+<table><tr><th>quantity</th><th>value</th><th>evidence</th><th>reference panel</th></tr>{numbers}</table>
+<h2>Real measurements</h2><ul>{measured or "<li>none</li>"}</ul>
 <h2>Diagnostics</h2>{diag}
 <h2>Falsifiers in scope</h2><ul>{falsifiers or "<li>none</li>"}</ul>
 <h2>Audit chains</h2>

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from ..audit import RecipeResult
+from ..audit import Confidence, ConfidenceCheck, RecipeResult
 from ..catalogs import Catalogs, default_catalogs
 from ..errors import UsageError
 from ..model_spec import ModelSpec
@@ -72,7 +73,28 @@ def run_recipe(
     values, sources = resolve_inputs(recipe, user, model)
     ctx = RecipeContext(recipe, values, sources, catalogs, model)
     _cross_checks(ctx)
-    return recipe.compute(ctx)
+    return attach_panel_evidence(recipe.compute(ctx))
+
+
+def attach_panel_evidence(result: RecipeResult) -> RecipeResult:
+    """Put, next to each predictive step, what the shipped reference measurements say about its law."""
+    from ..validation import STEP_LAW_KEYS, law_evidence  # the panel loads on first use only
+
+    chain = tuple(
+        replace(step, panel=law_evidence(STEP_LAW_KEYS[step.name]).to_dict()) if step.name in STEP_LAW_KEYS else step
+        for step in result.chain
+    )
+    contradicted = sorted(
+        {step.panel["law_key"] for step in chain if step.panel and step.panel["support"] == "contradicts"}
+    )
+    if not contradicted:
+        return replace(result, chain=chain)
+    check = ConfidenceCheck(
+        "reference panel", "warn", f"the shipped measurements contradict: {', '.join(contradicted)} (`taf validate`)"
+    )
+    confidence = Confidence((*result.confidence.checks, check))
+    caveats = (*result.caveats, *(f"panel_contradicts_{law.split(':')[0]}" for law in contradicted))
+    return replace(result, chain=chain, confidence=confidence, caveats=tuple(dict.fromkeys(caveats)))
 
 
 def _gives_theta(recipe: Recipe, user: Mapping[str, Any]) -> bool:

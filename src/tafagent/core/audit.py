@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .evidence import Evidence, EvidenceNote
+from .messages import Msg, verdict_label
 
 Tone = Literal["good", "caution", "bad", "info"]
 
@@ -104,6 +105,16 @@ class RecipeResult:
     caveats: tuple[str, ...] = ()
     confidence: Confidence = field(default_factory=lambda: Confidence(()))
     input_sources: dict[str, str] = field(default_factory=dict)  # "user", "default" or "model (<id>)"
+    reason_msg: Msg | None = None  # the translatable form of `reason`
+    mitigation_msg: Msg | None = None  # the translatable form of `mitigation`
+
+    def localized(self, lang: str = "en") -> dict[str, str]:
+        """Verdict label, reason and action in ``lang`` (EN, ES, FR, ZH; English where no message key)."""
+        return {
+            "verdict": verdict_label(self.verdict, lang),
+            "reason": self.reason_msg.text(lang) if self.reason_msg else self.reason,
+            "mitigation": self.mitigation_msg.text(lang) if self.mitigation_msg else self.mitigation,
+        }
 
     @property
     def tone(self) -> Tone:
@@ -146,6 +157,10 @@ class RecipeResult:
             "mitigation": self.mitigation,
             "caveats": list(self.caveats),
             "confidence": self.confidence.to_dict(),
+            "messages": {
+                "reason": self.reason_msg.to_dict() if self.reason_msg else None,
+                "mitigation": self.mitigation_msg.to_dict() if self.mitigation_msg else None,
+            },
         }
 
 

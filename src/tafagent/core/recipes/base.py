@@ -18,6 +18,7 @@ from typing import Any, Literal
 from ..audit import Confidence, ConfidenceCheck, RecipeResult, Step
 from ..catalogs import Catalogs
 from ..errors import ConfigError
+from ..messages import Msg
 from ..model_spec import ModelSpec
 
 ParamKind = Literal["float", "int", "bool", "str"]
@@ -91,11 +92,13 @@ class RecipeContext:
         self,
         chain: list[Step],
         verdict: str,
-        reason: str,
-        mitigation: str,
+        reason: Msg | str,
+        mitigation: Msg | str,
         caveats: list[str] | None = None,
         checks: list[ConfidenceCheck] | None = None,
     ) -> RecipeResult:
+        """Assemble the RecipeResult; ``reason``/``mitigation`` messages are rendered in English and kept
+        as keys so every interface can show them in the user's language."""
         inputs = {p.name: self.values[p.name] for p in self.recipe.params if not p.unused}
         return RecipeResult(
             recipe_id=self.recipe.id,
@@ -103,11 +106,13 @@ class RecipeContext:
             inputs=inputs,
             chain=tuple(chain),
             verdict=verdict,
-            reason=reason,
-            mitigation=mitigation,
+            reason=reason.text() if isinstance(reason, Msg) else reason,
+            mitigation=mitigation.text() if isinstance(mitigation, Msg) else mitigation,
             caveats=tuple(caveats or ()),
             confidence=Confidence(tuple(checks or ())),
             input_sources={k: v for k, v in self.sources.items() if k in inputs},
+            reason_msg=reason if isinstance(reason, Msg) else None,
+            mitigation_msg=mitigation if isinstance(mitigation, Msg) else None,
         )
 
 

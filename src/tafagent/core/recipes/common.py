@@ -18,6 +18,7 @@ from ..diagnostics import phase_label
 from ..economics import kv_cache_bytes_uniform
 from ..evidence import Evidence, EvidenceNote
 from ..memory import kv_plan
+from ..messages import Msg
 from ..pade import gamma_pade
 from .base import Param, RecipeContext
 
@@ -258,9 +259,8 @@ def not_rope(ctx: RecipeContext) -> RecipeResult:
     return ctx.result(
         [],
         "NOT APPLICABLE",
-        f"γ_Padé is a law of rotary position embeddings; {name} is {family} (no RoPE θ), so this recipe has "
-        "nothing to compute.",
-        "Measure the model's attention decay instead: `taf diagnose MODEL`.",
+        Msg("not_rope.reason", name=name, family=family),
+        Msg("not_rope.mitigation"),
         ["not_rope"],
         [ConfidenceCheck("applicable", "miss", f"{family} model")],
     )

@@ -24,6 +24,7 @@ from ..economics import (
     weights_bytes,
 )
 from ..evidence import Evidence, EvidenceNote
+from ..messages import Msg
 from .base import Param, ParameterError, Recipe, RecipeContext
 
 N_PARAMS = Param(
@@ -223,23 +224,20 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         ),
     ]
     if be.get("error"):
-        verdict, reason = "NO", be["error"][0].upper() + be["error"][1:] + "."
-        mitigation = f"Stick with the {api_name} API."
+        verdict, reason = "NO", Msg("x1.never.reason")
+        mitigation = Msg("x1.never.mitigation", api=api_name)
     elif months is None:
         verdict = "NO (API)"
-        reason = "At zero monthly volume the training cost is never recovered."
-        mitigation = f"Use the {api_name} API."
+        reason = Msg("x1.zero_volume.reason")
+        mitigation = Msg("x1.use_api.mitigation", api=api_name)
     elif monthly >= be["Mtok_breakeven"]:
         verdict = "YES (custom)"
-        reason = (
-            f"At {monthly:g} M tokens/month the training cost is recovered in {months:.1f} months; a custom "
-            "model is cheaper long-term."
-        )
-        mitigation = f"Train on {gpu.name} × {n_gpus}, serve self-hosted."
+        reason = Msg("x1.custom.reason", monthly=monthly, months=months)
+        mitigation = Msg("x1.custom.mitigation", gpu=gpu.name, n_gpus=n_gpus)
     else:
         verdict = "NO (API)"
-        reason = f"Break-even takes {months:.1f} months at {monthly:g} M tokens/month, too slow to pay back."
-        mitigation = f"Use the {api_name} API (cheaper at this volume)."
+        reason = Msg("x1.api.reason", months=months, monthly=monthly)
+        mitigation = Msg("x1.api.mitigation", api=api_name)
     return ctx.result(chain, verdict, reason, mitigation, ["x1_decode_ceiling_cost"], checks)
 
 

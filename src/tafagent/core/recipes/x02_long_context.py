@@ -15,6 +15,7 @@ from ..audit import ConfidenceCheck, RecipeResult, Step
 from ..constants import HALLUCINATION_EVIDENCE, HORIZON_EVIDENCE, NIAH_EVIDENCE
 from ..diagnostics import pade_deviation_index
 from ..evidence import Evidence, EvidenceNote
+from ..messages import Msg
 from ..pade import alpha_opt, d_horizon, l_niah, p_hallucinate, theta_design
 from .base import Recipe, RecipeContext
 from .common import (
@@ -40,14 +41,11 @@ from .common import (
 GAMMA_TARGET = 0.85  # the design target for NTK extension used by the reference
 
 
-def _ntk_advice(theta: float, T_eval: int) -> str:
+def _ntk_advice(theta: float, T_eval: int) -> Msg:
     needed = theta_design(GAMMA_TARGET, T_eval)
     alpha = alpha_opt(GAMMA_TARGET, T_eval, theta)
-    tuning = "fine-tuning required" if alpha > 8 else "zero-shot may work"
-    return (
-        f"Apply NTK-aware RoPE extension: θ ≈ {needed:,.0f} gives γ = {GAMMA_TARGET} at L = {T_eval:,} "
-        f"(α = {alpha:.2f}, {tuning})."
-    )
+    tuning = Msg("x2.ntk.finetune") if alpha > 8 else Msg("x2.ntk.zeroshot")
+    return Msg("x2.ntk", theta_needed=needed, gamma_target=GAMMA_TARGET, T_eval=T_eval, alpha=alpha, tuning=tuning)
 
 
 def compute(ctx: RecipeContext) -> RecipeResult:
@@ -145,30 +143,23 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     checks.insert(0, ConfidenceCheck("measured γ", "miss", "closed form only: d_horizon ≡ T_eval up to δ corrections"))
     if g_corr <= 0 or g_corr >= 1:
         verdict = "NO"
-        reason = (
-            f"Phase B / geometric collapse: γ_corrected = {g_corr:.4f} is outside (0, 1), so no retrieval "
-            "horizon exists at this length."
-        )
+        reason = Msg("x2.phase_b.reason", gamma=g_corr)
         mitigation = _ntk_advice(theta, T_eval)
     elif dh is not None and strictly_less(T_eval, dh):
         margin = (1 - T_eval / dh) * 100
         verdict = "YES"
-        reason = f"L = {T_eval:,} lies inside d_horizon = {dh:,.0f} ({margin:.0f}% margin)."
-        mitigation = "None required."
+        reason = Msg("x2.yes.reason", T_eval=T_eval, dh=dh, margin=margin)
+        mitigation = Msg("none.required")
     elif dh is not None and niah is not None and strictly_less(T_eval, niah):
         verdict = "DEGRADED"
         if snapped:
-            reason = (
-                f"L = {T_eval:,} sits exactly at d_horizon (the closed form gives d_h = T identically when "
-                f"no correction applies), below the NIAH ceiling {niah:,.0f}: retrieval is expected to "
-                "degrade; only a measured γ can move this."
-            )
+            reason = Msg("x2.at_horizon.reason", T_eval=T_eval, niah=niah)
         else:
-            reason = f"L = {T_eval:,} is between d_horizon ({dh:,.0f}) and L_NIAH^c ({niah:,.0f})."
-        mitigation = "Consider context contraction, or NTK extension; measure γ with `taf diagnose` to confirm."
+            reason = Msg("x2.degraded.reason", T_eval=T_eval, dh=dh, niah=niah)
+        mitigation = Msg("x2.degraded.mitigation")
     else:
         verdict = "NO"
-        reason = f"L = {T_eval:,} exceeds the NIAH ceiling {niah or 0:,.0f}."
+        reason = Msg("x2.no.reason", T_eval=T_eval, niah=niah or 0)
         mitigation = _ntk_advice(theta, T_eval)
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 
@@ -215,25 +206,19 @@ def _measured(
     )
     if gamma_obs >= 1 or dh_obs is None:
         verdict = "NO"
-        reason = (
-            f"The measured γ = {gamma_obs:.4f} is outside Phase A (0 < γ < 1): attention is local and no "
-            "long-range retrieval horizon exists."
-        )
+        reason = Msg("x2.measured.phase_b.reason", gamma_obs=gamma_obs)
         mitigation = _ntk_advice(theta, T_eval)
     elif strictly_less(T_eval, dh_obs):
         verdict = "YES"
-        reason = (
-            f"L = {T_eval:,} lies inside the measured horizon {dh_obs:,.0f} "
-            f"({(1 - T_eval / dh_obs) * 100:.0f}% margin)."
-        )
-        mitigation = "None required."
+        reason = Msg("x2.measured.yes.reason", T_eval=T_eval, dh_obs=dh_obs, margin=(1 - T_eval / dh_obs) * 100)
+        mitigation = Msg("none.required")
     elif strictly_less(T_eval, 2 * dh_obs):
         verdict = "DEGRADED"
-        reason = f"L = {T_eval:,} is between the measured horizon ({dh_obs:,.0f}) and twice it ({2 * dh_obs:,.0f})."
-        mitigation = "Consider context contraction or NTK extension."
+        reason = Msg("x2.measured.degraded.reason", T_eval=T_eval, dh_obs=dh_obs, twice=2 * dh_obs)
+        mitigation = Msg("x2.measured.degraded.mitigation")
     else:
         verdict = "NO"
-        reason = f"L = {T_eval:,} exceeds twice the measured horizon ({2 * dh_obs:,.0f})."
+        reason = Msg("x2.measured.no.reason", T_eval=T_eval, twice=2 * dh_obs)
         mitigation = _ntk_advice(theta, T_eval)
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 

@@ -23,6 +23,7 @@ from ..economics import (
     training_memory_16n_bytes,
 )
 from ..evidence import Evidence, EvidenceNote
+from ..messages import Msg
 from .base import Param, Recipe, RecipeContext
 from .x01_build_vs_buy import GPU, GPU_PRICE, MFU, gpu_price
 
@@ -160,23 +161,26 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     ]
     if n_star < 1e8:
         verdict = "TINY-MODEL"
-        reason = f"The budget supports only ~{n_star:.0e} parameters trained compute-optimally."
-        mitigation = "LoRA fine-tuning of a larger pretrained model is a better use of this budget."
+        reason = Msg("x3.tiny.reason", n_star=n_star)
+        mitigation = Msg("x3.tiny.mitigation")
     elif not fits:
         needed = math.ceil(mem_bytes / 1e9 / gpu.vram_GB)
         verdict = "MEMORY-LIMITED"
-        reason = (
-            f"The Chinchilla-optimal N ({n_star:.1e}) needs {mem_bytes / 1e9:.1f} GB of training memory, more "
-            f"than {n_gpus} × {gpu.name} ({gpu.vram_GB:g} GB each) hold."
+        reason = Msg(
+            "x3.memory.reason", n_star=n_star, mem_GB=mem_bytes / 1e9, n_gpus=n_gpus, gpu=gpu.name, vram_GB=gpu.vram_GB
         )
-        mitigation = f"Shard with ZeRO-3 across ≥ {needed} × {gpu.name}, or train a smaller, under-trained N."
+        mitigation = Msg("x3.memory.mitigation", needed=needed, gpu=gpu.name)
     else:
         verdict = "GO"
-        reason = (
-            f"At ${budget:,.0f}, train a {n_star:.1e}-parameter model on {d_star:.1e} tokens in ~{hours / 24:.1f} "
-            f"days; capability tier: {tier.split('—')[0].strip()}."
+        reason = Msg(
+            "x3.go.reason",
+            budget=budget,
+            n_star=n_star,
+            d_star=d_star,
+            days=hours / 24,
+            tier=tier.split("—")[0].strip(),
         )
-        mitigation = "None — proceed with Chinchilla-optimal recipe."
+        mitigation = Msg("x3.go.mitigation")
     return ctx.result(chain, verdict, reason, mitigation, [], checks)
 
 

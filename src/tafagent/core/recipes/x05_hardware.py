@@ -27,6 +27,7 @@ from ..constants import DECODE_ROOFLINE_EVIDENCE
 from ..economics import decode_tokens_per_s_ceiling, weights_bytes
 from ..evidence import Evidence, EvidenceNote
 from ..manual import spec_from_reference_inputs
+from ..messages import Msg
 from ..model_spec import ModelSpec
 from .base import Param, Recipe, RecipeContext
 from .common import kv_step
@@ -299,36 +300,45 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
     if best is None:
         verdict = "NO"
         fewest = _fewest_gpus(ctx, spec, weights, plan, T_eval, users)
-        reason = f"No single GPU in the catalog holds the weights and {users} × {T_eval:,}-token KV under {engine}."
+        reason = Msg("x5.none_fits.reason", users=users, T_eval=T_eval, engine=engine)
         mitigation = (
-            f"Tensor parallelism: {fewest['n_gpus']} × {fewest['gpu']} (${fewest['usd_per_hour']:.2f}/h) is "
-            "the cheapest split that fits, or quantise the weights."
+            Msg("x5.none_fits.tp", n_gpus=fewest["n_gpus"], gpu=fewest["gpu"], usd_per_hour=fewest["usd_per_hour"])
             if fewest
-            else "Quantise the weights (e.g. weights_dtype=gguf-q4_k_m or gptq) or shorten the context."
+            else Msg("x5.none_fits.quantise")
         )
         return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
     low, high = best["tok_per_sec_range"]
     if best["USD_per_Mtok"] is None:
-        reason = f"Only GPUs without a catalog price fit; the fastest is {best['gpu']} at {low:.0f}–{high:.0f} tok/s."
-        return ctx.result(chain, "YES", reason, "Add its price with --catalog to compare costs.", caveats, checks)
+        reason = Msg("x5.unpriced.reason", gpu=best["gpu"], low=low, high=high)
+        return ctx.result(chain, "YES", reason, Msg("x5.unpriced.mitigation"), caveats, checks)
     usd_low, usd_high = best["USD_per_Mtok_range"]
     coverage = best["users_supported"]
-    reason = (
-        f"Best GPU: {best['gpu']} at ${usd_low:.2f}–{usd_high:.2f}/Mtok ({low:.0f}–{high:.0f} tok/s at batch "
-        f"{users}); it covers {coverage:.2f}× the daily target."
+    reason = Msg(
+        "x5.best.reason",
+        gpu=best["gpu"],
+        usd_low=usd_low,
+        usd_high=usd_high,
+        low=low,
+        high=high,
+        users=users,
+        coverage=coverage,
     )
     if coverage >= 1:
-        mitigation = f"Provision {best['gpu']} with {engine}; expect {low:.0f}–{high:.0f} tok/s aggregate."
+        mitigation = Msg("x5.best.mitigation", gpu=best["gpu"], engine=engine, low=low, high=high)
     else:
         batch_needed = _batch_for_target(spec, ctx, weights, plan, best, T_eval, target)
         if batch_needed is not None:
-            mitigation = (
-                f"Provision {best['gpu']} and serve ≥ {batch_needed} requests concurrently to reach "
-                f"{target:,.0f} tokens/day (fits up to {best['max_batch_at_T_eval']} at {T_eval:,} tokens)."
+            mitigation = Msg(
+                "x5.batch.mitigation",
+                gpu=best["gpu"],
+                batch=batch_needed,
+                target=target,
+                max_batch=best["max_batch_at_T_eval"],
+                T_eval=T_eval,
             )
         else:
             replicas = math.ceil(1 / coverage)
-            mitigation = f"Provision {replicas} × {best['gpu']} (one replica covers {coverage:.2f}× the target)."
+            mitigation = Msg("x5.replicas.mitigation", replicas=replicas, gpu=best["gpu"], coverage=coverage)
     return ctx.result(chain, "YES", reason, mitigation, caveats, checks)
 
 
@@ -465,21 +475,18 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
     caveats = ["x5_decode_ceiling", "x5_uniform_kv"]
     if best is None:
         verdict = "NO"
-        reason = f"No single GPU in the catalog has ≥ {total_GB:.0f} GB."
-        mitigation = "Use tensor parallelism (e.g. 2 × H100 = 160 GB) or INT8 weights (halves weight memory)."
+        reason = Msg("x5.ref.none.reason", total_GB=total_GB)
+        mitigation = Msg("x5.ref.none.mitigation")
     elif best["USD_per_Mtok"] is None:
         verdict = "YES"
-        reason = (
-            f"Only GPUs without a catalog price fit; the fastest is {best['gpu']} at {best['tok_per_sec']:.0f} tok/s."
-        )
-        mitigation = "Add its price with --catalog to compare costs."
+        reason = Msg("x5.ref.unpriced.reason", gpu=best["gpu"], tok_s=best["tok_per_sec"])
+        mitigation = Msg("x5.unpriced.mitigation")
     else:
         verdict = "YES"
-        reason = (
-            f"Best GPU: {best['gpu']} at ${best['USD_per_Mtok']:.2f}/Mtok; it supports "
-            f"{best['users_supported']:.2f}× the daily target."
+        reason = Msg(
+            "x5.ref.best.reason", gpu=best["gpu"], usd=best["USD_per_Mtok"], users_supported=best["users_supported"]
         )
-        mitigation = f"Provision {best['gpu']}; expect up to {best['tok_per_sec']:.0f} tok/s decode (single stream)."
+        mitigation = Msg("x5.ref.best.mitigation", gpu=best["gpu"], tok_s=best["tok_per_sec"])
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 
 

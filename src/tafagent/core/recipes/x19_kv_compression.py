@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..audit import ConfidenceCheck, RecipeResult, Step
 from ..constants import DF_ZONE, SOFT_DECAY_EVIDENCE
 from ..evidence import Evidence, EvidenceNote
+from ..messages import Msg
 from ..pade import kv_soft_decay_regime
 from ..thermo import df_window
 from .base import Param, Recipe, RecipeContext
@@ -122,45 +123,30 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     )
 
     window_offer = (
-        (
-            f" A D_f window of {df:,} tokens keeps {f:.0%} of the attention mass (exploratory outside "
-            f"[{DF_ZONE[0]}, {DF_ZONE[1]}])."
-        )
+        Msg("x19.window_offer", df=df, f=f, zone_low=DF_ZONE[0], zone_high=DF_ZONE[1])
         if df is not None
-        else ""
+        else Msg("empty")
     )
     if regime == "applies" and in_zone:
         verdict = "USE SOFT DECAY"
-        reason = (
-            "The horizon reaches at least about half of T_train and γ is inside the calibrated band, so the "
-            "soft weighting (1 − d/d_h)^γ is preferred (F17: −21% perplexity versus a hard cutoff)."
-        )
-        mitigation = (
-            f"Implement it as an additive 4-D attention-mask bias with eager attention; D_f = {df:,} is the "
-            "hard-window fallback."
-        )
+        reason = Msg("x19.soft.reason")
+        mitigation = Msg("x19.soft.mitigation", df=df)
     elif in_zone:
         verdict = "USE D_f HARD CUTOFF"
-        reason = (
-            f"γ = {gamma:.3f} is inside [{DF_ZONE[0]}, {DF_ZONE[1]}] but d_h < T_train/2: hard truncation at "
-            f"D_f = {df:,} keeps {f:.0%} of the attention mass."
-        )
-        mitigation = f"Set the KV cache length (cache_max_len) to D_f = {df:,} tokens."
+        reason = Msg("x19.df.reason", gamma=gamma, zone_low=DF_ZONE[0], zone_high=DF_ZONE[1], df=df, f=f)
+        mitigation = Msg("x19.df.mitigation", df=df)
     elif regime == "applies":
         verdict = "USE SOFT DECAY (caveat)"
-        reason = (
-            f"The soft-decay regime applies, but γ = {gamma:.3f} is outside the band where D_f truncation was "
-            "validated."
-        )
-        mitigation = "Use soft decay." + window_offer
+        reason = Msg("x19.soft_caveat.reason", gamma=gamma)
+        mitigation = Msg("x19.soft_caveat.mitigation", window_offer=window_offer)
     elif gamma >= 1 or gamma <= 0:
         verdict = "USE LITERATURE METHODS"
-        reason = f"γ = {gamma:.3f} is outside Phase A, where the TAF decay formulas do not apply."
-        mitigation = "Use SnapKV, PyramidKV or FastGen." + window_offer
+        reason = Msg("x19.literature.reason", gamma=gamma)
+        mitigation = Msg("x19.literature.mitigation", window_offer=window_offer)
     else:
         verdict = "USE HARD T_train CUTOFF"
-        reason = "The soft-decay regime does not hold and γ is outside the calibrated band: cap the context at T_train."
-        mitigation = f"Set seq_len ≤ {T_train:,}; do not extend." + window_offer
+        reason = Msg("x19.hard.reason")
+        mitigation = Msg("x19.hard.mitigation", T_train=T_train, window_offer=window_offer)
 
     caveats = [] if in_zone else ["x19_df_outside_calibrated_band"]
     if regime == "borderline":

@@ -11,6 +11,7 @@ from ..constants import IMPRINT_CI_HALF_WIDTH, IMPRINT_EVIDENCE, NU_IMPRINT, P0_
 from ..decomposition import imprint_shift
 from ..evidence import Evidence, EvidenceNote
 from ..imprint import imprint_purity
+from ..messages import Msg
 from .base import Param, Recipe, RecipeContext
 from .common import D_HEAD, HEADS, KV_HEADS, N_LAYERS, N_PARAMS, not_rope, pade_step, t_train_param, theta_param
 
@@ -91,8 +92,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         return ctx.result(
             chain,
             "PREDICTION ONLY",
-            f"Predicted γ_random = {g_pred:.4f}; give gamma_random_obs measured on random-token sequences to test it.",
-            "Measure it: `taf diagnose MODEL --corpus random` (random tokens, distances 10–1000, power-law fit).",
+            Msg("x21.prediction.reason", g_pred=g_pred),
+            Msg("x21.prediction.mitigation"),
             ["x21_needs_measurement"],
             [ConfidenceCheck("measurement", "miss", "no γ_random given")],
         )
@@ -117,13 +118,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         verdict = "OVER-IMPRINTED"
     else:
         verdict = "UNDER-IMPRINTED"
-    reason = f"Residual {residual:+.4f} against the ±{IMPRINT_CI_HALF_WIDTH} confidence interval."
-    mitigation = (
-        "None required."
-        if verdict == "CLEAN"
-        else "A large gap hints at an unusual training history (heavy fine-tuning, a format conversion): "
-        "compare against the original checkpoint."
-    )
+    reason = Msg("x21.residual.reason", residual=residual, ci=IMPRINT_CI_HALF_WIDTH)
+    mitigation = Msg("none.required") if verdict == "CLEAN" else Msg("x21.gap.mitigation")
     return ctx.result(
         chain,
         verdict,

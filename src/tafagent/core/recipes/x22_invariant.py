@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..audit import ConfidenceCheck, RecipeResult, Step
 from ..constants import K_EVIDENCE, K_PANEL_MEAN, K_PANEL_STD, PADE_EVIDENCE
 from ..imprint import compute_invariant_K
+from ..messages import Msg
 from ..pade import gamma_pade
 from .base import Param, Recipe, RecipeContext
 from .common import N_PARAMS, t_train_param, theta_param
@@ -62,8 +63,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         return ctx.result(
             [step],
             "NEEDS MEASUREMENT",
-            "K needs a measured γ; none was given.",
-            "Measure it with `taf diagnose MODEL`, then pass gamma_obs.",
+            Msg("x22.needs.reason"),
+            Msg("x22.needs.mitigation"),
             ["x22_needs_measurement"],
             [ConfidenceCheck("measurement", "miss", "no γ_obs")],
         )
@@ -121,17 +122,21 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         return ctx.result(
             chain,
             "IN-BAND",
-            f"K = {inv['K']:.2f} is within ±1σ of the panel mean ({K_PANEL_MEAN:.1f}).",
-            "The model conforms to the panel; no action.",
+            Msg("x22.in_band.reason", K=inv["K"], mean=K_PANEL_MEAN),
+            Msg("x22.in_band.mitigation"),
             [],
             checks,
         )
     return ctx.result(
         chain,
         "OUTLIER",
-        f"K = {inv['K']:.2f} is a {inv['interpretation']} (|z| = {abs(inv['z_score']):.2f} > 1).",
-        "High K: attention over-concentrated for the compute spent; low K: compute under-used. Check "
-        "the tokenizer, the training recipe and the fine-tuning history.",
+        Msg(
+            "x22.outlier.reason",
+            K=inv["K"],
+            kind=Msg("x22.high" if inv["z_score"] > 0 else "x22.low"),
+            z=abs(inv["z_score"]),
+        ),
+        Msg("x22.outlier.mitigation"),
         [] if ctx["D_tokens"] is not None else ["x22_assumed_chinchilla_tokens"],
         checks,
     )

@@ -9,6 +9,7 @@ from ..audit import ConfidenceCheck, RecipeResult, Step
 from ..constants import IH_EVIDENCE, IH_THRESHOLD_M
 from ..evidence import Evidence, EvidenceNote
 from ..imprint import ih_phase_check
+from ..messages import Msg
 from .base import Param, Recipe, RecipeContext
 from .common import N_PARAMS
 
@@ -47,8 +48,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         return ctx.result(
             chain,
             f"PREDICTED {expected.upper()}",
-            f"Only the size is known (P = {n_params_M:,.0f}M); give both gamma_text and gamma_random.",
-            "Measure both: `taf diagnose MODEL --corpus both`.",
+            Msg("x23.predicted.reason", n_params_M=n_params_M),
+            Msg("x23.predicted.mitigation"),
             ["x23_needs_measurement"],
             [ConfidenceCheck("measurement", "miss", "needs γ_text and γ_random")],
         )
@@ -78,17 +79,16 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         return ctx.result(
             chain,
             f"CONFIRMED {check['phase_observed'].upper()}",
-            f"Δγ = {check['delta_gamma']:+.3f}: its sign matches the size prediction.",
-            "Phase confirmed; use the checkpoint accordingly.",
+            Msg("x23.confirmed.reason", delta=check["delta_gamma"]),
+            Msg("x23.confirmed.mitigation"),
             [],
             checks,
         )
     return ctx.result(
         chain,
         "ANOMALY",
-        f"Δγ = {check['delta_gamma']:+.3f} suggests {check['phase_observed']} but the size predicts {expected}.",
-        "Possible incomplete training, anomalous fine-tuning, a format conversion or tokenizer "
-        "corruption (cf. F5, OLMo Δγ = 0.30).",
+        Msg("x23.anomaly.reason", delta=check["delta_gamma"], observed=check["phase_observed"], expected=expected),
+        Msg("x23.anomaly.mitigation"),
         ["x23_anomaly"],
         checks,
     )

@@ -20,4 +20,12 @@ def validate():  # the return type lives in the core module, imported on demand
     return _validate()
 
 
-__all__ = ["ConfigError", "ModelSpec", "TafError", "__version__", "load_spec", "resolve_spec", "validate"]
+def ask(question: str, **kwargs):  # type: ignore[no-untyped-def]
+    """Plain-language question → AskResult (presets offline; Hub ids through load_spec)."""
+    from .core.ask import ask as _ask
+
+    kwargs.setdefault("model_loader", load_spec)
+    return _ask(question, **kwargs)
+
+
+__all__ = ["ConfigError", "ModelSpec", "TafError", "__version__", "ask", "load_spec", "resolve_spec", "validate"]

@@ -1,0 +1,127 @@
+"""``taf ask "QUESTION" [--lang en|es|fr|zh] [--llm-url URL] [--json]``: plain words in, audited answer out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..adapters.model_source import load_spec
+from ..core.ask import AskResult, ask
+from ..core.ask.summary import strings
+from ..core.errors import UsageError
+from ..core.report import TONE_EMOJI, fmt
+from .common import add_catalog_option, load_catalogs
+from .output import console, emit_json
+from .render import TONE_STYLE, render_result
+
+
+def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "ask",
+        parents=[parent],
+        help="plain-English (or Spanish, French, Chinese) question → recipe + parameters → answer",
+        description="Route a free-form question to one of the eight recipes, offline and deterministically, run "
+        "it, and answer in plain words. Prints the recipe, each parameter with where it came from (question, "
+        "preset, model config, default), what was assumed, the verdict and a 4–6 sentence answer whose "
+        "numbers all come from the audit chain. 32K means 32,000 tokens.",
+    )
+    parser.add_argument("question", nargs="+", metavar="QUESTION", help="the question (quote it)")
+    parser.add_argument(
+        "--lang", choices=("en", "es", "fr", "zh"), help="language of the answer (default: the question's)"
+    )
+    parser.add_argument(
+        "--llm-url",
+        metavar="URL",
+        help="optional OpenAI-compatible endpoint (llama.cpp, Ollama, vLLM) that may break a routing tie and "
+        "rephrase the answer; every reply is validated, numbers always come from the chain",
+    )
+    parser.add_argument("--llm-model", default="default", metavar="NAME", help="model name sent to --llm-url")
+    parser.add_argument("--llm-timeout", type=float, default=30.0, metavar="S", help="seconds to wait for the LLM")
+    parser.add_argument("--chain", action="store_true", help="also print the full audit chain")
+    add_catalog_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    question = " ".join(args.question).strip()
+    if not question:
+        raise UsageError("empty question", 'e.g. taf ask "Will Llama-3-8B handle 32K context?"')
+    assistant = None
+    if args.llm_url:
+        from ..adapters.llm import OpenAICompatibleClient, chat_completions_url
+
+        chat_completions_url(args.llm_url)  # a malformed URL is a one-line error before anything runs
+        assistant = OpenAICompatibleClient(args.llm_url, model=args.llm_model, timeout_s=args.llm_timeout)
+    result = ask(
+        question,
+        model_loader=load_spec,
+        catalogs=load_catalogs(args.catalog),
+        language=args.lang,
+        assistant=assistant,
+    )
+    if args.json:
+        emit_json(result.to_dict())
+        return 0 if result.ok else 1
+    _render(result, chain=args.chain)
+    if result.error is not None:
+        sys.stderr.write(f"taf: error: {result.error}\n")
+    return 0 if result.ok else 1
+
+
+def _render(result: AskResult, *, chain: bool) -> None:
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+
+    labels = strings(result.language)["cli"]
+    out = console()
+    if result.recipe_id is None:
+        body = escape(result.why or "")
+        out.print(Panel(body, title=labels["why"], title_align="left", border_style="yellow"))
+        table = Table(title=labels["suggestions"], title_justify="left")
+        for column in (labels["recipe"], "", ""):
+            table.add_column(column, overflow="fold")
+        for s in result.suggestions:
+            table.add_row(s["recipe_id"], escape(s["name"]), escape(s["reason"]))
+        out.print(table)
+        _assumed(out, result, labels)
+        return
+    recipe_name = strings(result.language)["recipes"].get(result.recipe_id, result.recipe_id)
+    model = escape(result.model or labels["none"])
+    head = f"[bold]{result.recipe_id} — {escape(recipe_name)}[/bold]\n{labels['model']}: {model}"
+    out.print(Panel(head, title=labels["route"], title_align="left"))
+    table = Table(show_header=True)
+    for column in (labels["parameter"], labels["value"], labels["source"]):
+        table.add_column(column, overflow="fold")
+    sources = labels["sources"]
+    for name, value in result.params.items():
+        source = result.param_sources.get(name, "")
+        style = "bold" if source in ("question", "llm") else ""
+        table.add_row(
+            name,
+            escape(fmt(value)),
+            f"[{style}]{sources.get(source, source)}[/]" if style else sources.get(source, source),
+        )
+    if result.params:
+        out.print(table)
+    _assumed(out, result, labels)
+    if result.result is None:
+        return
+    r = result.result
+    verdict = strings(result.language)["verdicts"].get(r.verdict, r.verdict)
+    style = TONE_STYLE[r.tone]
+    out.print(f"[bold {style}]{TONE_EMOJI[r.tone]} {escape(verdict)}[/] — {escape(r.reason)}")
+    if result.answer:
+        out.print(Panel(escape(result.answer), title=labels["answer"], title_align="left", border_style=style))
+    if chain:
+        render_result(out, r)
+
+
+def _assumed(out: Any, result: AskResult, labels: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    if result.assumed:
+        out.print(f"[bold]{labels['assumed']}:[/bold]")
+        for note in result.assumed:
+            out.print(f"  • {escape(note)}")

@@ -1,0 +1,271 @@
+"""``ask(question)``: route, validate, run the recipe, and answer in plain words.
+
+Never raises for any text: a question that cannot be routed, a model that cannot be resolved, or a
+value out of range gives an :class:`AskResult` whose ``why`` or ``error`` says so (in one line, with a
+hint), as the CLI contract requires. The numbers come from the recipe's audit chain only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..audit import RecipeResult
+from ..catalogs import Catalogs, default_catalogs
+from ..errors import TafError
+from ..model_spec import ModelSpec
+from ..presets import find_preset
+from ..recipes import get_recipe, run_recipe
+from .assist import (
+    Assistant,
+    LLMReplyError,
+    parse_json_object,
+    rephrase_prompt,
+    routing_prompt,
+    validate_choice,
+    validate_rephrase,
+)
+from .router import ARCHITECTURE_RECIPES, RECIPE_ORDER, Note, Route, route
+from .summary import fmt_number, render_note, strings, summarize
+from .text import LANGUAGES
+
+ModelLoader = Callable[[str], ModelSpec]
+
+# Defaults worth announcing (the others are listed with their source in the parameter table).
+_ANNOUNCED_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "X-1": ("N_params", "api_model", "monthly_tokens_M", "gpu", "n_gpus"),
+    "X-2": ("T_eval",),
+    "X-3": ("USD_budget", "gpu"),
+    "X-5": ("N_params", "T_eval", "target_tokens_per_day"),
+    "X-19": ("T_eval",),
+    "X-21": (),
+    "X-22": ("D_tokens",),
+    "X-23": ("n_params",),
+}
+_COUNT_PARAMS = ("N_params", "n_params", "target_tokens_per_day")
+
+
+@dataclass(frozen=True)
+class AskResult:
+    """The answer to one question (``to_dict()`` is the ``taf ask --json`` shape of DESIGN.md)."""
+
+    question: str
+    language: str  # language of the answer (and of `assumed`, `why`)
+    recipe_id: str | None
+    params: dict[str, Any]  # the recipe's inputs, typed
+    param_sources: dict[str, str]  # question | preset | model | default | llm
+    model: str | None  # preset id, Hub id, or None
+    why: str | None  # why it could not route
+    suggestions: tuple[dict[str, str], ...]  # likeliest recipes: recipe_id, name, reason
+    assumed: tuple[str, ...]  # what was read or defaulted, in plain words
+    result: RecipeResult | None
+    answer: str  # the plain-language summary
+    error: str | None = None  # why the routed recipe could not run
+    route: Route | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.result is not None and self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.recipe_id is None:
+            return {
+                "question": self.question,
+                "recipe_id": None,
+                "why": self.why,
+                "suggestions": list(self.suggestions),
+                "language": self.language,
+                "assumed": list(self.assumed),
+            }
+        out: dict[str, Any] = {
+            "question": self.question,
+            "recipe_id": self.recipe_id,
+            "params": dict(self.params),
+            "param_sources": dict(self.param_sources),
+            "result": self.result.to_dict() if self.result is not None else None,
+            "model": self.model,
+            "language": self.language,
+            "assumed": list(self.assumed),
+            "answer": self.answer,
+        }
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+def ask(
+    question: str,
+    *,
+    model_loader: ModelLoader | None = None,
+    catalogs: Catalogs | None = None,
+    language: str | None = None,
+    assistant: Assistant | None = None,
+) -> AskResult:
+    """Route ``question``, run the recipe (a preset's ModelSpec, or ``model_loader(hub_id)``) and answer.
+
+    ``language`` (en/es/fr/zh) sets the answer's language; by default, the question's. ``assistant``
+    (optional) may break a routing tie and rephrase the answer; its replies are validated first.
+    """
+    catalogs = catalogs or default_catalogs()
+    text = question if isinstance(question, str) else str(question)
+    routed = route(text, catalogs=catalogs)
+    lang = language if language in LANGUAGES else routed.language
+    notes = list(routed.notes)
+    if routed.recipe_id is None and assistant is not None:
+        routed = _tie_break(text, routed, assistant, catalogs, notes)
+        notes = list(routed.notes)
+    if routed.recipe_id is None:
+        return AskResult(
+            question=text,
+            language=lang,
+            recipe_id=None,
+            params={},
+            param_sources={},
+            model=routed.model,
+            why=render_note(routed.why.key, routed.why.values, lang, "why") if routed.why else None,
+            suggestions=tuple(_suggestion(s.recipe_id, s.reason, lang) for s in routed.suggestions),
+            assumed=tuple(render_note(n.key, n.values, lang) for n in notes),
+            result=None,
+            answer="",
+            route=routed,
+        )
+
+    def failed(message: str) -> AskResult:
+        return AskResult(
+            question=text,
+            language=lang,
+            recipe_id=routed.recipe_id,
+            params=dict(routed.params),
+            param_sources={k: routed.param_origin.get(k, "question") for k in routed.params},
+            model=routed.model,
+            why=None,
+            suggestions=(),
+            assumed=tuple(render_note(n.key, n.values, lang) for n in notes),
+            result=None,
+            answer="",
+            error=message,
+            route=routed,
+        )
+
+    if routed.error is not None:
+        return failed(routed.error)
+    try:
+        spec = _spec(routed, model_loader)
+        result = run_recipe(routed.recipe_id, routed.params, model=spec, catalogs=catalogs)
+    except TafError as exc:
+        return failed(exc.one_line())
+
+    sources = _sources(result, routed)
+    notes += _default_notes(result, sources, lang)
+    default_model = (
+        routed.recipe_id in ARCHITECTURE_RECIPES and routed.model is None and sources.get("theta") == "default"
+    )
+    size_name = "n_params" if routed.recipe_id == "X-23" else "N_params"
+    default_size = (
+        routed.recipe_id in ("X-1", "X-5", "X-23") and routed.model is None and sources.get(size_name) == "default"
+    )
+    answer = summarize(result, lang, model=routed.model, default_model=default_model, default_size=default_size)
+    if assistant is not None and answer:
+        try:
+            reply = assistant.complete(rephrase_prompt(lang), answer)
+            answer = validate_rephrase(answer, reply)
+            notes.append(Note("llm_rephrased"))
+        except Exception as exc:  # any assistant failure leaves the deterministic answer in place
+            notes.append(Note("llm_rejected", {"reason": _reason_text(exc)}))
+    return AskResult(
+        question=text,
+        language=lang,
+        recipe_id=result.recipe_id,
+        params=dict(result.inputs),
+        param_sources=sources,
+        model=routed.model,
+        why=None,
+        suggestions=(),
+        assumed=tuple(render_note(n.key, n.values, lang) for n in notes),
+        result=result,
+        answer=answer,
+        route=routed,
+    )
+
+
+def _spec(routed: Route, model_loader: ModelLoader | None) -> ModelSpec | None:
+    if routed.model is None:
+        return None
+    if routed.model_is_preset:
+        preset = find_preset(routed.model)
+        if preset is not None:
+            return preset.spec()
+    if model_loader is None:
+        raise TafError(
+            f"the model '{routed.model}' must be loaded from the Hugging Face Hub",
+            "pass model_loader= (the CLI's `taf ask` does), or name an embedded preset",
+        )
+    return model_loader(routed.model)
+
+
+def _sources(result: RecipeResult, routed: Route) -> dict[str, str]:
+    """The recipe's input sources in ask's vocabulary: question, preset, model, default, llm."""
+    out: dict[str, str] = {}
+    for name, source in result.input_sources.items():
+        if source == "user":
+            out[name] = routed.param_origin.get(name, "question")
+        elif source.startswith("model"):
+            out[name] = "preset" if routed.model_is_preset else "model"
+        else:
+            out[name] = "default"
+    return out
+
+
+def _default_notes(result: RecipeResult, sources: dict[str, str], lang: str) -> list[Note]:
+    notes = []
+    for name in _ANNOUNCED_DEFAULTS.get(result.recipe_id, ()):
+        source, value = sources.get(name), result.inputs.get(name)
+        if name == "D_tokens" and result.inputs.get("gamma_obs") is None:
+            continue
+        if source == "default":
+            shown = value
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and name in _COUNT_PARAMS:
+                shown = fmt_number(value, "count", lang)
+            notes.append(Note(f"default.{name}", {"value": shown} if value is not None else {}))
+        elif source in ("preset", "model") and name == "T_eval":
+            notes.append(Note("model.T_eval", {"value": value}))
+    return notes
+
+
+def _suggestion(recipe_id: str, reason: Note, lang: str) -> dict[str, str]:
+    return {
+        "recipe_id": recipe_id,
+        "name": strings(lang)["recipes"].get(recipe_id, get_recipe(recipe_id).name),
+        "reason": render_note(reason.key, reason.values, lang, "reasons"),
+    }
+
+
+def _tie_break(question: str, routed: Route, assistant: Assistant, catalogs: Catalogs, notes: list[Note]) -> Route:
+    """Ask the assistant to choose among the candidates; a valid choice re-routes with that recipe."""
+    tie = routed.why is not None and routed.why.key == "why.tie"
+    candidates = [s.recipe_id for s in routed.suggestions] if tie else list(RECIPE_ORDER)
+    try:
+        reply = assistant.complete(routing_prompt(candidates), question, json_mode=True)
+        rid, llm_params = validate_choice(parse_json_object(reply), candidates)
+    except Exception as exc:  # the deterministic "cannot route" answer stands
+        return replace(routed, notes=(*notes, Note("llm_rejected", {"reason": _reason_text(exc)})))
+    forced = route(question, catalogs=catalogs, recipe_id=rid)
+    params = dict(forced.params)
+    origin = dict(forced.param_origin)
+    extra = [Note("llm_recipe")]
+    for name, value in llm_params.items():
+        if name not in params:  # what the question states always wins over the LLM's reading
+            params[name] = value
+            origin[name] = "llm"
+            extra.append(Note("llm_param", {"param": name, "value": value}))
+    return replace(forced, params=params, param_origin=origin, notes=(*forced.notes, *extra))
+
+
+def _reason_text(exc: BaseException) -> str:
+    if isinstance(exc, TafError):
+        return exc.message
+    return f"{type(exc).__name__}: {exc}"[:200]
+
+
+__all__ = ["AskResult", "LLMReplyError", "ModelLoader", "ask"]

@@ -222,6 +222,12 @@ class _BaseHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def end_headers(self) -> None:
+        # Like huggingface.co: readable from any origin (the browser app fetches configs directly).
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Expose-Headers", "X-Error-Code, X-Error-Message, X-Repo-Commit, ETag")
+        super().end_headers()
+
     def do_GET(self) -> None:
         self._serve("GET")
 

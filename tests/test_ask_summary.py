@@ -110,6 +110,11 @@ def allowed_numbers(result: RecipeResult, model: str | None, lang: str) -> set[s
     for step in result.chain:
         leaves += _leaves(step.result) + _leaves(step.inputs)
         texts += [step.section, step.name]
+    # the recipe's own reason and action (shown beside every answer) carry computed numbers too, e.g. X-5's
+    # batch size or replica count that closes the gap to the target
+    for message in (result.reason_msg, result.mitigation_msg):
+        if message is not None:
+            leaves += _leaves(dict(message.params))
     for leaf in leaves:
         if isinstance(leaf, bool) or leaf is None:
             continue

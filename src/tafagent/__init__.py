@@ -5,6 +5,7 @@ Python API (mirrors the ``taf`` CLI)::
     import tafagent
     spec = tafagent.load_spec("llama-3-8b")          # preset, config path or Hub id
     spec = tafagent.resolve_spec(config_dict, "my/model")
+    diagnosis = tafagent.diagnose("EleutherAI/pythia-70m")  # measured γ (extra [diagnose])
 """
 
 from .adapters.model_source import load_spec
@@ -28,4 +29,29 @@ def ask(question: str, **kwargs):  # type: ignore[no-untyped-def]
     return _ask(question, **kwargs)
 
 
-__all__ = ["ConfigError", "ModelSpec", "TafError", "__version__", "ask", "load_spec", "resolve_spec", "validate"]
+def diagnose(model, options=None, **kwargs):  # type: ignore[no-untyped-def]
+    """Measure MODEL's attention decay γ (what `taf diagnose` runs); torch is imported only here."""
+    from .adapters.measure import diagnose as _diagnose
+
+    return _diagnose(model, options, **kwargs)
+
+
+def load_diagnosis(path):  # type: ignore[no-untyped-def]
+    """Read a `taf diagnose --out` file (or v0.5.3's JSON) into a validated Diagnosis."""
+    from .adapters.measure import load_diagnosis as _load
+
+    return _load(path)
+
+
+__all__ = [
+    "ConfigError",
+    "ModelSpec",
+    "TafError",
+    "__version__",
+    "ask",
+    "diagnose",
+    "load_diagnosis",
+    "load_spec",
+    "resolve_spec",
+    "validate",
+]

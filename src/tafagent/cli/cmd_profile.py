@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,13 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument("--gamma-obs", type=number, help="measured attention decay γ (text corpus)")
     parser.add_argument("--gamma-random", type=number, help="γ measured on random tokens")
     parser.add_argument("--gamma-text", type=number, help="γ measured on natural text (for X-23; default --gamma-obs)")
+    parser.add_argument(
+        "--diagnosis",
+        type=Path,
+        metavar="FILE",
+        help="a `taf diagnose --out` file (or v0.5.3's JSON): its measured γ feed the card "
+        "(explicit --gamma-* flags win)",
+    )
     parser.add_argument("--budget", type=number, default=5000.0, help="training budget in USD for X-3 (default 5000)")
     parser.add_argument("--api-model", default="GPT-4o", help="API compared in X-1 (default GPT-4o)")
     parser.add_argument("--monthly-tokens-m", type=number, default=10.0, help="monthly volume in Mtok for X-1")
@@ -46,11 +54,16 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.model, **model_kwargs(args))
+    measured = diagnosis_inputs(args.diagnosis) if args.diagnosis else {}
+
+    def pick(flag: float | None, key: str) -> float | None:
+        return flag if flag is not None else measured.get(key)
+
     options = CardOptions(
         T_eval=args.t_eval,
-        gamma_obs=args.gamma_obs,
-        gamma_random=args.gamma_random,
-        gamma_text=args.gamma_text,
+        gamma_obs=pick(args.gamma_obs, "gamma_obs"),
+        gamma_random=pick(args.gamma_random, "gamma_random"),
+        gamma_text=pick(args.gamma_text, "gamma_text"),
         USD_budget=args.budget,
         target_tokens_per_day=args.tokens_per_day,
         api_model=args.api_model,
@@ -66,3 +79,21 @@ def run(args: argparse.Namespace) -> int:
     else:
         render_card(console(), card)
     return 0
+
+
+def diagnosis_inputs(path: Path) -> dict[str, float | None]:
+    """The measured γ of a diagnosis file, as card inputs (nothing when the model has no attention).
+    A γ that the protocol cannot tell apart from uniform attention is used, with a warning on stderr."""
+    from ..adapters.measure import load_diagnosis
+
+    diagnosis = load_diagnosis(path)
+    if diagnosis.status == "no_attention":
+        sys.stderr.write(f"note: {path} measured no attention ({diagnosis.message}); the card uses predictions\n")
+        return {}
+    primary = diagnosis.primary
+    if primary is not None and primary.distinguishable_from_uniform is False:
+        sys.stderr.write(
+            f"warning: the γ in {path} is not distinguishable from uniform attention under its protocol "
+            "(it shows nothing beyond the protocol's own null); treat the card's measured numbers with care\n"
+        )
+    return diagnosis.card_inputs()

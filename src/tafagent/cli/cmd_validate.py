@@ -68,26 +68,8 @@ def _support(text: str) -> str:
 
 
 def summary_rows(report: ValidationReport) -> list[dict[str, Any]]:
-    """One row per law from its headline comparison (the table of README "How good are the predictions?")."""
-    rows = []
-    for law in report.laws:
-        c = law.primary
-        rows.append(
-            {
-                "law": law.key,
-                "title": law.title,
-                "evidence": law.evidence.label.value,
-                "support": law.support,
-                "comparison": c.title,
-                "n": c.n,
-                "mae": c.mae,
-                "r": c.pearson_r,
-                "hits": c.hits,
-                "hit_rate": c.hit_rate,
-                "balanced_accuracy": c.balanced_accuracy,
-            }
-        )
-    return rows
+    """One row per law from its headline comparison (see ValidationReport.summary_rows)."""
+    return report.summary_rows()
 
 
 def render_report(out: Any, report: ValidationReport) -> None:

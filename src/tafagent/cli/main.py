@@ -8,9 +8,31 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..core.errors import TafError
-from . import cmd_ask, cmd_compare, cmd_memory, cmd_presets, cmd_profile, cmd_recipe, cmd_spec, cmd_validate
+from . import (
+    cmd_ask,
+    cmd_compare,
+    cmd_diagnose,
+    cmd_memory,
+    cmd_presets,
+    cmd_profile,
+    cmd_recipe,
+    cmd_spec,
+    cmd_validate,
+    cmd_web,
+)
 
-COMMANDS = (cmd_presets, cmd_spec, cmd_profile, cmd_compare, cmd_recipe, cmd_ask, cmd_memory, cmd_validate)
+COMMANDS = (
+    cmd_presets,
+    cmd_spec,
+    cmd_profile,
+    cmd_compare,
+    cmd_recipe,
+    cmd_ask,
+    cmd_memory,
+    cmd_diagnose,
+    cmd_validate,
+    cmd_web,
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -768,6 +768,15 @@ class Diagnosis:
         return diagnosis
 
     @classmethod
+    def from_any(cls, data: Any) -> Diagnosis:
+        """A parsed diagnosis file of either kind: ours (``taf diagnose --out``) or v0.5.3's JSON."""
+        if isinstance(data, dict) and data.get("schema") == DIAGNOSIS_SCHEMA:
+            return cls.from_dict(data)
+        if isinstance(data, dict) and "fit_power_law" in data and "attn_by_distance" in data:
+            return cls.from_reference_dict(data)
+        raise ConfigError("not a taf diagnosis file", "use the JSON written by `taf diagnose --out`")
+
+    @classmethod
     def from_reference_dict(cls, data: Any) -> Diagnosis:
         """Read the JSON that v0.5.3's ``diagnose_model.py`` writes (spec §5.9): random tokens, seed 42.
 

@@ -549,6 +549,29 @@ class ValidationReport:
                 return law
         raise KeyError(key)
 
+    def summary_rows(self) -> list[dict[str, Any]]:
+        """One row per law from its headline comparison (README "How good are the predictions?",
+        `taf validate`'s table and the web app's validation table)."""
+        rows = []
+        for law in self.laws:
+            c = law.primary
+            rows.append(
+                {
+                    "law": law.key,
+                    "title": law.title,
+                    "evidence": law.evidence.label.value,
+                    "support": law.support,
+                    "comparison": c.title,
+                    "n": c.n,
+                    "mae": c.mae,
+                    "r": c.pearson_r,
+                    "hits": c.hits,
+                    "hit_rate": c.hit_rate,
+                    "balanced_accuracy": c.balanced_accuracy,
+                }
+            )
+        return _finite(rows)
+
     def to_dict(self) -> dict[str, Any]:
         return _finite(
             {

@@ -171,7 +171,8 @@ def summarize(
         support = facts.pop("_support", None)
         if support != "none":
             sentences.append(table.get(support or f"{prefix}.support") or table.get(f"{result.recipe_id}.support", ""))
-    sentences.append(table.get("na.action" if prefix == "na" else f"{prefix}.action", ""))
+    action = facts.pop("_action", None)
+    sentences.append(table.get("na.action" if prefix == "na" else action or f"{prefix}.action", ""))
     sentences.append(table[_caveat_key(result)])
     if default_model:
         sentences.append(table["note.default_model"])
@@ -323,6 +324,14 @@ def _x5(result: RecipeResult, facts: _Facts, lang: str) -> str:
     _put(facts, "usd_mtok", best.get("USD_per_Mtok"), "usd2", lang)
     _put(facts, "tok_s", best.get("tok_per_sec"), "int", lang)
     _put(facts, "users_x", best.get("users_supported"), "dec2", lang)
+    # One GPU short of the target: the action must say how the recipe closes the gap (batching or replicas).
+    mitigation = result.mitigation_msg
+    if priced and mitigation is not None and mitigation.key == "x5.batch.mitigation":
+        _put(facts, "batch", mitigation.params.get("batch"), "int", lang)
+        facts["_action"] = "X-5.batch.action"
+    elif priced and mitigation is not None and mitigation.key == "x5.replicas.mitigation":
+        _put(facts, "replicas", mitigation.params.get("replicas"), "int", lang)
+        facts["_action"] = "X-5.replicas.action"
     return "yes" if priced else "yes_unpriced"
 
 

@@ -1,0 +1,39 @@
+"""Optional dependencies of the measurement adapter, imported on demand with a clear error."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from ...core.errors import DependencyError
+
+DIAGNOSE_HINT = "pip install 'tafagent[diagnose]'"
+
+
+def require_torch() -> ModuleType:
+    """``torch``, or a DependencyError naming the ``[diagnose]`` extra."""
+    try:
+        import torch
+    except ImportError as error:
+        raise DependencyError(f"`taf diagnose` needs PyTorch ({error.name} is not installed)", DIAGNOSE_HINT) from None
+    return torch
+
+
+def require_transformers() -> ModuleType:
+    """``transformers``, or a DependencyError naming the ``[diagnose]`` extra."""
+    require_torch()
+    try:
+        import transformers
+    except ImportError as error:
+        raise DependencyError(
+            f"`taf diagnose` needs transformers ({error.name} is not installed)", DIAGNOSE_HINT
+        ) from None
+    return transformers
+
+
+def require_numpy() -> ModuleType:
+    """``numpy``, or a DependencyError naming the ``[diagnose]`` extra."""
+    try:
+        import numpy
+    except ImportError:
+        raise DependencyError("`taf diagnose` needs numpy", DIAGNOSE_HINT) from None
+    return numpy

@@ -1,0 +1,457 @@
+"""The browser app's interface to the core, executed inside Pyodide.
+
+Every function takes a JSON string and returns a JSON string ``{"ok": true, ...}`` or
+``{"ok": false, "error": "<one line with the fix>"}``: the JavaScript shell never evaluates Python
+source built from user input and never computes a number itself. This module is an interface (like the
+CLI): it validates what the page sends, calls one core function and shapes the result for rendering.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from typing import Any
+
+from .. import __version__
+from ..adapters.model_source import HUB_ID, parse_config_text
+from ..core.audit import RecipeResult
+from ..core.card import Card, CardOptions, profile
+from ..core.catalogs import default_catalogs
+from ..core.compare import compare
+from ..core.config_resolver import resolve_spec
+from ..core.errors import ConfigError, TafError, UsageError
+from ..core.memory import ENGINES
+from ..core.messages import LANGUAGES, verdict_label
+from ..core.model_spec import ModelSpec
+from ..core.pade import gamma_pade
+from ..core.presets import find_preset, list_presets, suggest_presets
+from ..core.recipes import get_recipe, list_recipes, run_recipe
+from ..core.report import card_markdown, comparison_markdown, result_markdown
+
+MAX_TEXT_BYTES = 2 * 1024 * 1024  # pasted configs, imported exports, diagnosis files
+EXPORT_KINDS = ("profile", "compare", "recipe", "ask", "inspect")
+
+
+def _respond(func: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[str], str]:
+    """Wrap a handler: parse the request, turn project errors into one-line messages, emit strict JSON."""
+
+    def handler(request: str = "{}") -> str:
+        try:
+            if len(request.encode("utf-8")) > MAX_TEXT_BYTES:
+                raise UsageError("the request is too large (over 2 MB)", "paste a config.json, not weights")
+            data = json.loads(request or "{}")
+            if not isinstance(data, dict):
+                raise UsageError("malformed request", "reload the page")
+            return _dumps({"ok": True, **func(data)})
+        except TafError as error:
+            return _dumps({"ok": False, "error": error.one_line()})
+        except (ValueError, TypeError, KeyError) as error:  # a malformed request from the page itself
+            return _dumps({"ok": False, "error": f"invalid input: {error}"})
+
+    handler.__name__ = func.__name__
+    handler.__doc__ = func.__doc__
+    return handler
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if hasattr(value, "to_dict"):
+        return _finite(value.to_dict())
+    return value
+
+
+def _lang(data: dict[str, Any]) -> str:
+    lang = data.get("lang", "en")
+    return lang if lang in LANGUAGES else "en"
+
+
+def _number(data: dict[str, Any], key: str, *, integer: bool = False, minimum: float | None = None) -> Any:
+    """An optional number from the page (empty → None); anything else is a one-line error naming the field."""
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"'{key}' must be a number, got {str(value)[:40]!r}", "fix the field", field=key) from None
+    if not math.isfinite(number) or (minimum is not None and number < minimum):
+        raise ConfigError(f"'{key}' is out of range: {value}", "fix the field", field=key)
+    if integer:
+        if number != int(number):
+            raise ConfigError(f"'{key}' must be a whole number, got {value}", "fix the field", field=key)
+        return int(number)
+    return number
+
+
+def model_spec(data: dict[str, Any]) -> ModelSpec:
+    """The ModelSpec a request names: a preset, or a config the page fetched from the Hub or had pasted."""
+    name = str(data.get("model") or "").strip()
+    config_text = data.get("config_text")
+    if isinstance(config_text, str) and config_text.strip():
+        raw = parse_config_text(config_text, name or "pasted config.json")
+        return resolve_spec(raw, name or "<pasted config>")
+    if not name:
+        raise UsageError("no model given", "type a preset (e.g. llama-3-8b) or a Hub id (org/name)")
+    preset = find_preset(name)
+    if preset is not None:
+        return preset.spec()
+    suggestions = suggest_presets(name)
+    hint = (f"did you mean {', '.join(suggestions)}? " if suggestions else "") + "use a preset or a Hub id (org/name)"
+    raise UsageError(f"'{name}' is not an embedded preset", hint)
+
+
+def _localized(result: RecipeResult, lang: str) -> dict[str, str]:
+    return result.localized(lang)
+
+
+# ---------------------------------------------------------------------------------------------- handlers
+@_respond
+def boot(data: dict[str, Any]) -> dict[str, Any]:
+    """Everything the page needs to build its forms: presets, recipes with typed parameters, catalogs."""
+    catalogs = default_catalogs()
+    return {
+        "version": __version__,
+        "languages": list(LANGUAGES),
+        "engines": list(ENGINES),
+        "presets": [
+            {
+                "id": p.model_id,
+                "label": p.label,
+                "aliases": list(p.aliases),
+                "family": p.spec().family,
+                "n_params": p.spec().n_params,
+                "T_train": p.spec().T_train,
+                "rope_theta": p.spec().rope_theta,
+            }
+            for p in list_presets()
+        ],
+        "recipes": [r.to_dict() for r in list_recipes()],
+        "gpus": [g.name for g in catalogs.gpus],
+        "apis": [a.name for a in catalogs.apis],
+        "catalog_dates": {"gpus": catalogs.gpu_as_of, "apis": catalogs.api_as_of},
+    }
+
+
+@_respond
+def classify(data: dict[str, Any]) -> dict[str, Any]:
+    """Whether a model name is a preset, looks like a Hub id (the page then fetches its config), or neither."""
+    name = str(data.get("model") or "").strip()
+    preset = find_preset(name) if name else None
+    return {
+        "preset": preset.model_id if preset else None,
+        "hub_id": bool(name) and preset is None and bool(HUB_ID.match(name)),
+        "suggestions": [] if preset else suggest_presets(name) if name else [],
+    }
+
+
+def _card_payload(card: Card, lang: str) -> dict[str, Any]:
+    return {
+        "card": card.to_dict(),
+        "localized": {rid: _localized(r, lang) for rid, r in card.recipes.items()},
+        "markdown": card_markdown(card),
+        "decay": decay_curves(card),
+    }
+
+
+@_respond
+def profile_card(data: dict[str, Any]) -> dict[str, Any]:
+    """The TAF Card (same core call as `taf profile`)."""
+    spec = model_spec(data)
+    options = CardOptions(
+        T_eval=_number(data, "t_eval", integer=True, minimum=1),
+        gamma_obs=_number(data, "gamma_obs"),
+        gamma_random=_number(data, "gamma_random"),
+        gamma_text=_number(data, "gamma_text"),
+    )
+    return _card_payload(profile(spec, options), _lang(data))
+
+
+@_respond
+def whatif(data: dict[str, Any]) -> dict[str, Any]:
+    """The what-if slider: X-2 at another T_eval, computed by the core (never by JavaScript)."""
+    spec = model_spec(data)
+    T_eval = _number(data, "t_eval", integer=True, minimum=1)
+    params: dict[str, Any] = {"T_eval": T_eval}
+    gamma_obs = _number(data, "gamma_obs")
+    if gamma_obs is not None:
+        params["gamma_obs"] = gamma_obs
+    result = run_recipe("X-2", params, model=spec)
+    return {"result": result.to_dict(), "localized": _localized(result, _lang(data))}
+
+
+@_respond
+def compare_models(data: dict[str, Any]) -> dict[str, Any]:
+    """2–3 models on one recipe (same core call as `taf compare`)."""
+    requests = data.get("models")
+    if not isinstance(requests, list) or not 2 <= len(requests) <= 3:
+        raise UsageError("compare needs 2 or 3 models", "fill two or three model fields")
+    specs = [model_spec(r if isinstance(r, dict) else {"model": r}) for r in requests]
+    shared: dict[str, Any] = {}
+    T_eval = _number(data, "t_eval", integer=True, minimum=1)
+    if T_eval is not None:
+        shared["T_eval"] = T_eval
+    comparison = compare(specs, str(data.get("recipe") or "X-2"), shared)
+    lang = _lang(data)
+    return {
+        "comparison": comparison.to_dict(),
+        "localized": [_localized(result, lang) for _, result in comparison.rows],
+        "columns": comparison.key_number_columns(),
+        "markdown": comparison_markdown(comparison),
+    }
+
+
+@_respond
+def run_one_recipe(data: dict[str, Any]) -> dict[str, Any]:
+    """One recipe from the generated form (values arrive as strings; the registry types and checks them)."""
+    recipe = get_recipe(str(data.get("recipe") or ""))
+    params = data.get("params") or {}
+    if not isinstance(params, dict):
+        raise UsageError("malformed parameters", "reload the page")
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    spec = model_spec(data) if data.get("model") or data.get("config_text") else None
+    result = run_recipe(recipe.id, params, model=spec)
+    return {
+        "result": result.to_dict(),
+        "localized": _localized(result, _lang(data)),
+        "markdown": result_markdown(result, "#"),
+    }
+
+
+@_respond
+def inspect_config(data: dict[str, Any]) -> dict[str, Any]:
+    """A pasted config.json: the normalised spec with sources, and its TAF Card."""
+    text = data.get("config_text")
+    if not isinstance(text, str) or not text.strip():
+        raise UsageError("paste a config.json first", "copy it from the model's Hugging Face page")
+    spec = model_spec({"model": str(data.get("model") or "pasted config"), "config_text": text})
+    card = profile(spec, CardOptions(T_eval=_number(data, "t_eval", integer=True, minimum=1)))
+    return {"spec": spec.to_dict(), **_card_payload(card, _lang(data))}
+
+
+@_respond
+def ask_question(data: dict[str, Any]) -> dict[str, Any]:
+    """A plain-English question → recipe, parameters, verdict and the deterministic answer."""
+    from ..core.ask import ask
+
+    question = str(data.get("question") or "").strip()
+    if not question:
+        raise UsageError("type a question first", "e.g. 'Will Llama-3-8B handle 32K context?'")
+    lang = _lang(data)
+    result = ask(question, language=lang)
+    answer = result.to_dict()
+    if result.result is not None:
+        answer["localized"] = _localized(result.result, lang)
+    if result.error:
+        answer["error"] = result.error
+    return {"answer": answer}
+
+
+@_respond
+def phase_diagram(data: dict[str, Any]) -> dict[str, Any]:
+    """Reference-panel measurements (log10 θ, measured γ) with the Padé curve and the user's model."""
+    from ..core.panel import load_panel
+
+    points = []
+    for row in load_panel().rows:
+        # the two corpora the chart separates; other labels (simulated text, unrecorded) stay out
+        if row.rope_theta and row.gamma is not None and row.canonical and row.corpus in ("text", "random"):
+            points.append(
+                {
+                    "model": row.model,
+                    "x": math.log10(row.rope_theta),
+                    "y": row.gamma,
+                    "corpus": row.corpus,
+                    "tier": row.tier,
+                    "T_eval": row.T_eval,
+                }
+            )
+    T = _number(data, "t", integer=True, minimum=1) or 2000
+    curve = [{"x": x / 20, "y": gamma_pade(10 ** (x / 20), T)} for x in range(60, 145)]
+    user = None
+    if data.get("model") or data.get("config_text"):
+        spec = model_spec(data)
+        if spec.rope_theta:
+            T_model = _number(data, "t_eval", integer=True, minimum=1) or spec.T_train or T
+            user = {
+                "model": spec.model_id,
+                "x": math.log10(spec.rope_theta),
+                "y": gamma_pade(spec.rope_theta, T_model),
+                "T_eval": T_model,
+            }
+    return {"points": points, "curve": curve, "T": T, "user": user}
+
+
+@_respond
+def validation_summary(data: dict[str, Any]) -> dict[str, Any]:
+    """Every predictive law against the shipped measurements (same as `taf validate`)."""
+    from ..core.validation import falsification_dashboard, validate
+
+    report = validate()
+    return {
+        "snapshot": report.snapshot,
+        "panel_counts": report.panel_counts,
+        "rows": report.summary_rows(),
+        "dashboard": falsification_dashboard().to_dict(),
+    }
+
+
+@_respond
+def diagnose_command(data: dict[str, Any]) -> dict[str, Any]:
+    """The `taf diagnose` command line for the options chosen in the form (quoted for a POSIX shell)."""
+    import shlex
+
+    model = str(data.get("model") or "").strip()
+    if not model:
+        raise UsageError("type a model id or a local path", "e.g. EleutherAI/pythia-70m")
+    parts = ["taf", "diagnose", model]
+    protocol = data.get("protocol") or "fast"
+    if protocol not in ("fast", "reference"):
+        raise UsageError(f"unknown protocol '{protocol}'", "fast or reference")
+    parts += ["--protocol", protocol]
+    corpus = data.get("corpus") or "random"
+    if corpus not in ("random", "text", "both"):
+        raise UsageError(f"unknown corpus '{corpus}'", "random, text or both")
+    parts += ["--corpus", corpus]
+    if data.get("fast"):
+        parts.append("--fast")
+    device = data.get("device") or "auto"
+    if device not in ("auto", "cpu", "cuda", "mps"):
+        raise UsageError(f"unknown device '{device}'", "auto, cpu, cuda or mps")
+    if device != "auto":
+        parts += ["--device", device]
+    parts += ["--out", "diagnosis.json", "--plot", "decay.png"]
+    return {"command": " ".join(shlex.quote(p) for p in parts)}
+
+
+@_respond
+def load_diagnosis_file(data: dict[str, Any]) -> dict[str, Any]:
+    """A `taf diagnose --out` file (or v0.5.3's JSON): validated, and mapped onto the card's measured inputs
+    exactly as `taf profile --diagnosis` maps it."""
+    from ..core.powerlaw import Diagnosis
+
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise UsageError("no file content", "choose the JSON file written by `taf diagnose --out`")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"not valid JSON (line {error.lineno}: {error.msg})", "choose a diagnosis file") from error
+    diagnosis = Diagnosis.from_any(raw)
+    inputs: dict[str, Any] = {"model": diagnosis.model}
+    if diagnosis.status != "no_attention":
+        inputs.update(diagnosis.card_inputs())
+    return {"diagnosis": diagnosis.to_dict(), "card_inputs": inputs}
+
+
+@_respond
+def check_import(data: dict[str, Any]) -> dict[str, Any]:
+    """Validate an exported JSON file before the page re-runs it (never trusts its computed numbers)."""
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise UsageError("no file content", "choose a tafagent export")
+    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
+        raise UsageError("the file is larger than 2 MB", "choose a tafagent export")
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"not valid JSON (line {error.lineno}: {error.msg})", "choose a tafagent export") from error
+    if not isinstance(raw, dict) or raw.get("_taf_export") is not True:
+        raise ConfigError("this is not a tafagent export (no _taf_export marker)", "choose a file exported by the app")
+    kind = raw.get("type")
+    if kind not in EXPORT_KINDS:
+        raise ConfigError(f"unknown export type {str(kind)[:20]!r}", "choose a file exported by the app")
+    inputs = raw.get("inputs")
+    if not isinstance(inputs, dict) or not all(isinstance(k, str) for k in inputs):
+        raise ConfigError("the export has no valid 'inputs' object", "export it again")
+    for key, value in inputs.items():
+        if not isinstance(value, (str, int, float, bool, type(None), list, dict)):
+            raise ConfigError(f"input '{key}' has an invalid type", "export it again")
+        if isinstance(value, str) and len(value) > 200_000:
+            raise ConfigError(f"input '{key}' is too long", "export it again")
+    return {"type": kind, "inputs": inputs, "exported_at": str(raw.get("exported_at", ""))[:40]}
+
+
+@_respond
+def localize_verdicts(data: dict[str, Any]) -> dict[str, Any]:
+    """Verdict labels in a language (for tables that only carry verdict codes)."""
+    lang = _lang(data)
+    verdicts = data.get("verdicts") or []
+    return {"labels": {v: verdict_label(v, lang) for v in verdicts if isinstance(v, str)}}
+
+
+def decay_curves(card: Card) -> dict[str, Any]:
+    """A(d) ∝ d^−γ, normalised over d = 1..N, for the predicted γ, the measured γ and the nearest measured
+    models — the data behind the card's decay chart (computed here, plotted by Chart.js)."""
+    N = max(16, min(card.T_eval, 1_000_000))
+    distances = sorted({round(10 ** (i / 10)) for i in range(0, int(math.log10(N) * 10) + 1)} | {N})
+    series = []
+
+    def add(label: str, gamma: float | None, kind: str, model: str | None = None) -> None:
+        if gamma is None or not math.isfinite(gamma) or gamma <= 0:
+            return
+        total = sum(d**-gamma for d in distances)  # normalised on the plotted grid
+        series.append(
+            {
+                "label": label,
+                "gamma": gamma,
+                "kind": kind,
+                "model": model,
+                "points": [{"x": d, "y": d**-gamma / total} for d in distances],
+            }
+        )
+
+    add("γ_corrected (predicted)", card.key_numbers.get("gamma_corrected"), "predicted")
+    add("γ measured", card.key_numbers.get("gamma_obs"), "measured")
+    measured = card.measured or {}
+    models = []
+    if measured.get("in_panel") and measured.get("match"):
+        models.append(measured["match"])
+    models += [n["model"] for n in measured.get("neighbours", [])]
+    seen = set()
+    for model in models:
+        if model["model"] in seen:
+            continue
+        seen.add(model["model"])
+        value = model.get("gamma_text")
+        if value:
+            add(f"{model['model']} (panel, text)", value["gamma"], "panel", model["model"])
+    return {"N": N, "series": series}
+
+
+HANDLERS = {
+    name: globals()[name]
+    for name in (
+        "boot",
+        "classify",
+        "profile_card",
+        "whatif",
+        "compare_models",
+        "run_one_recipe",
+        "inspect_config",
+        "ask_question",
+        "phase_diagram",
+        "validation_summary",
+        "diagnose_command",
+        "load_diagnosis_file",
+        "check_import",
+        "localize_verdicts",
+    )
+}
+
+
+def call(name: str, request: str = "{}") -> str:
+    """The single entry point the page uses: ``call(handler_name, json_request)`` → JSON response."""
+    handler = HANDLERS.get(name)
+    if handler is None:
+        return _dumps({"ok": False, "error": f"unknown action {name[:40]!r}"})
+    return handler(request)

@@ -1,0 +1,616 @@
+"""The browser app end to end: `taf web` on 127.0.0.1, Debian's Chromium driven by Playwright, a local fake Hub.
+
+Every mode is exercised through its form or its share URL, and the numbers the page renders (carried in
+``data-value`` / ``data-verdict`` attributes) are compared with `taf … --json` for the same inputs. Screenshots of
+each mode are written to ``build/test-artifacts/web/`` (or $TAF_ARTIFACTS) for a human to look at.
+
+Note: the page's CSP forbids eval, so Playwright's ``page.evaluate`` cannot run here; everything goes through
+locators, which is also how a user sees the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+from conftest import LLAMA_3_8B  # noqa: E402
+from hub_server import HubServer, Repo, RepoFile  # noqa: E402
+from tafagent.cli.main import main as taf_main  # noqa: E402
+from tafagent.web.build import find_node_modules  # noqa: E402
+
+CHROMIUM = os.environ.get("TAF_CHROMIUM", "/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = Path(os.environ.get("TAF_ARTIFACTS", ROOT / "build" / "test-artifacts" / "web"))
+BOOT_TIMEOUT_MS = 90_000
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.slow
+
+if not Path(CHROMIUM).is_file():
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+try:
+    find_node_modules()
+except Exception as error:
+    pytest.skip(f"browser app cannot be built here: {error}", allow_module_level=True)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def taf_json(*argv: str) -> Any:
+    """`taf … --json` in-process, parsed."""
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = taf_main([*argv, "--json"])
+    assert code == 0, buffer.getvalue()
+    return json.loads(buffer.getvalue())
+
+
+def data_value(locator: Any) -> Any:
+    return json.loads(locator.get_attribute("data-value"))
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+# ---------------------------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def hub() -> Iterator[HubServer]:
+    tiny = dict(LLAMA_3_8B, _name_or_path="acme/tiny-llama")
+    server = HubServer().add(
+        Repo.of("acme/llama-3-8b-copy", {"config.json": json.dumps(tiny).encode()}),
+        Repo.of("acme/gated-model", {"config.json": json.dumps(tiny).encode()}, gated=True),
+        Repo.of("acme/gguf-only", {"model.Q4_K_M.gguf": RepoFile(b"GGUF", lfs=True)}),
+    )
+    with server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def app_url(hub: HubServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`taf web` itself, as a user runs it (build + serve), on a free port."""
+    site = tmp_path_factory.mktemp("web") / "site"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tafagent",
+            "web",
+            "--port",
+            "0",
+            "--dir",
+            str(site),
+            "--hub-endpoint",
+            hub.endpoint,
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        text = ""
+        while not text.endswith("}\n"):  # `--json` prints one indented JSON object, then serves
+            line = process.stdout.readline()
+            if not line:
+                pytest.fail(f"taf web did not start: {process.stderr.read()}")
+            text += line
+        url = json.loads(text)["url"]
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Watched:
+    """A page plus everything that must never happen on it: page errors, dialogs, CSP violations."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on(
+            "console",
+            lambda msg: (
+                self.errors.append(msg.text) if msg.type == "error" and "Content Security Policy" in msg.text else None
+            ),
+        )
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, base: str, query: str = "") -> Page:
+        self.page.goto(base + query)
+        expect(self.page.locator("body")).to_have_attribute("data-loaded", "true", timeout=BOOT_TIMEOUT_MS)
+        return self.page
+
+    def assert_clean(self) -> None:
+        assert not self.errors, self.errors
+        assert not self.dialogs, self.dialogs
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    w = Watched(page)
+    yield w
+    context.close()
+    w.assert_clean()
+
+
+def card_numbers(page: Page, prefix: str = "") -> dict[str, Any]:
+    rows = page.locator(f"#{prefix}key-numbers tbody tr")
+    return {
+        rows.nth(i).get_attribute("data-key"): data_value(rows.nth(i).locator("td.num")) for i in range(rows.count())
+    }
+
+
+def card_verdicts(page: Page, scope: str = "#profile-out") -> dict[str, str]:
+    tiles = page.locator(f"{scope} .tiles article")
+    return {
+        tiles.nth(i).get_attribute("data-recipe"): tiles.nth(i).get_attribute("data-verdict")
+        for i in range(tiles.count())
+    }
+
+
+def expected_card(card: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    numbers = {
+        k: v
+        for k, v in card["key_numbers"].items()
+        if k
+        in (
+            "gamma_pade",
+            "gamma_corrected",
+            "gamma_obs",
+            "d_horizon",
+            "d_horizon_measured",
+            "l_niah",
+            "chi",
+            "kv_cache_bytes",
+            "gamma_random_predicted",
+            "compute_invariant_K",
+        )
+        and v is not None
+    }
+    return numbers, {rid: r["verdict"] for rid, r in card["recipes"].items()}
+
+
+# ---------------------------------------------------------------------------------------------- the site itself
+def test_server_sends_the_security_headers(app_url: str, hub: HubServer) -> None:
+    with urllib.request.urlopen(app_url) as response:
+        csp = response.headers["Content-Security-Policy"]
+        html = response.read().decode()
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self' 'wasm-unsafe-eval'" in csp and "'unsafe-inline'" not in csp
+    assert f"connect-src 'self' {hub.endpoint}" in csp and "frame-ancestors 'none'" in csp
+    assert "<script>" not in html and " on" not in html.split("<body", 1)[1].replace(" one", "")  # no inline code
+    with pytest.raises(urllib.error.HTTPError) as listing:
+        urllib.request.urlopen(app_url + "vendor/")
+    assert listing.value.code == 404
+
+
+def test_shell_never_builds_html_from_strings() -> None:
+    source = (ROOT / "src" / "tafagent" / "web" / "static" / "app.js").read_text(encoding="utf-8")
+    for forbidden in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "new Function",
+        'setTimeout("',
+        "runPython",
+    ):
+        assert forbidden not in source, forbidden
+
+
+# ---------------------------------------------------------------------------------------------- Profile
+def test_profile_card_from_a_share_url_equals_the_cli(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=profile&model=llama-3-8b&t_eval=32768")
+    expect(page.locator("#card-title")).to_have_text("TAF Card — meta-llama/Meta-Llama-3-8B")
+    numbers, verdicts = expected_card(taf_json("profile", "llama-3-8b", "--t-eval", "32768"))
+    assert card_numbers(page) == numbers
+    assert card_verdicts(page) == verdicts
+    assert numbers["kv_cache_bytes"] == 4 * 2**30
+    # the decay chart is drawn by Chart.js on a canvas
+    expect(page.locator("#decay-chart")).to_be_visible()
+    shot(page, "profile")
+
+
+def test_profile_form_writes_a_share_url_that_restores_it(watched: Watched, app_url: str, browser: Browser) -> None:
+    page = watched.open(app_url)
+    page.get_by_label("Model").first.fill("Mistral-7B")
+    page.locator("#profile-t-eval").fill("16384")
+    page.locator("#profile-gamma-obs").fill("0.55")
+    page.locator("#profile-form button[type=submit]").click()
+    expect(page.locator("body")).to_have_attribute("data-cards", "1")
+    first = card_numbers(page)
+    assert first["gamma_obs"] == 0.55
+    url = page.url
+    assert "mode=profile" in url and "model=Mistral-7B" in url and "t_eval=16384" in url
+
+    again = browser.new_page()
+    again.goto(url)
+    expect(again.locator("body")).to_have_attribute("data-loaded", "true", timeout=BOOT_TIMEOUT_MS)
+    assert card_numbers(again) == first
+    assert again.locator("#profile-gamma-obs").input_value() == "0.55"
+    again.close()
+
+
+def test_whatif_slider_is_computed_by_the_core(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=profile&model=qwen2.5-7b")
+    slider = page.locator("#whatif")
+    step = int(slider.get_attribute("step"))
+    minimum = int(slider.get_attribute("min"))
+    target = minimum + step * 300
+    slider.fill(str(target))
+    out = page.locator("#whatif-out")
+    expect(out).to_contain_text(f"T = {target:,}")
+    expected = taf_json("recipe", "X-2", "--model", "qwen2.5-7b", "--set", f"T_eval={target}")
+    expect(out).to_have_attribute("data-verdict", expected["verdict"])
+    d_horizon = next(s["result"] for s in expected["chain"] if s["name"] == "d_horizon")
+    assert f"d_horizon {round(d_horizon):,}" in out.text_content()
+
+
+# ---------------------------------------------------------------------------------------------- Compare
+def test_compare_equals_the_cli(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=compare&m1=llama-3-8b&m2=mistral-7b&m3=qwen2.5-7b&recipe=X-19&t_eval=32768")
+    expected = taf_json("compare", "llama-3-8b", "mistral-7b", "qwen2.5-7b", "--recipe", "X-19", "--t-eval", "32768")
+    rows = page.locator("#compare-table tbody tr")
+    expect(rows).to_have_count(3)
+    for i, row in enumerate(expected["rows"]):
+        assert rows.nth(i).get_attribute("data-verdict") == row["verdict"]
+        cells = rows.nth(i).locator("td.num")
+        for j in range(cells.count()):
+            key = cells.nth(j).get_attribute("data-key")
+            assert data_value(cells.nth(j)) == row["key_numbers"].get(key), key
+    expect(page.locator("#compare-chart")).to_be_visible()
+    shot(page, "compare")
+
+
+# ---------------------------------------------------------------------------------------------- Ask
+def test_ask_answers_like_the_cli(watched: Watched, app_url: str) -> None:
+    question = "Which GPU serves Llama-3.1-70B at 100M tokens/day most cheaply?"
+    page = watched.open(app_url, "?mode=ask&q=" + quote(question))
+    expected = taf_json("ask", question)
+    expect(page.locator("#ask-verdict")).to_have_attribute("data-verdict", expected["result"]["verdict"])
+    expect(page.locator("#ask-answer")).to_have_text(expected["answer"])
+    shot(page, "ask")
+
+
+def test_ask_example_button_and_spanish(watched: Watched, app_url: str) -> None:
+    question = "¿Puede Llama-3-8B manejar 32K de contexto?"
+    page = watched.open(app_url, "?mode=ask&lang=es&q=" + quote(question))
+    expected = taf_json("ask", question, "--lang", "es")
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("#ask-answer")).to_have_text(expected["answer"])
+    expect(page.locator("#tab-ask")).not_to_have_text("Ask")  # the tab label is Spanish too
+    page.locator("#ask-example").click()
+    assert page.locator("#ask-question").input_value().startswith("Will Llama-3-8B")
+
+
+# ---------------------------------------------------------------------------------------------- Pick recipe
+def test_recipe_form_is_generated_from_the_registry(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=recipe")
+    page.locator("#recipe-id").select_option("X-3")
+    expect(page.locator("#param-USD_budget")).to_be_visible()
+    expect(page.locator("#param-USD_budget-help")).not_to_be_empty()
+    page.locator("#param-USD_budget").fill("5000")
+    page.locator("#param-gpu").select_option("H100 SXM")
+    page.locator("#recipe-form button[type=submit]").click()
+    expected = taf_json("recipe", "X-3", "--set", "USD_budget=5000", "--set", "gpu=H100 SXM")
+    tile = page.locator("#recipe-out article")
+    expect(tile).to_have_attribute("data-verdict", expected["verdict"])
+    for step in expected["chain"]:
+        if isinstance(step["result"], (int, float)):
+            assert data_value(page.locator(f'#recipe-out tr[data-step="{step["name"]}"] td.num')) == step["result"]
+    assert "p.USD_budget=5000" in page.url
+    shot(page, "recipe")
+
+
+# ---------------------------------------------------------------------------------------------- Inspect config
+def test_inspect_pasted_config_and_utf8_share_url(watched: Watched, app_url: str, browser: Browser) -> None:
+    config = dict(LLAMA_3_8B, _name_or_path="équipe/模型-✓", note="naïve — 日本語")
+    page = watched.open(app_url, "?mode=inspect")
+    page.locator("#inspect-config").fill(json.dumps(config, ensure_ascii=False, indent=2))
+    page.locator("#inspect-form button[type=submit]").click()
+    expect(page.locator('#inspect-spec tr[data-field="n_kv_heads"] th')).to_have_text("n_kv_heads")
+    numbers = card_numbers(page, "inspect-")
+    assert numbers["kv_cache_bytes"] == 2**30  # T_eval defaults to T_train 8192
+    url = page.url
+    assert "mode=inspect" in url and "c=" in url
+    again = browser.new_page()
+    again.goto(url)
+    expect(again.locator("body")).to_have_attribute("data-loaded", "true", timeout=BOOT_TIMEOUT_MS)
+    assert json.loads(again.locator("#inspect-config").input_value()) == config  # UTF-8 survived the URL
+    assert card_numbers(again, "inspect-") == numbers
+    again.close()
+    shot(page, "inspect")
+
+
+# ---------------------------------------------------------------------------------------------- Hub from the browser
+def test_hub_config_is_fetched_by_id(watched: Watched, app_url: str, hub: HubServer) -> None:
+    page = watched.open(app_url, "?mode=profile&model=acme/llama-3-8b-copy")
+    expect(page.locator("#card-title")).to_have_text("TAF Card — acme/llama-3-8b-copy")
+    assert card_numbers(page)["kv_cache_bytes"] == 2**30
+    assert any(p.startswith("/acme/llama-3-8b-copy/resolve/main/config.json") for p in hub.paths("GET"))
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        ("acme/gated-model", "is gated on the Hugging Face Hub"),
+        ("acme/no-such-model", "answered 401 for acme/no-such-model"),
+        ("acme/gguf-only", "has no config.json"),
+        ("not a model!", "is neither a preset nor a Hub id"),
+        ("llama-3-8bb", "Did you mean"),
+    ],
+)
+def test_hub_errors_are_one_clear_line(watched: Watched, app_url: str, model: str, message: str) -> None:
+    page = watched.open(app_url, "?mode=profile&model=" + quote(model))
+    status = page.locator("#status")
+    expect(status).to_contain_text(message)
+    expect(status).to_have_class("status error")
+
+
+def test_hub_offline_is_explained(watched: Watched, app_url: str) -> None:
+    watched.page.context.route("**/resolve/**", lambda route: route.abort("internetdisconnected"))
+    page = watched.open(app_url, "?mode=profile&model=acme/llama-3-8b-copy")
+    expect(page.locator("#status")).to_contain_text("cannot be reached")
+    watched.errors.clear()  # Chromium logs the aborted fetch itself
+
+
+# ---------------------------------------------------------------------------------------------- Diagnose, Phase
+def test_diagnose_mode_builds_a_quoted_command(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=diagnose")
+    page.locator("#diagnose-model").fill("org/model; rm -rf ~")
+    page.locator("#diagnose-protocol").select_option("reference")
+    page.locator("#diagnose-corpus").select_option("both")
+    expect(page.locator("#diagnose-command")).to_have_text(
+        "taf diagnose 'org/model; rm -rf ~' --protocol reference --corpus both --out diagnosis.json --plot decay.png"
+    )
+    shot(page, "diagnose")
+
+
+def test_diagnosis_file_feeds_the_card(watched: Watched, app_url: str, tmp_path: Path) -> None:
+    from diagnosis_files import diagnosis
+
+    path = tmp_path / "diagnosis.json"
+    path.write_text(json.dumps(diagnosis("meta-llama/Meta-Llama-3-8B", 0.62, 0.41)), encoding="utf-8")
+    page = watched.open(app_url, "?mode=diagnose")
+    page.locator("#diagnose-file").set_input_files(str(path))
+    expect(page.locator("#diagnosis-summary")).to_contain_text("0.62")
+    expect(page.locator("#diagnosis-card-title")).to_have_text("TAF Card — meta-llama/Meta-Llama-3-8B")
+    expected, verdicts = expected_card(taf_json("profile", "llama-3-8b", "--diagnosis", str(path)))
+    assert card_numbers(page, "diagnosis-") == expected
+    assert card_verdicts(page, "#diagnose-out") == verdicts
+    expect(page.locator("#diagnosis-chart")).to_be_visible()
+    shot(page, "diagnose-loaded")
+
+
+def test_phase_diagram_and_validation_tables(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=phase&model=llama-3-8b")
+    expected = taf_json("validate")
+    rows = page.locator("#validation-table tbody tr")
+    expect(rows).to_have_count(len(expected["laws"]))
+    for i, law in enumerate(expected["laws"]):
+        assert rows.nth(i).get_attribute("data-law") == law["key"]
+    claims = page.locator("#dashboard-table tbody tr")
+    expect(claims).to_have_count(len(expected["falsification_dashboard"]["claims"]))
+    for i, claim in enumerate(expected["falsification_dashboard"]["claims"]):
+        assert claims.nth(i).get_attribute("data-status") == claim["status"]
+    expect(page.locator("#phase-chart")).to_be_visible()
+    shot(page, "phase")
+
+
+# ---------------------------------------------------------------------------------------------- export / import
+def test_export_then_import_restores_the_card(watched: Watched, app_url: str, tmp_path: Path) -> None:
+    page = watched.open(app_url, "?mode=profile&model=llama-3-8b&t_eval=65536")
+    numbers = card_numbers(page)
+    with page.expect_download() as download_info:
+        page.locator("#export-json").click()
+    exported = tmp_path / "export.json"
+    download_info.value.save_as(exported)
+    envelope = json.loads(exported.read_text(encoding="utf-8"))
+    assert envelope["_taf_export"] is True and envelope["type"] == "profile"
+    with page.expect_download() as markdown_info:
+        page.locator("#export-md").click()
+    markdown = tmp_path / "card.md"
+    markdown_info.value.save_as(markdown)
+    assert markdown.read_text(encoding="utf-8").startswith("# TAF Card")
+
+    fresh = watched.open(app_url)
+    fresh.locator("#import-file").set_input_files(str(exported))
+    expect(fresh.locator("#status")).to_contain_text("Loaded an export")
+    assert card_numbers(fresh) == numbers
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not json at all", "not valid JSON"),
+        (b'{"type": "profile", "inputs": {"model": "llama-3-8b"}}', "not a tafagent export"),
+        (b'{"_taf_export": true, "type": "rm -rf", "inputs": {}}', "unknown export type"),
+        (b'{"_taf_export": true, "type": "profile", "inputs": [1]}', "no valid 'inputs'"),
+        (b"{" + b" " * (2 * 1024 * 1024 + 10) + b"}", "larger than 2 MB"),
+    ],
+)
+def test_import_rejects_bad_files(watched: Watched, app_url: str, tmp_path: Path, content: bytes, message: str) -> None:
+    page = watched.open(app_url)
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    page.locator("#import-file").set_input_files(str(path))
+    expect(page.locator("#status")).to_contain_text(message)
+    expect(page.locator("#status")).to_have_class("status error")
+
+
+# ---------------------------------------------------------------------------------------------- injection
+PAYLOADS = [
+    '<img src=x onerror="document.body.dataset.pwned=1">',
+    "<script>document.body.dataset.pwned=1</script>",
+    '"><svg onload=alert(1)>',
+    "javascript:alert(1)",
+]
+
+
+def assert_not_injected(page: Page) -> None:
+    for selector in ("img", "svg", "#main script", "iframe", "[onerror]", "[onload]"):
+        expect(page.locator(selector)).to_have_count(0)
+    assert page.locator("body").get_attribute("data-pwned") is None
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_injection_through_url_parameters(watched: Watched, app_url: str, payload: str) -> None:
+    for query in (
+        f"?mode=profile&model={quote(payload)}&t_eval={quote(payload)}",
+        f"?mode=ask&q={quote('Will ' + payload + ' handle 32K?')}",
+        f"?mode=compare&m1={quote(payload)}&m2=llama-3-8b&recipe={quote(payload)}",
+        f"?mode={quote(payload)}&lang={quote(payload)}",
+    ):
+        page = watched.open(app_url, query)
+        assert_not_injected(page)
+
+
+def test_injection_through_forms_config_and_imports(watched: Watched, app_url: str, tmp_path: Path) -> None:
+    payload = PAYLOADS[0]
+    page = watched.open(app_url)
+    page.locator("#profile-model").fill(f"org/{payload}")
+    page.locator("#profile-form button[type=submit]").click()
+    expect(page.locator("#status")).to_have_class("status error")
+    assert_not_injected(page)
+
+    hostile = dict(
+        LLAMA_3_8B,
+        _name_or_path=payload,
+        architectures=[payload],
+        model_type="llama",
+        torch_dtype=payload,
+        **{payload: payload},
+    )
+    page.locator("#tab-inspect").click()
+    page.locator("#inspect-config").fill(json.dumps(hostile))
+    page.locator("#inspect-form button[type=submit]").click()
+    expect(page.locator("#inspect-out")).not_to_be_empty()
+    assert_not_injected(page)
+
+    export = {"_taf_export": True, "type": "profile", "inputs": {"model": payload, "t_eval": payload}}
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    page.locator("#import-file").set_input_files(str(path))
+    expect(page.locator("#status")).to_have_class("status error")
+    assert_not_injected(page)
+
+    page.locator("#tab-diagnose").click()
+    page.locator("#diagnose-file").set_input_files(str(path))
+    expect(page.locator("#status")).to_have_class("status error")
+    assert_not_injected(page)
+
+
+# ---------------------------------------------------------------------------------------------- languages, a11y
+def test_language_switch_relabels_ui_and_verdicts(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=profile&model=llama-3-8b")
+    english_verdicts = [page.locator(".tiles article .verdict").nth(i).text_content() for i in range(3)]
+    page.locator("#lang").select_option("fr")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("#tab-profile")).not_to_have_text("Profile")
+    expect(page.locator(".tiles article .verdict").first).not_to_have_text(english_verdicts[0])
+    assert "lang=fr" in page.url
+    page.reload()
+    expect(page.locator("body")).to_have_attribute("data-loaded", "true", timeout=BOOT_TIMEOUT_MS)
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    shot(page, "profile-fr")
+
+
+def test_browser_language_is_the_default(browser: Browser, app_url: str) -> None:
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(app_url)
+    expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=BOOT_TIMEOUT_MS)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
+    context.close()
+
+
+def test_keyboard_and_narrow_screen(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url)
+    page.locator("#tab-profile").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#tab-compare")).to_be_focused()
+    expect(page.locator("#tab-compare")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#mode-compare")).to_be_visible()
+    # every form control has a label
+    for control in (
+        "#profile-model",
+        "#profile-t-eval",
+        "#compare-model-1",
+        "#ask-question",
+        "#inspect-config",
+        "#recipe-id",
+        "#lang",
+        "#import-file",
+        "#diagnose-file",
+    ):
+        label = page.locator(f'label[for="{control[1:]}"]')
+        expect(label).to_have_count(1)
+    page.set_viewport_size({"width": 380, "height": 800})
+    page.locator("#tab-profile").click()
+    page.locator("#profile-model").fill("llama-3-8b")
+    page.locator("#profile-form button[type=submit]").click()
+    expect(page.locator("#card-title")).to_be_visible()
+    assert page.locator("#profile-model").bounding_box()["width"] <= 380
+    shot(page, "profile-narrow")
+
+
+def test_boot_and_card_timings_are_recorded(watched: Watched, app_url: str) -> None:
+    start = time.perf_counter()
+    page = watched.open(app_url, "?mode=profile&model=llama-3-8b")
+    assert time.perf_counter() - start > 0
+    assert int(page.locator("body").get_attribute("data-boot-ms")) > 0
+    assert int(page.locator("body").get_attribute("data-card-ms")) >= 0
+
+
+def test_built_site_is_self_contained(app_url: str) -> None:
+    with urllib.request.urlopen(app_url + "site.json") as response:
+        site = json.loads(response.read())
+    assert site["wheel"].startswith("tafagent-") and site["wheel"].endswith("-py3-none-any.whl")
+    with urllib.request.urlopen(app_url + "wheels/" + site["wheel"]) as response:
+        assert response.headers["Content-Type"] == "application/zip"
+        assert len(response.read()) < 5_000_000
+    assert shutil.which("node") or True  # the site needs no Node at run time

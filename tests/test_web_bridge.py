@@ -1,0 +1,280 @@
+"""The browser app's Python side (tafagent.web.bridge), tested without a browser.
+
+Every number the page shows comes from these handlers, so they must equal the core calls the CLI makes,
+turn bad input into one-line errors, and emit strict JSON (no NaN/Infinity, which JSON.parse rejects).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from conftest import LLAMA_3_8B
+from tafagent.core.card import CardOptions, profile
+from tafagent.core.compare import compare
+from tafagent.core.presets import get_preset
+from tafagent.core.recipes import run_recipe
+from tafagent.core.validation import falsification_dashboard, validate
+from tafagent.web import bridge
+
+
+def call(action: str, request: Any = None) -> dict[str, Any]:
+    text = bridge.call(action, json.dumps(request if request is not None else {}))
+    # strict JSON: what the browser's JSON.parse accepts
+    data = json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))
+    assert isinstance(data, dict) and isinstance(data.get("ok"), bool)
+    return data
+
+
+def ok(action: str, request: Any = None) -> dict[str, Any]:
+    data = call(action, request)
+    assert data["ok"], data.get("error")
+    return data
+
+
+def error(action: str, request: Any = None) -> str:
+    data = call(action, request)
+    assert not data["ok"]
+    message = data["error"]
+    assert "\n" not in message and "Traceback" not in message and len(message) < 400
+    return message
+
+
+def roundtrip(value: Any) -> Any:
+    """What the page receives for a core value (JSON with non-finite floats as null)."""
+    return json.loads(json.dumps(bridge._finite(value)))
+
+
+# ---------------------------------------------------------------------------------------------- equality with the core
+def test_profile_card_equals_the_core_card() -> None:
+    data = ok("profile_card", {"model": "llama-3-8b", "t_eval": "32768", "gamma_obs": "0.62"})
+    card = profile(get_preset("llama-3-8b").spec(), CardOptions(T_eval=32768, gamma_obs=0.62))
+    assert data["card"] == roundtrip(card.to_dict())
+    assert data["card"]["key_numbers"]["kv_cache_bytes"] == 4 * 2**30  # 32 layers · 8 KV heads · 128 · 2 · 2 B · 32768
+    assert set(data["localized"]) == set(card.recipes)
+    assert data["markdown"].startswith("#")
+
+
+def test_profile_accepts_aliases_and_hub_configs() -> None:
+    by_alias = ok("profile_card", {"model": "Llama-3-8B"})
+    pasted = ok("profile_card", {"model": "meta-llama/Meta-Llama-3-8B", "config_text": json.dumps(LLAMA_3_8B)})
+    assert by_alias["card"]["key_numbers"]["kv_cache_bytes"] == pasted["card"]["key_numbers"]["kv_cache_bytes"]
+    assert pasted["card"]["model"]["model_id"] == "meta-llama/Meta-Llama-3-8B"
+
+
+def test_whatif_is_the_core_x2_at_that_length() -> None:
+    spec = get_preset("qwen2.5-7b").spec()
+    for T in (1000, 32768, 131072):
+        data = ok("whatif", {"model": "qwen2.5-7b", "t_eval": T})
+        assert data["result"] == roundtrip(run_recipe("X-2", {"T_eval": T}, model=spec).to_dict())
+
+
+def test_compare_equals_the_core_comparison() -> None:
+    data = ok(
+        "compare_models",
+        {"models": [{"model": "llama-3-8b"}, {"model": "mistral-7b"}], "recipe": "X-2", "t_eval": 16384},
+    )
+    specs = [get_preset(m).spec() for m in ("llama-3-8b", "mistral-7b")]
+    assert data["comparison"] == roundtrip(compare(specs, "X-2", {"T_eval": 16384}).to_dict())
+    assert "KV cache memory" in data["columns"] and len(data["localized"]) == 2
+
+
+def test_run_one_recipe_types_string_parameters_like_the_cli() -> None:
+    data = ok("run_one_recipe", {"recipe": "X-3", "params": {"USD_budget": "5000", "gpu": "H100 SXM", "n_gpus": "8"}})
+    expected = run_recipe("X-3", {"USD_budget": 5000.0, "gpu": "H100 SXM", "n_gpus": 8})
+    assert data["result"] == roundtrip(expected.to_dict())
+
+
+def test_inspect_config_reports_sources_and_the_card() -> None:
+    data = ok("inspect_config", {"config_text": json.dumps(LLAMA_3_8B), "t_eval": 8192})
+    assert data["spec"]["n_kv_heads"] == 8 and data["spec"]["sources"]["n_kv_heads"]["kind"] == "config"
+    assert data["card"]["key_numbers"]["kv_cache_bytes"] == 2**30
+
+
+def test_ask_routes_and_answers_in_the_requested_language() -> None:
+    data = ok("ask_question", {"question": "¿Puede Llama-3-8B manejar 32K de contexto?", "lang": "es"})
+    answer = data["answer"]
+    assert answer["recipe_id"] == "X-2" and answer["params"]["T_eval"] == 32000
+    assert answer["localized"]["verdict"] != answer["result"]["verdict"]  # a Spanish label, not the code
+
+
+def test_validation_summary_rows_are_the_cli_table() -> None:
+    data = ok("validation_summary")
+    report = validate()
+    assert data["rows"] == roundtrip(report.summary_rows())
+    assert {row["law"] for row in data["rows"]} == {law.key for law in report.laws}
+    assert all(
+        row["n"] >= 0 and row["support"] in ("backs", "contradicts", "mixed", "insufficient", "untestable")
+        for row in data["rows"]
+    )
+    assert data["dashboard"] == roundtrip(falsification_dashboard().to_dict())
+
+
+def test_phase_diagram_points_are_the_canonical_panel_rows() -> None:
+    data = ok("phase_diagram", {"model": "llama-3-8b", "t_eval": 8192})
+    assert len(data["points"]) > 30 and all(p["corpus"] in ("text", "random") for p in data["points"])
+    user = data["user"]
+    assert user["x"] == pytest.approx(math.log10(500000.0))
+    from tafagent.core.pade import gamma_pade
+
+    assert user["y"] == gamma_pade(500000.0, 8192)
+
+
+def test_decay_curves_are_normalised_power_laws() -> None:
+    data = ok("profile_card", {"model": "llama-3-8b", "gamma_obs": 0.5})
+    series = {s["kind"]: s for s in data["decay"]["series"]}
+    assert {"predicted", "measured"} <= set(series)
+    for s in data["decay"]["series"]:
+        ys = [p["y"] for p in s["points"]]
+        assert sum(ys) == pytest.approx(1.0)
+        first, last = s["points"][0], s["points"][-1]
+        assert first["y"] / last["y"] == pytest.approx((last["x"] / first["x"]) ** s["gamma"])
+
+
+# ---------------------------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    ("action", "request_", "needle"),
+    [
+        ("profile_card", {"model": "llama-3-8bb"}, "did you mean"),
+        ("profile_card", {"model": ""}, "no model given"),
+        ("profile_card", {"model": "llama-3-8b", "t_eval": "32k"}, "'t_eval' must be a number"),
+        ("profile_card", {"model": "llama-3-8b", "t_eval": "-5"}, "out of range"),
+        ("profile_card", {"model": "llama-3-8b", "t_eval": "1e400"}, "out of range"),
+        ("profile_card", {"model": "llama-3-8b", "t_eval": "100.5"}, "whole number"),
+        ("profile_card", {"model": "x/y", "config_text": "{not json"}, "JSON"),
+        ("profile_card", {"model": "x/y", "config_text": "[1, 2]"}, ""),
+        ("compare_models", {"models": [{"model": "llama-3-8b"}]}, "2 or 3 models"),
+        ("run_one_recipe", {"recipe": "X-99"}, "X-99"),
+        ("run_one_recipe", {"recipe": "X-3", "params": {"USD_budget": "lots"}}, "USD_budget"),
+        ("inspect_config", {"config_text": ""}, "paste a config.json"),
+        ("inspect_config", {"config_text": json.dumps({"model_type": "llama"})}, ""),
+        ("ask_question", {"question": "   "}, "type a question"),
+        ("diagnose_command", {"model": "gpt2", "protocol": "slow"}, "unknown protocol"),
+        ("load_diagnosis_file", {"text": "{"}, "not valid JSON"),
+        ("load_diagnosis_file", {"text": '{"gamma": "high"}'}, ""),
+    ],
+)
+def test_bad_input_is_one_line(action: str, request_: dict[str, Any], needle: str) -> None:
+    assert needle.lower() in error(action, request_).lower()
+
+
+def test_malformed_requests_are_one_line() -> None:
+    assert "unknown action" in json.loads(bridge.call("eval", "{}"))["error"]
+    assert not json.loads(bridge.call("profile_card", "[1]"))["ok"]
+    assert not json.loads(bridge.call("profile_card", "{"))["ok"]
+    huge = json.dumps({"model": "llama-3-8b", "config_text": "x" * (3 * 1024 * 1024)})
+    assert "too large" in json.loads(bridge.call("profile_card", huge))["error"]
+
+
+# ---------------------------------------------------------------------------------------------- import / export
+def envelope(**overrides: Any) -> str:
+    data = {
+        "_taf_export": True,
+        "type": "profile",
+        "version": "0.1.0",
+        "exported_at": "2026-11-26T00:00:00Z",
+        "inputs": {"model": "llama-3-8b", "t_eval": "32768"},
+        "result": {"anything": "ignored"},
+    }
+    data.update(overrides)
+    return json.dumps(data)
+
+
+def test_check_import_accepts_an_export_and_ignores_its_numbers() -> None:
+    data = ok("check_import", {"text": envelope()})
+    assert data == {
+        "ok": True,
+        "type": "profile",
+        "inputs": {"model": "llama-3-8b", "t_eval": "32768"},
+        "exported_at": "2026-11-26T00:00:00Z",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("not json", "not valid JSON"),
+        ("[]", "not a tafagent export"),
+        (json.dumps({"type": "profile", "inputs": {}}), "not a tafagent export"),
+        (envelope(type="phase"), "unknown export type"),
+        (envelope(type="<img src=x onerror=alert(1)>"), "unknown export type"),
+        (envelope(inputs=["model"]), "no valid 'inputs'"),
+        (envelope(inputs={"model": "x" * 300_000}), "too long"),
+    ],
+)
+def test_check_import_rejects_bad_files(text: str, needle: str) -> None:
+    assert needle.lower() in error("check_import", {"text": text}).lower()
+
+
+# ---------------------------------------------------------------------------------------------- diagnose helpers
+def test_diagnose_command_is_shell_quoted() -> None:
+    hostile = "gpt2; rm -rf ~ $(whoami) `id`"
+    command = ok(
+        "diagnose_command",
+        {"model": hostile, "protocol": "reference", "corpus": "both", "device": "cuda", "fast": True},
+    )["command"]
+    argv = shlex.split(command)
+    assert argv[:3] == ["taf", "diagnose", hostile]
+    assert argv[3:] == [
+        "--protocol",
+        "reference",
+        "--corpus",
+        "both",
+        "--fast",
+        "--device",
+        "cuda",
+        "--out",
+        "diagnosis.json",
+        "--plot",
+        "decay.png",
+    ]
+
+
+# ---------------------------------------------------------------------------------------------- layering
+def test_bridge_imports_no_heavy_library() -> None:
+    """The bridge runs in Pyodide, which has none of these."""
+    heavy = ("torch", "transformers", "huggingface_hub", "numpy", "rich", "matplotlib", "requests", "httpx")
+    code = (
+        "import sys, json\nfrom tafagent.web import bridge\n"
+        "bridge.call('boot'); bridge.call('profile_card', json.dumps({'model': 'llama-3-8b'}))\n"
+        "bridge.call('ask_question', json.dumps({'question': 'Will Llama-3-8B handle 32K?'}))\n"
+        "bridge.call('validation_summary'); bridge.call('phase_diagram')\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_boot_lists_presets_recipes_and_catalogs() -> None:
+    data = ok("boot")
+    assert len(data["presets"]) >= 30 and {r["id"] for r in data["recipes"]} >= {"X-2", "X-5", "X-19"}
+    assert "H100 SXM" in data["gpus"] and data["languages"] == ["en", "es", "fr", "zh"]
+
+
+# ---------------------------------------------------------------------------------------------- diagnosis files
+def test_diagnosis_file_feeds_the_card_like_profile_diagnosis() -> None:
+    from diagnosis_files import diagnosis, reference_diagnosis
+
+    data = ok("load_diagnosis_file", {"text": json.dumps(diagnosis(gamma_text=0.62, gamma_random=0.41))})
+    inputs = data["card_inputs"]
+    assert inputs["gamma_obs"] == pytest.approx(0.62) and inputs["gamma_text"] == inputs["gamma_obs"]
+    assert inputs["gamma_random"] == pytest.approx(0.41)
+    assert data["diagnosis"]["schema"] and data["diagnosis"]["R2"] == pytest.approx(1.0)
+
+    old = ok("load_diagnosis_file", {"text": json.dumps(reference_diagnosis(gamma=0.7))})
+    assert old["card_inputs"]["gamma_random"] == pytest.approx(0.7) and old["card_inputs"]["gamma_text"] is None
+
+
+def test_diagnosis_file_that_is_not_one_is_rejected() -> None:
+    from diagnosis_files import diagnosis
+
+    bad = diagnosis()
+    bad["results"]["text"]["attn_by_distance"] = "lots"
+    for text in (json.dumps({"gamma": 0.5}), json.dumps(bad), json.dumps([1, 2])):
+        assert "taf diagnose" in error("load_diagnosis_file", {"text": text})

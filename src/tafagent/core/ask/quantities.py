@@ -88,8 +88,11 @@ def to_float(text: str, lang: str = "en", *, decimal_dot: bool = False) -> float
         head, tail = mantissa.split(".")
         if len(tail) == 3 and head not in ("0", ""):
             mantissa = head + tail
-    value = float(mantissa)
-    return value * 10 ** int(exponent) if exponent else value
+    if not exponent:
+        return float(mantissa)
+    # float() of the whole literal saturates to inf / 0.0 instead of raising OverflowError ('0E400');
+    # the recipe registry then rejects a non-finite parameter with its usual one-line error
+    return float(f"{float(mantissa)!r}e{int(exponent)}")
 
 
 def _swap(s: str) -> str:

@@ -137,3 +137,10 @@ def test_card_never_fails(theta, T_train, heads, group, d_head, n_layers, n_para
     json.dumps(card.to_dict(), allow_nan=False)
     for rid, result in card.recipes.items():
         check_result(rid, result)
+
+
+def test_x1_with_a_vanishing_volume_is_strict_json_and_says_never() -> None:
+    """Found by hypothesis: 2.2e-308 M tokens/month made the break-even months overflow to inf."""
+    result = run_recipe("X-1", {"monthly_tokens_M": 2.2250738585072014e-308, "api_output_usd_per_Mtok": 0.0})
+    json.dumps(result.to_dict(), allow_nan=False)
+    assert "inf" not in result.reason

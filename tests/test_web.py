@@ -14,7 +14,6 @@ import contextlib
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -404,10 +403,17 @@ def test_diagnose_mode_builds_a_quoted_command(watched: Watched, app_url: str) -
     page.locator("#diagnose-model").fill("org/model; rm -rf ~")
     page.locator("#diagnose-protocol").select_option("reference")
     page.locator("#diagnose-corpus").select_option("both")
-    expect(page.locator("#diagnose-command")).to_have_text(
+    command = (
         "taf diagnose 'org/model; rm -rf ~' --protocol reference --corpus both --out diagnosis.json --plot decay.png"
     )
+    expect(page.locator("#diagnose-command")).to_have_text(command)
     shot(page, "diagnose")
+    # the share URL restores the form
+    url = page.url
+    assert "mode=diagnose" in url and "protocol=reference" in url
+    again = watched.open(url)
+    expect(again.locator("#diagnose-command")).to_have_text(command)
+    assert again.locator("#diagnose-corpus").input_value() == "both"
 
 
 def test_diagnosis_file_feeds_the_card(watched: Watched, app_url: str, tmp_path: Path) -> None:
@@ -424,6 +430,14 @@ def test_diagnosis_file_feeds_the_card(watched: Watched, app_url: str, tmp_path:
     assert card_verdicts(page, "#diagnose-out") == verdicts
     expect(page.locator("#diagnosis-chart")).to_be_visible()
     shot(page, "diagnose-loaded")
+
+
+def test_phase_mode_follows_the_language_switch(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=phase")
+    header = page.locator("#validation-table thead th").first
+    expect(header).to_have_text("Law")
+    page.locator("#lang").select_option("es")
+    expect(header).not_to_have_text("Law")
 
 
 def test_phase_diagram_and_validation_tables(watched: Watched, app_url: str) -> None:
@@ -613,4 +627,36 @@ def test_built_site_is_self_contained(app_url: str) -> None:
     with urllib.request.urlopen(app_url + "wheels/" + site["wheel"]) as response:
         assert response.headers["Content-Type"] == "application/zip"
         assert len(response.read()) < 5_000_000
-    assert shutil.which("node") or True  # the site needs no Node at run time
+
+
+def test_tabs_keep_each_modes_share_link_and_language(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=profile&model=llama-3-8b&t_eval=16384")
+    english = page.locator("#profile-out .tiles article .verdict").first.text_content()
+    page.locator("#tab-compare").click()
+    assert "mode=compare" in page.url
+    page.locator("#lang").select_option("fr")  # while the profile card is not on screen
+    page.locator("#tab-profile").click()
+    assert "mode=profile" in page.url and "model=llama-3-8b" in page.url and "t_eval=16384" in page.url
+    expect(page.locator("#profile-out .tiles article .verdict").first).not_to_have_text(english)
+    # the state travels in the fragment, which is never sent to the web host
+    assert "#mode=profile" in page.url
+
+
+def test_phase_export_imports_back(watched: Watched, app_url: str, tmp_path: Path) -> None:
+    page = watched.open(app_url, "?mode=phase&model=qwen2.5-7b")
+    with page.expect_download() as info:
+        page.locator("#export-json").click()
+    path = tmp_path / "phase.json"
+    info.value.save_as(path)
+    page.locator("#export-md").click()
+    expect(page.locator("#status")).to_contain_text("no Markdown export")
+    fresh = watched.open(app_url)
+    fresh.locator("#import-file").set_input_files(str(path))
+    expect(fresh.locator("#status")).to_contain_text("Loaded an export")
+    expect(fresh.locator("#mode-phase")).to_be_visible()
+    assert fresh.locator("#phase-model").input_value() == "qwen2.5-7b"
+
+
+def test_unknown_recipe_in_a_link_is_an_error(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=recipe&recipe=X-99")
+    expect(page.locator("#status")).to_contain_text("There is no recipe 'X-99'")

@@ -202,7 +202,11 @@ def test_check_import_accepts_an_export_and_ignores_its_numbers() -> None:
         ("not json", "not valid JSON"),
         ("[]", "not a tafagent export"),
         (json.dumps({"type": "profile", "inputs": {}}), "not a tafagent export"),
-        (envelope(type="phase"), "unknown export type"),
+        (envelope(type="diagnose"), "unknown export type"),
+        (envelope(inputs={"model": "llama-3-8b", "onload": "x"}), "has no input 'onload'"),
+        (envelope(inputs={"model": {"nested": 1}}), "must be text or a number"),
+        (envelope(inputs={"model": True}), "must be text or a number"),
+        ("[" * 100_000, "nested too deeply"),
         (envelope(type="<img src=x onerror=alert(1)>"), "unknown export type"),
         (envelope(inputs=["model"]), "no valid 'inputs'"),
         (envelope(inputs={"model": "x" * 300_000}), "too long"),
@@ -278,3 +282,82 @@ def test_diagnosis_file_that_is_not_one_is_rejected() -> None:
     bad["results"]["text"]["attn_by_distance"] = "lots"
     for text in (json.dumps({"gamma": 0.5}), json.dumps(bad), json.dumps([1, 2])):
         assert "taf diagnose" in error("load_diagnosis_file", {"text": text})
+
+
+def test_every_handler_answers_hostile_types_with_one_line() -> None:
+    hostile = [None, True, 1e308, -1, [], {}, [1, [2]], "x" * 1000, "[" * 5000, {"a": {"b": []}}]
+    fields = ("model", "config_text", "t_eval", "gamma_obs", "recipe", "params", "models", "question", "text", "lang")
+    for name in bridge.HANDLERS:
+        for value in hostile:
+            for field in fields:
+                data = json.loads(bridge.call(name, json.dumps({field: value})))
+                assert isinstance(data["ok"], bool)
+                if not data["ok"]:
+                    assert "\n" not in data["error"] and len(data["error"]) <= 400, (name, field, data["error"])
+
+
+def test_numbers_in_errors_are_short() -> None:
+    message = error("profile_card", {"model": "llama-3-8b", "t_eval": "1e300"})
+    assert len(message) < 200 and "1e+300" in message
+    assert "must be a number" in error("profile_card", {"model": "llama-3-8b", "t_eval": True})
+
+
+def test_hub_ids_with_dot_segments_are_not_fetched() -> None:
+    assert ok("classify", {"model": "org/.."})["hub_id"] is False
+    assert ok("classify", {"model": "../etc"})["hub_id"] is False
+    assert ok("classify", {"model": "org/model.v2"})["hub_id"] is True
+
+
+def test_phase_curve_is_drawn_at_the_users_length() -> None:
+    from tafagent.core.pade import gamma_pade
+
+    data = ok("phase_diagram", {"model": "llama-3-8b", "t_eval": 32768})
+    assert data["T"] == 32768 and data["user"]["y"] == gamma_pade(500000.0, 32768)
+    assert ok("phase_diagram")["T"] == 2000  # the reference diagram's T without a model
+
+
+def test_ask_has_a_markdown_export() -> None:
+    data = ok("ask_question", {"question": "Will Llama-3-8B handle 32K context?"})
+    assert data["markdown"].startswith("# Will Llama-3-8B") and "## X-2" in data["markdown"]
+
+
+# ---------------------------------------------------------------------------------------------- building the site
+def test_build_never_deletes_a_folder_it_did_not_build(tmp_path) -> None:
+    from tafagent.core.errors import UsageError
+    from tafagent.web.build import _check_replaceable
+
+    (tmp_path / "thesis.txt").write_text("years of work", encoding="utf-8")
+    with pytest.raises(UsageError, match="holds no earlier tafagent build"):
+        _check_replaceable(tmp_path)
+    assert (tmp_path / "thesis.txt").exists()
+    (tmp_path / "site.json").write_text("{}", encoding="utf-8")
+    _check_replaceable(tmp_path)  # an earlier build may be replaced
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "origin"),
+    [
+        ("https://huggingface.co", "https://huggingface.co"),
+        ("https://hf-mirror.com/", "https://hf-mirror.com"),
+        ("http://127.0.0.1:8123", "http://127.0.0.1:8123"),
+        ("https://mirror.example/hf", "https://mirror.example"),
+    ],
+)
+def test_hub_endpoint_enters_the_csp_as_an_origin(endpoint: str, origin: str) -> None:
+    from tafagent.web.build import content_security_policy, hub_origin
+
+    assert hub_origin(endpoint) == origin
+    csp = content_security_policy(endpoint)
+    assert f"connect-src 'self' {origin}" in csp
+    assert ("*.huggingface.co" in csp) == ("127.0.0.1" not in endpoint)
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["ftp://hub", "huggingface.co", 'https://x">"<script>', "https://h/?q=1", "javascript:alert(1)"]
+)
+def test_bad_hub_endpoints_are_refused(endpoint: str) -> None:
+    from tafagent.core.errors import UsageError
+    from tafagent.web.build import content_security_policy
+
+    with pytest.raises(UsageError, match="hub-endpoint"):
+        content_security_policy(endpoint)

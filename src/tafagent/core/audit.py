@@ -158,8 +158,8 @@ class RecipeResult:
             "caveats": list(self.caveats),
             "confidence": self.confidence.to_dict(),
             "messages": {
-                "reason": self.reason_msg.to_dict() if self.reason_msg else None,
-                "mitigation": self.mitigation_msg.to_dict() if self.mitigation_msg else None,
+                "reason": _clean(self.reason_msg.to_dict()) if self.reason_msg else None,
+                "mitigation": _clean(self.mitigation_msg.to_dict()) if self.mitigation_msg else None,
             },
         }
 

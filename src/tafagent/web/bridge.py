@@ -30,7 +30,16 @@ from ..core.recipes import get_recipe, list_recipes, run_recipe
 from ..core.report import card_markdown, comparison_markdown, result_markdown
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # pasted configs, imported exports, diagnosis files
-EXPORT_KINDS = ("profile", "compare", "recipe", "ask", "inspect")
+# what each mode's export may carry as inputs (the share-URL parameters of that mode; p.<name> for recipes)
+EXPORT_INPUTS = {
+    "profile": ("model", "t_eval", "gamma_obs", "gamma_random"),
+    "compare": ("m1", "m2", "m3", "recipe", "t_eval"),
+    "recipe": ("recipe", "model"),
+    "ask": ("q",),
+    "inspect": ("config", "t_eval"),
+    "phase": ("model", "t_eval"),
+}
+EXPORT_KINDS = tuple(EXPORT_INPUTS)
 
 
 def _respond(func: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[str], str]:
@@ -45,13 +54,22 @@ def _respond(func: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[str]
                 raise UsageError("malformed request", "reload the page")
             return _dumps({"ok": True, **func(data)})
         except TafError as error:
-            return _dumps({"ok": False, "error": error.one_line()})
+            return _dumps({"ok": False, "error": _one_line(error.one_line(), 400)})
         except (ValueError, TypeError, KeyError) as error:  # a malformed request from the page itself
-            return _dumps({"ok": False, "error": f"invalid input: {error}"})
+            return _dumps({"ok": False, "error": _one_line(f"invalid input: {error}")})
+        except RecursionError:  # e.g. an "import" of 100,000 nested brackets
+            return _dumps({"ok": False, "error": "the file is nested too deeply to be a tafagent file"})
+        except Exception as error:
+            return _dumps({"ok": False, "error": _one_line(f"internal error ({type(error).__name__}): {error}")})
 
     handler.__name__ = func.__name__
     handler.__doc__ = func.__doc__
     return handler
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _dumps(data: Any) -> str:
@@ -81,14 +99,16 @@ def _number(data: dict[str, Any], key: str, *, integer: bool = False, minimum: f
     if value is None or value == "":
         return None
     try:
+        if isinstance(value, bool):
+            raise TypeError
         number = float(value)
     except (TypeError, ValueError):
         raise ConfigError(f"'{key}' must be a number, got {str(value)[:40]!r}", "fix the field", field=key) from None
     if not math.isfinite(number) or (minimum is not None and number < minimum):
-        raise ConfigError(f"'{key}' is out of range: {value}", "fix the field", field=key)
+        raise ConfigError(f"'{key}' is out of range: {number:.6g}", "fix the field", field=key)
     if integer:
         if number != int(number):
-            raise ConfigError(f"'{key}' must be a whole number, got {value}", "fix the field", field=key)
+            raise ConfigError(f"'{key}' must be a whole number, got {number:.6g}", "fix the field", field=key)
         return int(number)
     return number
 
@@ -107,7 +127,7 @@ def model_spec(data: dict[str, Any]) -> ModelSpec:
         return preset.spec()
     suggestions = suggest_presets(name)
     hint = (f"did you mean {', '.join(suggestions)}? " if suggestions else "") + "use a preset or a Hub id (org/name)"
-    raise UsageError(f"'{name}' is not an embedded preset", hint)
+    raise UsageError(f"'{name[:80]}' is not an embedded preset", hint)
 
 
 def _localized(result: RecipeResult, lang: str) -> dict[str, str]:
@@ -147,9 +167,11 @@ def classify(data: dict[str, Any]) -> dict[str, Any]:
     """Whether a model name is a preset, looks like a Hub id (the page then fetches its config), or neither."""
     name = str(data.get("model") or "").strip()
     preset = find_preset(name) if name else None
+    # "org/.." would normalise out of the repository path in the resolve URL
+    dots = any(part in (".", "..") for part in name.split("@")[0].split("/"))
     return {
         "preset": preset.model_id if preset else None,
-        "hub_id": bool(name) and preset is None and bool(HUB_ID.match(name)),
+        "hub_id": bool(name) and preset is None and not dots and bool(HUB_ID.match(name)),
         "suggestions": [] if preset else suggest_presets(name) if name else [],
     }
 
@@ -249,11 +271,13 @@ def ask_question(data: dict[str, Any]) -> dict[str, Any]:
     lang = _lang(data)
     result = ask(question, language=lang)
     answer = result.to_dict()
+    markdown = None
     if result.result is not None:
         answer["localized"] = _localized(result.result, lang)
+        markdown = f"# {question}\n\n{result.answer or ''}\n\n{result_markdown(result.result, '##')}"
     if result.error:
         answer["error"] = result.error
-    return {"answer": answer}
+    return {"answer": answer, "markdown": markdown}
 
 
 @_respond
@@ -275,19 +299,22 @@ def phase_diagram(data: dict[str, Any]) -> dict[str, Any]:
                     "T_eval": row.T_eval,
                 }
             )
-    T = _number(data, "t", integer=True, minimum=1) or 2000
-    curve = [{"x": x / 20, "y": gamma_pade(10 ** (x / 20), T)} for x in range(60, 145)]
+    # The curve is drawn at the user's T (T_eval, else T_train) so their point sits on it; without a model, at the
+    # reference diagram's T = 2000 (spec §7.14). Panel points were measured at their own T_eval (in the tooltip).
+    T = _number(data, "t_eval", integer=True, minimum=1)
     user = None
     if data.get("model") or data.get("config_text"):
         spec = model_spec(data)
         if spec.rope_theta:
-            T_model = _number(data, "t_eval", integer=True, minimum=1) or spec.T_train or T
+            T = T or spec.T_train
             user = {
                 "model": spec.model_id,
                 "x": math.log10(spec.rope_theta),
-                "y": gamma_pade(spec.rope_theta, T_model),
-                "T_eval": T_model,
+                "y": gamma_pade(spec.rope_theta, T),
+                "T_eval": T,
             }
+    T = T or 2000
+    curve = [{"x": x / 20, "y": gamma_pade(10 ** (x / 20), T)} for x in range(60, 145)]
     return {"points": points, "curve": curve, "T": T, "user": user}
 
 
@@ -373,12 +400,19 @@ def check_import(data: dict[str, Any]) -> dict[str, Any]:
     inputs = raw.get("inputs")
     if not isinstance(inputs, dict) or not all(isinstance(k, str) for k in inputs):
         raise ConfigError("the export has no valid 'inputs' object", "export it again")
+    clean: dict[str, str] = {}
     for key, value in inputs.items():
-        if not isinstance(value, (str, int, float, bool, type(None), list, dict)):
-            raise ConfigError(f"input '{key}' has an invalid type", "export it again")
+        allowed = key in EXPORT_INPUTS[kind] or (kind == "recipe" and key.startswith("p.") and len(key) < 64)
+        if not allowed:
+            raise ConfigError(f"a {kind} export has no input {key[:40]!r}", "export it again")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ConfigError(f"input '{key}' must be text or a number", "export it again")
         if isinstance(value, str) and len(value) > 200_000:
             raise ConfigError(f"input '{key}' is too long", "export it again")
-    return {"type": kind, "inputs": inputs, "exported_at": str(raw.get("exported_at", ""))[:40]}
+        clean[key] = value if isinstance(value, str) else repr(value)
+    return {"type": kind, "inputs": clean, "exported_at": _one_line(str(raw.get("exported_at", "")), 40)}
 
 
 @_respond

@@ -52,25 +52,39 @@ def default_site_dir() -> Path:
     return (root / "build" / "site") if root else Path.cwd() / "tafagent-site"
 
 
-def content_security_policy(hub_endpoint: str) -> str:
-    """Only what the page needs: its own files, WebAssembly compilation for Pyodide, and the Hub."""
-    hosts = " ".join(
-        dict.fromkeys(
-            [
-                hub_endpoint.rstrip("/"),
-                *(() if "127.0.0.1" in hub_endpoint or "localhost" in hub_endpoint else HUB_REDIRECT_HOSTS),
-            ]
+def hub_origin(hub_endpoint: str) -> str:
+    """``scheme://host[:port]`` of a Hub endpoint; anything that is not a plain http(s) URL is a one-line error
+    (the value ends up in the page's CSP and in site.json)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(hub_endpoint.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise UsageError(
+            f"--hub-endpoint must be an http(s) URL, got {hub_endpoint[:80]!r}", "e.g. https://huggingface.co"
         )
-    )
+    if not all(c.isalnum() or c in "-._~/:[]@%" for c in parts.netloc + parts.path):
+        raise UsageError(
+            f"--hub-endpoint has unexpected characters: {hub_endpoint[:80]!r}", "e.g. https://hf-mirror.com"
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(hub_endpoint: str) -> str:
+    """Only what the page needs: its own files, WebAssembly compilation for Pyodide, and the Hub's origin
+    (a mirror with a path prefix is allowed by its origin; the huggingface.co CDN hosts unless the Hub is local)."""
+    from urllib.parse import urlsplit
+
+    origin = hub_origin(hub_endpoint)
+    local = urlsplit(origin).hostname in ("127.0.0.1", "localhost", "::1")
+    hosts = " ".join(dict.fromkeys([origin, *(() if local else HUB_REDIRECT_HOSTS)]))
     return "; ".join(
         [
             "default-src 'self'",
             "script-src 'self' 'wasm-unsafe-eval'",
             f"connect-src 'self' {hosts}",
-            "img-src 'self' data: blob:",
+            "img-src 'self' data:",
             "style-src 'self'",
             "font-src 'self'",
-            "worker-src 'self' blob:",
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'none'",
@@ -160,8 +174,10 @@ def build_site(
 ) -> Path:
     """Write the complete static site into ``out`` (replacing what was there) and return the folder."""
     out = (out or default_site_dir()).resolve()
+    content_security_policy(hub_endpoint)  # validates the endpoint before anything is written
     modules = find_node_modules(node_modules)
     if out.exists():
+        _check_replaceable(out)
         shutil.rmtree(out)
     static = resources.files("tafagent.web").joinpath("static")
     _copy_tree(static, out)
@@ -183,6 +199,18 @@ def build_site(
     }
     (out / "site.json").write_text(json.dumps(site, indent=2) + "\n", encoding="utf-8")
     return out
+
+
+def _check_replaceable(folder: Path) -> None:
+    """Only an empty folder or an earlier build (it holds site.json) may be replaced: `--dir .` must never
+    delete a user's files."""
+    if not folder.is_dir():
+        raise UsageError(f"'{folder}' exists and is not a folder", "choose another --dir")
+    if any(folder.iterdir()) and not (folder / "site.json").is_file():
+        raise UsageError(
+            f"'{folder}' is not empty and holds no earlier tafagent build (site.json)",
+            "choose a new or empty folder for --dir",
+        )
 
 
 def _copy_tree(source, target: Path) -> None:

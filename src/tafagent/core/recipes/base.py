@@ -158,6 +158,14 @@ def parse_number(text: str) -> float:
     return value * _SUFFIX[suffix] if suffix else value
 
 
+def _shown(value: Any) -> str:
+    """A value as an error message shows it: short, whatever the user typed (a 300-digit number, a long text)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+        return f"{float(value):.6g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
 def coerce(param: Param, value: Any, recipe_id: str) -> Any:
     """Convert and range-check one value for ``param``; ParameterError names it on failure."""
     where = f"parameter '{param.name}' of {recipe_id}"
@@ -168,7 +176,7 @@ def coerce(param: Param, value: Any, recipe_id: str) -> Any:
     if param.kind == "str":
         if not isinstance(value, str) or not value.strip():
             raise ParameterError(
-                f"{where} must be a non-empty string, got {value!r}", _range_hint(param), field=param.name
+                f"{where} must be a non-empty string, got {_shown(value)}", _range_hint(param), field=param.name
             )
         text = value.strip()
         if param.options:
@@ -176,7 +184,9 @@ def coerce(param: Param, value: Any, recipe_id: str) -> Any:
                 if option.lower() == text.lower():
                     return option
             raise ParameterError(
-                f"{where} must be one of {', '.join(param.options)}, got {text!r}", _range_hint(param), field=param.name
+                f"{where} must be one of {', '.join(param.options)}, got {_shown(text)}",
+                _range_hint(param),
+                field=param.name,
             )
         return text
     if param.kind == "bool":
@@ -186,16 +196,16 @@ def coerce(param: Param, value: Any, recipe_id: str) -> Any:
             return value.strip().lower() in ("true", "yes", "1", "on")
         if isinstance(value, int) and value in (0, 1):
             return bool(value)
-        raise ParameterError(f"{where} must be true or false, got {value!r}", "use true/false", field=param.name)
+        raise ParameterError(f"{where} must be true or false, got {_shown(value)}", "use true/false", field=param.name)
     # numbers
     if isinstance(value, bool):
-        raise ParameterError(f"{where} must be a number, got {value!r}", _range_hint(param), field=param.name)
+        raise ParameterError(f"{where} must be a number, got {_shown(value)}", _range_hint(param), field=param.name)
     if isinstance(value, str):
         try:
             value = parse_number(value)
         except ValueError:
             raise ParameterError(
-                f"{where} must be a number, got {value!r}", _range_hint(param), field=param.name
+                f"{where} must be a number, got {_shown(value)}", _range_hint(param), field=param.name
             ) from None
     if not isinstance(value, (int, float)):
         raise ParameterError(
@@ -203,17 +213,19 @@ def coerce(param: Param, value: Any, recipe_id: str) -> Any:
         )
     number = float(value)
     if not math.isfinite(number):
-        raise ParameterError(f"{where} must be finite, got {value!r}", _range_hint(param), field=param.name)
+        raise ParameterError(f"{where} must be finite, got {_shown(value)}", _range_hint(param), field=param.name)
     if param.kind == "int":
         if number != int(number):
-            raise ParameterError(f"{where} must be a whole number, got {value!r}", _range_hint(param), field=param.name)
+            raise ParameterError(
+                f"{where} must be a whole number, got {_shown(value)}", _range_hint(param), field=param.name
+            )
         number = int(number)
     if param.minimum is not None:
         bad = number <= param.minimum if param.exclusive_minimum else number < param.minimum
         if bad:
-            raise ParameterError(f"{where} = {value!r} is out of range", _range_hint(param), field=param.name)
+            raise ParameterError(f"{where} = {_shown(value)} is out of range", _range_hint(param), field=param.name)
     if param.maximum is not None and number > param.maximum:
-        raise ParameterError(f"{where} = {value!r} is out of range", _range_hint(param), field=param.name)
+        raise ParameterError(f"{where} = {_shown(value)} is out of range", _range_hint(param), field=param.name)
     return number
 
 

@@ -8,6 +8,8 @@ volume is "never breaks even" instead of a ZeroDivisionError (spec §9.2 item 5)
 
 from __future__ import annotations
 
+import math
+
 from ..audit import ConfidenceCheck, RecipeResult, Step
 from ..constants import (
     CHINCHILLA_EVIDENCE,
@@ -201,6 +203,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         be_interp = be["error"]
     else:
         months = be["Mtok_breakeven"] / monthly if monthly > 0 else None
+        if months is not None and not math.isfinite(months):
+            months = None  # a volume so small the quotient overflows is zero volume for this purpose
         when = f"{months:.1f} months" if months is not None else "never at zero volume"
         be_interp = f"break-even at {be['Mtok_breakeven']:,.0f} Mtok ({when} at {monthly:g} M/mo)"
     chain.append(

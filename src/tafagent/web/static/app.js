@@ -17,7 +17,12 @@ const EXAMPLES = [
 
 const state = {
   site: null, py: null, bridge: null, boot: null, lang: "en", ui: {}, uiEn: {}, mode: "profile",
-  last: null, charts: {}, exampleIndex: 0, whatifTimer: null, diagnosis: null,
+  charts: {}, exampleIndex: 0, whatifTimer: null,
+  results: {},        // mode → { type, inputs, payload, markdown }: what Export saves for the mode on screen
+  params: {},         // mode → its share-URL inputs, so switching tabs keeps each mode's link
+  stale: new Set(),   // modes rendered in another language, re-rendered when shown again
+  diagnosisText: null, // the loaded diagnosis file, re-rendered after a language switch
+  queue: Promise.resolve(), busyCount: 0,
 };
 
 // ---------------------------------------------------------------------------------------------- DOM helpers
@@ -54,15 +59,17 @@ function tCode(prefix, code) {
   return state.ui[key] ?? state.uiEn[key] ?? String(code);
 }
 
+function numberLocale() { return { en: "en-US", es: "es-ES", fr: "fr-FR", zh: "zh-CN" }[state.lang] || "en-US"; }
+
 function fmt(value, unit = "") {
   if (value === null || value === undefined || (typeof value === "number" && !Number.isFinite(value))) return t("na");
   if (typeof value === "boolean") return value ? t("yes") : t("no");
   if (typeof value === "number") {
     let text;
-    if (Number.isInteger(value)) text = value.toLocaleString("en-US");
+    if (Number.isInteger(value)) text = value.toLocaleString(numberLocale());
     else if (value !== 0 && (Math.abs(value) >= 1e15 || Math.abs(value) < 1e-3)) text = value.toExponential(3);
-    else if (Math.abs(value) >= 1000) text = Math.round(value).toLocaleString("en-US");
-    else text = String(Number(value.toPrecision(4)));
+    else if (Math.abs(value) >= 1000) text = Math.round(value).toLocaleString(numberLocale());
+    else text = Number(value.toPrecision(4)).toLocaleString(numberLocale(), { maximumSignificantDigits: 4 });
     if (unit === "bytes") return `${text} B (${(value / 1e9).toFixed(3)} GB, ${(value / 2 ** 30).toFixed(3)} GiB)`;
     return unit && unit !== "dimensionless" ? `${text} ${unit}` : text;
   }
@@ -73,13 +80,31 @@ function setStatus(text, isError = false) {
   const node = $("#status");
   node.textContent = text;
   node.classList.toggle("error", isError);
+  // errors are also announced at once by screen readers (the status line itself is polite)
+  $("#alert").textContent = isError ? text : "";
 }
 
-function busy(on) { $("#progress").hidden = !on; }
+function busy(on) {
+  state.busyCount = Math.max(0, state.busyCount + (on ? 1 : -1));
+  $("#progress").hidden = state.busyCount === 0;
+}
+
+// Let the browser paint "Computing…" before the (synchronous) Python call blocks the main thread.
+function nextFrame() {
+  if (document.visibilityState !== "visible") return Promise.resolve();
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
 
 // ---------------------------------------------------------------------------------------------- Python bridge
 async function call(action, request = {}) {
-  const response = JSON.parse(state.bridge.call(action, JSON.stringify(request)));
+  if (!state.bridge) throw new Error(t("status.not_ready"));
+  let text;
+  try {
+    text = state.bridge.call(action, JSON.stringify(request));
+  } catch (error) {  // the bridge answers errors as JSON; this is Pyodide itself failing
+    throw new Error(t("error.internal", { error: String((error && error.message) || error).split("\n")[0].slice(0, 200) }));
+  }
+  const response = JSON.parse(text);
   if (!response.ok) throw new Error(response.error);
   return response;
 }
@@ -109,7 +134,9 @@ async function loadLanguage(lang) {
   state.lang = LANGS.includes(lang) ? lang : "en";
   state.ui = state.lang === "en" ? state.uiEn : await load(state.lang);
   document.documentElement.lang = state.lang === "zh" ? "zh-Hans" : state.lang;
-  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-i18n]")) {
+    node.textContent = t(node.dataset.i18n, node.dataset.i18nN ? { n: node.dataset.i18nN } : {});
+  }
   for (const node of document.querySelectorAll("[data-i18n-aria-label]")) {
     node.setAttribute("aria-label", t(node.dataset.i18nAriaLabel));
   }
@@ -165,15 +192,28 @@ async function resolveModel(name) {
 }
 
 // ---------------------------------------------------------------------------------------------- URL state
-function readUrl() { return new URLSearchParams(window.location.search); }
+// The state lives in the URL fragment (#mode=…&…), which browsers never send to the web host: what you type
+// stays on this page even when you share the link. A ?query is still read, for links written by hand.
+function readUrl() {
+  const params = new URLSearchParams(window.location.search);
+  const hash = window.location.hash.replace(/^#/, "");
+  if (hash) for (const [key, value] of new URLSearchParams(hash)) params.set(key, value);
+  return params;
+}
 
 function writeUrl(mode, params) {
+  state.params[mode] = { ...params };
   const query = new URLSearchParams({ mode });
   for (const [key, value] of Object.entries(params)) {
     if (value !== null && value !== undefined && value !== "") query.set(key, String(value));
   }
   if (state.lang !== "en") query.set("lang", state.lang);
-  history.replaceState(null, "", `${window.location.pathname}?${query.toString()}`);
+  history.replaceState(null, "", `${window.location.pathname}#${query.toString()}`);
+}
+
+function remember(mode, result) {
+  state.results[mode] = result;
+  state.stale.delete(mode);
 }
 
 function encodeText(text) {
@@ -201,21 +241,25 @@ function showMode(mode, focus = false) {
   for (const panel of document.querySelectorAll(".mode")) panel.hidden = panel.id !== `mode-${state.mode}`;
 }
 
-async function run(task) {
-  busy(true);
-  setStatus(t("status.working"));
-  try {
-    const message = await task();
-    setStatus(typeof message === "string" ? message : t("status.ready"));
-  } catch (error) {
-    setStatus(error.message, true);
-  } finally {
-    busy(false);
-  }
-}
-
-function errorBox(target, message) {
-  clear(target).append(el("p", { class: "error-box", role: "alert", text: message }));
+// Runs one user action at a time, in order: a slow Hub fetch started first can never overwrite the result
+// of a later action.
+function run(task) {
+  const job = state.queue.then(async () => {
+    busy(true);
+    setStatus(t("status.working"));
+    state.actionStart = performance.now();  // the card timing includes the paint before the Python call
+    try {
+      await nextFrame();
+      const message = await task();
+      setStatus(typeof message === "string" ? message : t("status.ready"));
+    } catch (error) {
+      setStatus(error.message, true);
+    } finally {
+      busy(false);
+    }
+  });
+  state.queue = job;
+  return job;
 }
 
 // ---------------------------------------------------------------------------------------------- rendering
@@ -333,7 +377,7 @@ function renderCard(target, payload, request, prefix = "") {
     el("ul", {}, card.falsification.map((f) => el("li", { text: `${f.id} ${f.claim}: ${f.status}${f.note ? ` — ${f.note}` : ""}` }))));
 
   if (spec.rope_theta) target.append(whatifBlock(card, request, prefix));
-  target.append(el("h3", { text: t("card.decay") }), chartBox(`${prefix}decay-chart`));
+  target.append(el("h3", { text: t("card.decay") }), chartBox(`${prefix}decay-chart`, t("chart.decay_alt")));
   drawDecay(`${prefix}decay-chart`, payload.decay);
   target.append(el("h3", { text: t("card.chains") }));
   for (const [rid, result] of Object.entries(card.recipes)) target.append(resultBlock(result, payload.localized[rid]));
@@ -371,7 +415,7 @@ function whatifBlock(card, request, prefix = "") {
 }
 
 // ---------------------------------------------------------------------------------------------- charts
-function chartBox(id) { return el("div", { class: "chart" }, el("canvas", { id, role: "img", "aria-label": id })); }
+function chartBox(id, label) { return el("div", { class: "chart" }, el("canvas", { id, role: "img", "aria-label": label })); }
 
 function drawChart(id, config) {
   if (state.charts[id]) state.charts[id].destroy();
@@ -401,7 +445,7 @@ function drawDecay(id, decay) {
 
 // ---------------------------------------------------------------------------------------------- Profile
 async function doProfile(request, push = true) {
-  const start = performance.now();
+  const start = state.actionStart ?? performance.now();
   const target = $("#profile-out");
   const model = await resolveModel(request.model);
   const full = { ...model, t_eval: request.t_eval, gamma_obs: request.gamma_obs, gamma_random: request.gamma_random,
@@ -410,7 +454,7 @@ async function doProfile(request, push = true) {
   renderCard(target, payload, full);
   document.body.dataset.cardMs = String(Math.round(performance.now() - start));
   document.body.dataset.cards = String(Number(document.body.dataset.cards || 0) + 1);
-  state.last = { type: "profile", inputs: request, payload, markdown: payload.markdown };
+  remember("profile", { type: "profile", inputs: request, payload, markdown: payload.markdown });
   if (push) writeUrl("profile", request);
 }
 
@@ -445,7 +489,7 @@ async function doCompare(request, push = true) {
     rows, { id: "compare-table" }));
   if (payload.columns.length) {
     const select = el("select", { id: "compare-metric" }, payload.columns.map((col) => el("option", { value: col, text: col })));
-    target.append(el("label", { for: "compare-metric", text: t("compare.chart") }), select, chartBox("compare-chart"));
+    target.append(el("label", { for: "compare-metric", text: t("compare.chart") }), select, chartBox("compare-chart", t("chart.compare_alt")));
     const draw = () => drawChart("compare-chart", {
       type: "bar",
       data: { labels: c.rows.map((r) => r.model), datasets: [{ label: select.value,
@@ -456,7 +500,7 @@ async function doCompare(request, push = true) {
     draw();
   }
   for (const [i, row] of c.rows.entries()) target.append(resultBlock(row.result, payload.localized[i], row.model));
-  state.last = { type: "compare", inputs: request, payload, markdown: payload.markdown };
+  remember("compare", { type: "compare", inputs: request, payload, markdown: payload.markdown });
   if (push) writeUrl("compare", request);
 }
 
@@ -490,7 +534,7 @@ async function doAsk(request, push = true) {
       target.append(resultBlock(answer.result, loc));
     }
   }
-  state.last = { type: "ask", inputs: request, payload, markdown: null };
+  remember("ask", { type: "ask", inputs: request, payload, markdown: payload.markdown });
   if (push) writeUrl("ask", request);
 }
 
@@ -504,7 +548,7 @@ function buildRecipeForm(recipeId, values = {}) {
     const id = `param-${p.name}`;
     let input;
     if (p.type === "bool") {
-      input = el("select", { id, name: p.name }, el("option", { value: "", text: "—" }), el("option", { value: "true", text: "true" }), el("option", { value: "false", text: "false" }));
+      input = el("select", { id, name: p.name }, el("option", { value: "", text: "—" }), el("option", { value: "true", text: t("yes") }), el("option", { value: "false", text: t("no") }));
     } else if (p.choices === "gpu" || p.choices === "api" || (p.options && p.options.length)) {
       const options = p.options && p.options.length ? p.options : (p.choices === "gpu" ? state.boot.gpus : state.boot.apis);
       input = el("select", { id, name: p.name }, el("option", { value: "", text: "—" }), options.map((o) => el("option", { value: o, text: o })));
@@ -522,7 +566,8 @@ function buildRecipeForm(recipeId, values = {}) {
 
 async function doRecipe(request, push = true) {
   const target = $("#recipe-out");
-  const recipe = state.boot.recipes.find((r) => r.id === request.recipe) || state.boot.recipes[0];
+  const recipe = state.boot.recipes.find((r) => r.id === request.recipe);
+  if (!recipe) throw new Error(t("error.unknown_recipe", { id: String(request.recipe).slice(0, 40) }));
   const params = {};
   for (const p of recipe.params) if (request[`p.${p.name}`]) params[p.name] = request[`p.${p.name}`];
   const model = request.model ? await resolveModel(request.model) : {};
@@ -534,7 +579,7 @@ async function doRecipe(request, push = true) {
   const inputs = Object.entries(r.inputs).map(([name, value]) => el("tr", {}, el("th", { scope: "row", text: name }),
     el("td", { class: "num", text: fmt(value) }), el("td", { text: r.input_sources[name] || "" })));
   target.append(el("h3", { text: t("chain.inputs") }), table([t("ask.parameter"), t("card.value"), t("ask.source")], inputs));
-  state.last = { type: "recipe", inputs: request, payload, markdown: payload.markdown };
+  remember("recipe", { type: "recipe", inputs: request, payload, markdown: payload.markdown });
   if (push) writeUrl("recipe", request);
 }
 
@@ -546,22 +591,24 @@ async function doInspect(request, push = true) {
   const rows = Object.entries(spec.sources).map(([field, source]) => el("tr", { dataset: { field } },
     el("th", { scope: "row", text: field }),
     el("td", { class: "num", text: typeof spec[field] === "object" && spec[field] !== null ? JSON.stringify(spec[field]) : fmt(spec[field]) }),
-    el("td", { text: source.kind === "config" ? `config: ${source.key}` : `${source.kind}${source.note ? ` — ${source.note}` : ""}` })));
+    el("td", { text: source.kind === "config" ? t("inspect.from_config", { key: source.key }) : `${source.kind}${source.note ? ` — ${source.note}` : ""}` })));
   const specBox = el("div", {}, el("h3", { text: t("inspect.spec") }),
     table([t("inspect.field"), t("card.value"), t("inspect.source")], rows, { id: "inspect-spec" }));
   const cardBox = el("div", {});
   clear(target).append(specBox, cardBox);
   renderCard(cardBox, payload, { model: t("inspect.pasted"), config_text: request.config, t_eval: request.t_eval }, "inspect-");
-  state.last = { type: "inspect", inputs: request, payload, markdown: payload.markdown };
+  remember("inspect", { type: "inspect", inputs: request, payload, markdown: payload.markdown });
   if (push) writeUrl("inspect", { c: encodeText(request.config), t_eval: request.t_eval });
 }
 
 // ---------------------------------------------------------------------------------------------- Diagnose
-async function updateDiagnoseCommand() {
+async function updateDiagnoseCommand(push = true) {
   const values = formValues($("#diagnose-form"));
+  const fast = $("#diagnose-fast").checked;
   try {
-    const response = await call("diagnose_command", { ...values, fast: $("#diagnose-fast").checked });
+    const response = await call("diagnose_command", { ...values, fast });
     $("#diagnose-command").textContent = response.command;
+    if (push && state.mode === "diagnose") writeUrl("diagnose", { ...values, fast: fast ? "1" : "" });
   } catch (error) {
     $("#diagnose-command").textContent = `# ${error.message}`;
   }
@@ -578,6 +625,7 @@ async function readFile(input) {
 async function doLoadDiagnosis(text) {
   const target = $("#diagnose-out");
   const response = await call("load_diagnosis_file", { text });
+  state.diagnosisText = text;
   const diag = response.diagnosis;
   const inputs = response.card_inputs;
   clear(target);
@@ -588,14 +636,13 @@ async function doLoadDiagnosis(text) {
   }
   const points = Object.entries(diag.attn_by_distance || {}).map(([d, a]) => ({ x: Number(d), y: a })).filter((p) => p.y > 0);
   if (points.length) {
-    target.append(el("h3", { text: t("diagnose.curve") }), chartBox("diagnosis-chart"));
+    target.append(el("h3", { text: t("diagnose.curve") }), chartBox("diagnosis-chart", t("chart.diagnosis_alt")));
     const fit = Number.isFinite(gamma) && diag.log_A !== undefined ? points.map((p) => ({ x: p.x, y: Math.exp(diag.log_A) * p.x ** -gamma })) : [];
     drawChart("diagnosis-chart", { type: "scatter", data: { datasets: [
       { label: t("chart.measured"), data: points, backgroundColor: PALETTE[0] },
       { label: t("chart.fit", { gamma: fmt(gamma) }), data: fit, type: "line", borderColor: PALETTE[1], pointRadius: 0 }] },
       options: { scales: { x: { type: "logarithmic" }, y: { type: "logarithmic" } } } });
   }
-  state.diagnosis = inputs;
   const cardBox = el("div", {});
   target.append(cardBox);
   const name = inputs.model || "";
@@ -615,14 +662,14 @@ async function doPhase(request, push = true) {
   const model = request.model ? await resolveModel(request.model) : {};
   const payload = await call("phase_diagram", { ...model, t_eval: request.t_eval });
   clear(target);
-  target.append(el("h3", { text: t("phase.chart") }), chartBox("phase-chart"));
+  target.append(el("h3", { text: t("phase.chart") }), chartBox("phase-chart", t("chart.phase_alt")));
   const text = payload.points.filter((p) => p.corpus === "text");
   const random = payload.points.filter((p) => p.corpus === "random");
   const datasets = [
     { label: t("phase.text"), data: text, backgroundColor: PALETTE[0] },
     { label: t("phase.random"), data: random, backgroundColor: "rgba(211,84,44,0.45)" },
     { label: t("phase.pade", { T: payload.T }), data: payload.curve, type: "line", borderColor: "#444", pointRadius: 0 },
-    { label: "Hagedorn γ = 1", data: [{ x: 3, y: 1 }, { x: 7.2, y: 1 }], type: "line", borderColor: "#e25555", borderDash: [6, 4], pointRadius: 0 },
+    { label: t("phase.hagedorn"), data: [{ x: 3, y: 1 }, { x: 7.2, y: 1 }], type: "line", borderColor: "#e25555", borderDash: [6, 4], pointRadius: 0 },
   ];
   if (payload.user) datasets.push({ label: `${t("phase.user")}: ${payload.user.model}`, data: [payload.user], backgroundColor: "#2b9348", pointRadius: 8 });
   drawChart("phase-chart", { type: "scatter", data: { datasets },
@@ -652,7 +699,7 @@ async function doPhase(request, push = true) {
   target.append(el("h3", { text: t("phase.dashboard") }),
     table([t("phase.id"), t("phase.claim"), t("phase.reference_status"), t("phase.our_status"), t("phase.n"), t("phase.evidence")], claims,
       { id: "dashboard-table" }));
-  state.last = { type: "phase", inputs: request, payload, markdown: null };
+  remember("phase", { type: "phase", inputs: request, payload, markdown: null });
   if (push) writeUrl("phase", request);
 }
 
@@ -668,21 +715,24 @@ function download(name, text, type) {
 }
 
 function exportJson() {
-  if (!state.last) return;
-  const envelope = { _taf_export: true, type: state.last.type, version: state.boot.version,
-    exported_at: new Date().toISOString(), inputs: state.last.inputs, result: state.last.payload };
-  download(`taf-${state.last.type}.json`, JSON.stringify(envelope, null, 2), "application/json");
+  const last = state.results[state.mode];
+  if (!last) { setStatus(t("status.nothing_to_export"), true); return; }
+  const envelope = { _taf_export: true, type: last.type, version: state.boot.version,
+    exported_at: new Date().toISOString(), inputs: last.inputs, result: last.payload };
+  download(`taf-${last.type}.json`, JSON.stringify(envelope, null, 2), "application/json");
 }
 
 function exportMarkdown() {
-  if (!state.last || !state.last.markdown) return;
-  download(`taf-${state.last.type}.md`, state.last.markdown, "text/markdown");
+  const last = state.results[state.mode];
+  if (!last) { setStatus(t("status.nothing_to_export"), true); return; }
+  if (!last.markdown) { setStatus(t("status.no_markdown"), true); return; }
+  download(`taf-${last.type}.md`, last.markdown, "text/markdown");
 }
 
 async function importJson(text) {
   const checked = await call("check_import", { text });
   const inputs = checked.inputs;
-  const map = { profile: doProfile, compare: doCompare, recipe: doRecipe, ask: doAsk, inspect: doInspect };
+  const map = { profile: doProfile, compare: doCompare, recipe: doRecipe, ask: doAsk, inspect: doInspect, phase: doPhase };
   showMode(checked.type);
   fillForm(checked.type, inputs);
   await map[checked.type](inputs);
@@ -713,12 +763,21 @@ function fillForm(mode, v) {
   }
   if (mode === "inspect") { set("#inspect-config", v.config); set("#inspect-t-eval", v.t_eval); }
   if (mode === "phase") { set("#phase-model", v.model); set("#phase-t-eval", v.t_eval); }
+  if (mode === "diagnose") {
+    set("#diagnose-model", v.model); set("#diagnose-protocol", v.protocol); set("#diagnose-corpus", v.corpus);
+    set("#diagnose-device", v.device);
+    $("#diagnose-fast").checked = v.fast === "1";
+  }
 }
 
 function requestFromUrl(mode, params) {
   const v = {};
-  for (const [k, val] of params.entries()) if (!["mode", "lang"].includes(k)) v[k] = val;
-  if (mode === "inspect" && v.c) { try { v.config = decodeText(v.c); } catch (_) { v.config = ""; } delete v.c; }
+  const entries = params instanceof URLSearchParams ? params.entries() : Object.entries(params || {});
+  for (const [k, val] of entries) if (!["mode", "lang"].includes(k)) v[k] = val;
+  if (mode === "inspect" && v.c) {
+    try { v.config = decodeText(v.c); } catch (_) { v.config = ""; setStatus(t("error.bad_share"), true); }
+    delete v.c;
+  }
   return v;
 }
 
@@ -754,29 +813,48 @@ function wireForms() {
   }));
   $("#lang").addEventListener("change", async (e) => {
     await loadLanguage(e.target.value);
-    const params = readUrl();
-    params.set("lang", state.lang);
-    history.replaceState(null, "", `${window.location.pathname}?${params.toString()}`);
-    if (state.last && state.last.type !== "phase") await replay(state.mode, readUrl());
+    writeUrl(state.mode, state.params[state.mode] || {});
+    // re-render what is on screen in the new language (the core localises verdicts, reasons and answers);
+    // other modes' results are re-rendered when they are shown again
+    for (const mode of Object.keys(state.results)) if (mode !== state.mode) state.stale.add(mode);
+    if (state.diagnosisText !== null && state.mode !== "diagnose") state.stale.add("diagnose");
+    await replay(state.mode, state.params[state.mode] || {});
   });
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   for (const tab of tabs) {
-    tab.addEventListener("click", () => { showMode(tab.dataset.mode); writeUrl(tab.dataset.mode, {}); });
+    tab.addEventListener("click", () => switchMode(tab.dataset.mode));
     tab.addEventListener("keydown", (e) => {
       const i = tabs.indexOf(tab);
-      if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
-        const next = tabs[(i + (e.key === "ArrowRight" ? 1 : tabs.length - 1)) % tabs.length];
-        showMode(next.dataset.mode, true);
+      const target = { ArrowRight: tabs[(i + 1) % tabs.length], ArrowLeft: tabs[(i + tabs.length - 1) % tabs.length],
+        Home: tabs[0], End: tabs[tabs.length - 1] }[e.key];
+      if (target) {
+        switchMode(target.dataset.mode, true);
         e.preventDefault();
       }
     });
   }
 }
 
+// A tab: show the mode, put its own inputs back in the URL, and re-render it if the language changed meanwhile.
+function switchMode(mode, focus = false) {
+  showMode(mode, focus);
+  writeUrl(state.mode, state.params[state.mode] || {});
+  if (state.stale.has(state.mode)) {
+    state.stale.delete(state.mode);
+    replay(state.mode, state.params[state.mode] || {});
+  }
+}
+
 async function replay(mode, params) {
   const v = requestFromUrl(mode, params);
   fillForm(mode, v);
+  state.params[mode] = mode === "inspect" && v.config ? { c: encodeText(v.config), t_eval: v.t_eval } : { ...v };
   const actions = { profile: doProfile, compare: doCompare, ask: doAsk, recipe: doRecipe, inspect: doInspect, phase: doPhase };
+  if (mode === "diagnose") {
+    await updateDiagnoseCommand(false);
+    if (state.diagnosisText !== null) await run(() => doLoadDiagnosis(state.diagnosisText));
+    return;
+  }
   const ready = { profile: v.model, compare: v.m1 && v.m2, ask: v.q, recipe: v.recipe, inspect: v.config, phase: true };
   if (actions[mode] && ready[mode]) await run(() => actions[mode](v, false));
 }
@@ -802,7 +880,7 @@ async function main() {
   $("#compare-recipe").append(...recipeOptions());
   $("#recipe-id").append(...recipeOptions());
   buildRecipeForm("X-2");
-  updateDiagnoseCommand();
+  updateDiagnoseCommand(false);
   setStatus(t("status.ready"));
   document.body.dataset.ready = "true";
   await replay(mode, params);

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+# The suite is deterministic by default (CI must not fail on a new random example); explore new examples with
+# TAF_HYPOTHESIS=explore, and turn what they find into fixed regression tests.
+settings.register_profile("deterministic", derandomize=True, deadline=None)
+settings.register_profile("explore", deadline=None)
+settings.load_profile(os.environ.get("TAF_HYPOTHESIS", "deterministic"))
 
 LLAMA_3_8B: dict[str, Any] = {
     "architectures": ["LlamaForCausalLM"],

@@ -327,3 +327,12 @@ def test_values_out_of_range_are_reported_naming_the_parameter(question: str, fi
         assert r.error is None
     else:
         assert r.error is not None and field in r.error
+
+
+def test_overflowing_numbers_are_not_quantities() -> None:
+    """Found by hypothesis: '0E400' raised OverflowError, '1e400' became an infinite budget."""
+    from tafagent.core.ask import ask
+
+    for question in ("Θ0E400", "budget 1e400", "BUDGET 1E400 on H100"):
+        result = ask(question)
+        assert all(math.isfinite(v) for v in result.params.values() if isinstance(v, float)), question

@@ -154,3 +154,17 @@ def test_arbitrary_dicts_never_crash(config: dict[str, Any]) -> None:
     except TafError:
         return
     _assert_clean(spec)
+
+
+def test_non_finite_values_inside_quantization_config_stay_out_of_the_json() -> None:
+    """Found by hypothesis: a quantization_config holding Infinity leaked into the spec's JSON."""
+    config = {
+        "model_type": "bloom",
+        "hidden_size": 1024,
+        "n_layer": 24,
+        "n_head": 16,
+        "vocab_size": 250880,
+        "quantization_config": {"type": float("inf")},
+    }
+    spec = resolve_spec(config, "fuzz")
+    json.dumps(spec.to_dict(), allow_nan=False)

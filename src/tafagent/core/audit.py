@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .evidence import Evidence, EvidenceNote
+from .jsonsafe import json_safe as _clean
 from .messages import Msg, verdict_label
 
 Tone = Literal["good", "caution", "bad", "info"]
@@ -180,16 +181,3 @@ def verdict_tone(verdict: str) -> Tone:
     if verdict.startswith(BAD_PREFIXES):
         return "bad"
     return "caution"
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe copy: non-finite floats become None, tuples become lists, objects use to_dict."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return _clean(value.to_dict())
-    return value

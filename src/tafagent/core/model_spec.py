@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from .jsonsafe import json_safe
+
 Family = Literal["rope-mha", "rope-gqa", "alibi", "abspe", "ssm", "hybrid"]
 FAMILIES: tuple[str, ...] = ("rope-mha", "rope-gqa", "alibi", "abspe", "ssm", "hybrid")
 
@@ -117,7 +119,7 @@ class QuantSpec:
     raw: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"method": self.method, "bits": self.bits, "group_size": self.group_size, "raw": dict(self.raw)}
+        return {"method": self.method, "bits": self.bits, "group_size": self.group_size, "raw": json_safe(self.raw)}
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,7 @@ from .diagnostics import architectural_concentration_predict
 from .errors import UsageError
 from .evidence import Evidence, EvidenceNote
 from .imprint import compute_invariant_K, gamma_random_predict, ih_phase_check
+from .jsonsafe import json_safe as _finite
 from .pade import d_horizon, gamma_pade, kv_soft_decay_regime, l_niah, theta_design
 from .panel import GammaRow, OutcomeRow, load_curves, load_panel, outcome_set
 from .thermo import df_window
@@ -175,19 +176,6 @@ def _ols_origin(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float 
     ssr = math.fsum((y - b * x) ** 2 for x, y in zip(xs, ys, strict=True))
     se = math.sqrt(ssr / (n - 1) / sxx) if n > 1 else None
     return b, se
-
-
-def _finite(value: Any) -> Any:
-    """Strict-JSON guard: non-finite floats become None (recursively)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return _finite(value.to_dict())
-    return value
 
 
 def _real(value: Any) -> float:

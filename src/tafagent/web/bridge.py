@@ -21,6 +21,7 @@ from ..core.catalogs import default_catalogs
 from ..core.compare import compare
 from ..core.config_resolver import resolve_spec
 from ..core.errors import ConfigError, TafError, UsageError
+from ..core.jsonsafe import json_safe as _finite
 from ..core.memory import ENGINES
 from ..core.messages import LANGUAGES, verdict_label
 from ..core.model_spec import ModelSpec
@@ -74,18 +75,6 @@ def _one_line(text: str, limit: int = 300) -> str:
 
 def _dumps(data: Any) -> str:
     return json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return _finite(value.to_dict())
-    return value
 
 
 def _lang(data: dict[str, Any]) -> str:

@@ -16,6 +16,7 @@ Every quantity records its span so the router can explain what it read.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -346,8 +347,10 @@ def extract(masked: str, lang: str, gpu_spans: list[tuple[int, int]] | None = No
     taken: list[tuple[int, int]] = []
 
     def claim(q: Quantity) -> None:
+        taken.append(q.span)  # an unusable number still hides its span from the other readers
+        if not math.isfinite(q.value):
+            return  # '1e400' overflows: it is not a quantity anyone meant
         found.append(q)
-        taken.append(q.span)
 
     _gammas(masked, lang, claim, taken)
     for match in _THETA.finditer(masked):

@@ -428,6 +428,8 @@ def test_diagnosis_file_feeds_the_card(watched: Watched, app_url: str, tmp_path:
     expected, verdicts = expected_card(taf_json("profile", "llama-3-8b", "--diagnosis", str(path)))
     assert card_numbers(page, "diagnosis-") == expected
     assert card_verdicts(page, "#diagnose-out") == verdicts
+    # the card says which numbers are measured
+    expect(page.locator('#diagnosis-key-numbers tr[data-key="gamma_obs"] td').nth(1)).to_have_text("measured")
     expect(page.locator("#diagnosis-chart")).to_be_visible()
     shot(page, "diagnose-loaded")
 

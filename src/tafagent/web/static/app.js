@@ -348,7 +348,7 @@ function renderCard(target, payload, request, prefix = "") {
     rows.push(el("tr", { dataset: { key } },
       el("th", { scope: "row", text: label }),
       el("td", { class: "num", dataset: { value: JSON.stringify(value) }, text: fmt(value, unit) }),
-      el("td", { text: tCode("evidence", evidence ? evidence.label : (key === "kv_cache_bytes" ? "exact" : "derived")) }),
+      el("td", { text: tCode("evidence", evidence ? evidence.label : ({ kv_cache_bytes: "exact", gamma_obs: "measured" }[key] || "derived")) }),
       el("td", { text: evidence ? `${tCode("support", evidence.support)} — ${evidence.statistic}` : "" })));
   }
   target.append(table([t("card.quantity"), t("card.value"), t("card.evidence"), t("card.panel")], rows,

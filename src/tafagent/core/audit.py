@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from .evidence import Evidence, EvidenceNote
 from .jsonsafe import json_safe as _clean
-from .messages import Msg, verdict_label
+from .messages import Msg, recipe_label, verdict_label
 
 Tone = Literal["good", "caution", "bad", "info"]
 
@@ -112,6 +112,7 @@ class RecipeResult:
     def localized(self, lang: str = "en") -> dict[str, str]:
         """Verdict label, reason and action in ``lang`` (EN, ES, FR, ZH; English where no message key)."""
         return {
+            "recipe_name": recipe_label(self.recipe_id, lang, self.recipe_name) if lang != "en" else self.recipe_name,
             "verdict": verdict_label(self.verdict, lang),
             "reason": self.reason_msg.text(lang) if self.reason_msg else self.reason,
             "mitigation": self.mitigation_msg.text(lang) if self.mitigation_msg else self.mitigation,

@@ -66,6 +66,11 @@ def placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
+def recipe_label(recipe_id: str, lang: str = "en", default: str = "") -> str:
+    """A recipe's name in the user's language (the registry's English name in English)."""
+    return catalog(lang).get(f"recipe.{recipe_id}") or default or recipe_id
+
+
 def verdict_label(verdict: str, lang: str = "en") -> str:
     """The verdict in the user's language (the verdict code itself stays English in JSON)."""
     return catalog(lang).get(f"verdict.{verdict}") or verdict

@@ -23,7 +23,7 @@ from ..core.config_resolver import resolve_spec
 from ..core.errors import ConfigError, TafError, UsageError
 from ..core.jsonsafe import json_safe as _finite
 from ..core.memory import ENGINES
-from ..core.messages import LANGUAGES, verdict_label
+from ..core.messages import LANGUAGES, recipe_label, verdict_label
 from ..core.model_spec import ModelSpec
 from ..core.pade import gamma_pade
 from ..core.presets import find_preset, list_presets, suggest_presets
@@ -145,6 +145,10 @@ def boot(data: dict[str, Any]) -> dict[str, Any]:
             for p in list_presets()
         ],
         "recipes": [r.to_dict() for r in list_recipes()],
+        "recipe_names": {
+            lang: {r.id: r.name if lang == "en" else recipe_label(r.id, lang, r.name) for r in list_recipes()}
+            for lang in LANGUAGES
+        },
         "gpus": [g.name for g in catalogs.gpus],
         "apis": [a.name for a in catalogs.apis],
         "catalog_dates": {"gpus": catalogs.gpu_as_of, "apis": catalogs.api_as_of},

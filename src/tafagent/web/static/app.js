@@ -61,6 +61,20 @@ function tCode(prefix, code) {
 
 function numberLocale() { return { en: "en-US", es: "es-ES", fr: "fr-FR", zh: "zh-CN" }[state.lang] || "en-US"; }
 
+// Recipe names in the page's language (the core's message catalogs; English from the registry).
+function recipeName(rid, fallback = "") {
+  const names = (state.boot && state.boot.recipe_names[state.lang]) || {};
+  return names[rid] || fallback || rid;
+}
+
+function relabelRecipes() {
+  if (!state.boot) return;
+  for (const option of document.querySelectorAll("option[data-recipe]")) {
+    const recipe = state.boot.recipes.find((r) => r.id === option.dataset.recipe);
+    option.textContent = `${option.dataset.recipe} — ${recipeName(option.dataset.recipe, recipe && recipe.name)}`;
+  }
+}
+
 function fmt(value, unit = "") {
   if (value === null || value === undefined || (typeof value === "number" && !Number.isFinite(value))) return t("na");
   if (typeof value === "boolean") return value ? t("yes") : t("no");
@@ -144,6 +158,7 @@ async function loadLanguage(lang) {
     node.setAttribute("placeholder", t(node.dataset.i18nPlaceholder));
   }
   $("#lang").value = state.lang;
+  relabelRecipes();
   try { localStorage.setItem("tafagent_lang", state.lang); } catch (_) { /* storage may be disabled */ }
 }
 
@@ -273,7 +288,7 @@ function verdictTile(rid, result, localized) {
   const action = localized.mitigation;
   const none = ["None required.", "None — proceed with Chinchilla-optimal recipe."].includes(result.mitigation);
   return el("article", { class: `tile ${result.tone}`, dataset: { recipe: rid, verdict: result.verdict } },
-    el("h3", { text: `${rid} — ${result.recipe_name}` }),
+    el("h3", { text: `${rid} — ${localized.recipe_name || result.recipe_name}` }),
     el("p", { class: "verdict", text: localized.verdict }),
     el("p", { class: "muted", text: t("card.confidence", { band: tCode("band", result.confidence.band) }) }),
     el("p", { class: "reason", text: localized.reason }),
@@ -307,7 +322,7 @@ function stepResult(step) {
 }
 
 function resultBlock(result, localized, model = "") {
-  const title = `${result.recipe_id} — ${result.recipe_name}${model ? ` · ${model}` : ""}: ${localized.verdict}`;
+  const title = `${result.recipe_id} — ${localized.recipe_name || result.recipe_name}${model ? ` · ${model}` : ""}: ${localized.verdict}`;
   const details = el("details", { dataset: { recipe: result.recipe_id } },
     el("summary", { text: title }),
     el("p", { text: localized.reason }),
@@ -473,7 +488,7 @@ async function doCompare(request, push = true) {
   const payload = await call("compare_models", { models, recipe: request.recipe, t_eval: request.t_eval, lang: state.lang });
   const c = payload.comparison;
   clear(target);
-  target.append(el("h2", { text: `${c.recipe_id} — ${c.recipe_name}` }));
+  target.append(el("h2", { text: `${c.recipe_id} — ${recipeName(c.recipe_id, c.recipe_name)}` }));
   const rows = c.rows.map((row, i) => el("tr", { class: row.tone, dataset: { model: row.model, verdict: row.verdict } },
     el("th", { scope: "row", text: row.model }),
     el("td", { text: payload.localized[i].verdict }),
@@ -876,9 +891,10 @@ async function main() {
   $("#version").textContent = t("app.version", { version: state.boot.version });
   const list = $("#preset-list");
   for (const p of state.boot.presets) list.append(el("option", { value: p.id }), ...p.aliases.map((a) => el("option", { value: a })));
-  const recipeOptions = () => state.boot.recipes.map((r) => el("option", { value: r.id, text: `${r.id} — ${r.name}` }));
+  const recipeOptions = () => state.boot.recipes.map((r) => el("option", { value: r.id, dataset: { recipe: r.id } }));
   $("#compare-recipe").append(...recipeOptions());
   $("#recipe-id").append(...recipeOptions());
+  relabelRecipes();
   buildRecipeForm("X-2");
   updateDiagnoseCommand(false);
   setStatus(t("status.ready"));

@@ -1,5 +1,5 @@
 // tafagent browser app: a thin shell. Every number comes from the Python core running in Pyodide
-// (tafagent.web.bridge); this file only fetches public configs, builds the DOM with textContent
+// (tafagent.web.bridge, inside a Web Worker: worker.js); this file only fetches public configs, builds the DOM with textContent
 // (only textContent and createElement, never HTML strings), keeps the URL in sync and draws charts with Chart.js.
 "use strict";
 
@@ -16,7 +16,7 @@ const EXAMPLES = [
 ];
 
 const state = {
-  site: null, py: null, bridge: null, boot: null, lang: "en", ui: {}, uiEn: {}, mode: "profile",
+  site: null, worker: null, boot: null, lang: "en", ui: {}, uiEn: {}, mode: "profile",
   charts: {}, exampleIndex: 0, whatifTimer: null,
   results: {},        // mode → { type, inputs, payload, markdown }: what Export saves for the mode on screen
   params: {},         // mode → its share-URL inputs, so switching tabs keeps each mode's link
@@ -103,36 +103,47 @@ function busy(on) {
   $("#progress").hidden = state.busyCount === 0;
 }
 
-// Let the browser paint "Computing…" before the (synchronous) Python call blocks the main thread.
-function nextFrame() {
-  if (document.visibilityState !== "visible") return Promise.resolve();
-  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-}
+
 
 // ---------------------------------------------------------------------------------------------- Python bridge
+// The core runs in a Web Worker (worker.js): every call is a message, answered with the bridge's JSON.
+function startWorker() {
+  state.worker = new Worker("worker.js");
+  state.pending = new Map();
+  state.nextId = 1;
+  state.worker.onmessage = (event) => {
+    const message = event.data;
+    if (message.stage === "core") { setStatus(t("status.loading_core")); return; }
+    const pending = state.pending.get(message.id);
+    if (!pending) return;
+    state.pending.delete(message.id);
+    // the bridge answers errors as JSON; an `error` here is Pyodide itself failing
+    if (message.error !== undefined) pending.reject(new Error(t("error.internal", { error: message.error })));
+    else pending.resolve(message.text);
+  };
+  state.worker.onerror = (event) => {
+    for (const pending of state.pending.values()) pending.reject(new Error(t("error.internal", { error: event.message || "worker" })));
+    state.pending.clear();
+  };
+}
+
 async function call(action, request = {}) {
-  if (!state.bridge) throw new Error(t("status.not_ready"));
-  let text;
-  try {
-    text = state.bridge.call(action, JSON.stringify(request));
-  } catch (error) {  // the bridge answers errors as JSON; this is Pyodide itself failing
-    throw new Error(t("error.internal", { error: String((error && error.message) || error).split("\n")[0].slice(0, 200) }));
-  }
+  if (!state.worker || (!state.boot && action !== "boot")) throw new Error(t("status.not_ready"));
+  const text = await new Promise((resolve, reject) => {
+    const id = state.nextId++;
+    state.pending.set(id, { resolve, reject });
+    state.worker.postMessage({ id, action, request: JSON.stringify(request) });
+  });
   const response = JSON.parse(text);
   if (!response.ok) throw new Error(response.error);
   return response;
 }
 
 async function bootRuntime() {
-  const start = performance.now();
+  const start = state.bootStart;
   busy(true);
   setStatus(t("status.loading_runtime"));
   state.site = await (await fetch("site.json")).json();
-  state.py = await loadPyodide({ indexURL: "vendor/pyodide/" });
-  setStatus(t("status.loading_core"));
-  const wheel = await (await fetch(`wheels/${state.site.wheel}`)).arrayBuffer();
-  state.py.unpackArchive(wheel, "wheel");
-  state.bridge = state.py.pyimport("tafagent.web.bridge");
   state.boot = await call("boot");
   document.body.dataset.bootMs = String(Math.round(performance.now() - start));
   busy(false);
@@ -262,9 +273,8 @@ function run(task) {
   const job = state.queue.then(async () => {
     busy(true);
     setStatus(t("status.working"));
-    state.actionStart = performance.now();  // the card timing includes the paint before the Python call
+    state.actionStart = performance.now();  // the card timing starts at the user's action
     try {
-      await nextFrame();
       const message = await task();
       setStatus(typeof message === "string" ? message : t("status.ready"));
     } catch (error) {
@@ -876,6 +886,8 @@ async function replay(mode, params) {
 
 // ---------------------------------------------------------------------------------------------- start
 async function main() {
+  startWorker();  // Pyodide starts loading at once, in parallel with the language file and the forms
+  state.bootStart = performance.now();
   const params = readUrl();
   await loadLanguage(initialLanguage(params));
   wireForms();

@@ -227,7 +227,8 @@ def test_server_sends_the_security_headers(app_url: str, hub: HubServer) -> None
 
 
 def test_shell_never_builds_html_from_strings() -> None:
-    source = (ROOT / "src" / "tafagent" / "web" / "static" / "app.js").read_text(encoding="utf-8")
+    static = ROOT / "src" / "tafagent" / "web" / "static"
+    source = "".join((static / name).read_text(encoding="utf-8") for name in ("app.js", "worker.js"))
     for forbidden in (
         "innerHTML",
         "outerHTML",

@@ -1,6 +1,6 @@
-// tafagent browser app: a thin shell. Every number comes from the Python core running in Pyodide
-// (tafagent.web.bridge, inside a Web Worker: worker.js); this file only fetches public configs, builds the DOM with textContent
-// (only textContent and createElement, never HTML strings), keeps the URL in sync and draws charts with Chart.js.
+// tafagent browser app: a thin shell. Every number comes from the Python core running in Pyodide inside a Web
+// Worker (worker.js → tafagent.web.bridge); this file only fetches public configs, builds the DOM with
+// createElement/textContent (never HTML strings), keeps the URL in sync and draws charts with Chart.js.
 "use strict";
 
 const MODES = ["profile", "compare", "ask", "recipe", "inspect", "diagnose", "phase"];
@@ -102,8 +102,6 @@ function busy(on) {
   state.busyCount = Math.max(0, state.busyCount + (on ? 1 : -1));
   $("#progress").hidden = state.busyCount === 0;
 }
-
-
 
 // ---------------------------------------------------------------------------------------------- Python bridge
 // The core runs in a Web Worker (worker.js): every call is a message, answered with the bridge's JSON.

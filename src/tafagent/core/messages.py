@@ -2,8 +2,9 @@
 
 Recipes say *what* to tell the user (``Msg("x2.yes.reason", T_eval=32000, dh=47781.0, margin=33.0)``);
 the templates in ``data/i18n/recipes_<lang>.json`` say *how*, with Python format specs for every number
-(``{dh:,.0f}``), so a number reads the same in every language and in the audit chain. English is the
-fallback for a missing key; a test fails if any language lacks a key or a placeholder.
+(``{dh:,.0f}``): the same digits as the audit chain in every language, written with the language's grouping
+and decimal marks ("47 781" and "0,937" in Spanish and French, as the plain-language answers write them).
+English is the fallback for a missing key; a test fails if any language lacks a key or a placeholder.
 """
 
 from __future__ import annotations
@@ -16,6 +17,30 @@ from importlib import resources
 from typing import Any
 
 LANGUAGES = ("en", "es", "fr", "zh")
+# Number marks per language: Spanish and French group with a narrow no-break space and use a decimal comma
+# ("8 192", "0,937"); a French reader would take "8,192" for eight and a bit.
+NUMBER_GROUP = {"en": ",", "zh": ",", "es": "\u202f", "fr": "\u202f"}
+NUMBER_DECIMAL = {"en": ".", "zh": ".", "es": ",", "fr": ","}
+
+
+def localise_number(text: str, lang: str) -> str:
+    """A number formatted the Python way ('8,192.5') with the language's grouping and decimal marks."""
+    if lang not in ("es", "fr"):
+        return text
+    return text.translate(str.maketrans({",": NUMBER_GROUP[lang], ".": NUMBER_DECIMAL[lang]}))
+
+
+class _NumberFormatter(string.Formatter):
+    """str.format that writes every *number* field with the language's marks (text fields stay as they are)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = super().format_field(value, format_spec)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return localise_number(text, self.lang)
+        return text
 
 
 @cache
@@ -44,7 +69,7 @@ class Msg:
     def text(self, lang: str = "en") -> str:
         template = catalog(lang).get(self.key) or catalog("en")[self.key]
         values = {k: (v.text(lang) if isinstance(v, Msg) else v) for k, v in self.params.items()}
-        return template.format(**values)
+        return _NumberFormatter(lang).format(template, **values)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from ..audit import RecipeResult, Step
+from ..messages import NUMBER_DECIMAL, NUMBER_GROUP
 from .text import LANGUAGES
 
 NUMBER_TOKEN = re.compile(r"[+\-]?\d+(?:[.,\u202f\u00a0]\d+)*")
@@ -36,8 +37,8 @@ FORMAT_KINDS = (
     "pct",
     "count",
 )
-_GROUP = {"en": ",", "zh": ",", "es": "\u202f", "fr": "\u202f"}
-_DECIMAL = {"en": ".", "zh": ".", "es": ",", "fr": ","}
+_GROUP = NUMBER_GROUP
+_DECIMAL = NUMBER_DECIMAL
 
 
 @cache

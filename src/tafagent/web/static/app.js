@@ -59,7 +59,12 @@ function tCode(prefix, code) {
   return state.ui[key] ?? state.uiEn[key] ?? String(code);
 }
 
-function numberLocale() { return { en: "en-US", es: "es-ES", fr: "fr-FR", zh: "zh-CN" }[state.lang] || "en-US"; }
+// The language's number marks, exactly as the core writes them (tafagent.core.messages.NUMBER_GROUP/DECIMAL):
+// "32 000" and "0,937" in Spanish and French, "32,000" and "0.937" in English and Chinese.
+function localiseNumber(text) {
+  if (state.lang !== "es" && state.lang !== "fr") return text;
+  return text.replace(/[,.]/g, (mark) => (mark === "," ? "\u202f" : ","));
+}
 
 // Recipe names in the page's language (the core's message catalogs; English from the registry).
 function recipeName(rid, fallback = "") {
@@ -80,11 +85,13 @@ function fmt(value, unit = "") {
   if (typeof value === "boolean") return value ? t("yes") : t("no");
   if (typeof value === "number") {
     let text;
-    if (Number.isInteger(value)) text = value.toLocaleString(numberLocale());
-    else if (value !== 0 && (Math.abs(value) >= 1e15 || Math.abs(value) < 1e-3)) text = value.toExponential(3);
-    else if (Math.abs(value) >= 1000) text = Math.round(value).toLocaleString(numberLocale());
-    else text = Number(value.toPrecision(4)).toLocaleString(numberLocale(), { maximumSignificantDigits: 4 });
-    if (unit === "bytes") return `${text} B (${(value / 1e9).toFixed(3)} GB, ${(value / 2 ** 30).toFixed(3)} GiB)`;
+    if (Number.isInteger(value)) text = localiseNumber(value.toLocaleString("en-US"));
+    else if (value !== 0 && (Math.abs(value) >= 1e15 || Math.abs(value) < 1e-3)) text = localiseNumber(value.toExponential(3));
+    else if (Math.abs(value) >= 1000) text = localiseNumber(Math.round(value).toLocaleString("en-US"));
+    else text = localiseNumber(String(Number(value.toPrecision(4))));
+    if (unit === "bytes") {
+      return `${text} B (${localiseNumber((value / 1e9).toFixed(3))} GB, ${localiseNumber((value / 2 ** 30).toFixed(3))} GiB)`;
+    }
     return unit && unit !== "dimensionless" ? `${text} ${unit}` : text;
   }
   return String(value);
@@ -380,12 +387,12 @@ function renderCard(target, payload, request, prefix = "") {
   const measured = card.measured || {};
   const measuredItems = [];
   const describe = (m) => ["gamma_text", "gamma_random"].filter((k) => m[k])
-    .map((k) => t("card.measured_gamma", { corpus: tCode("corpus", k.replace("gamma_", "")), gamma: m[k].gamma.toFixed(3),
+    .map((k) => t("card.measured_gamma", { corpus: tCode("corpus", k.replace("gamma_", "")), gamma: localiseNumber(m[k].gamma.toFixed(3)),
       tier: m[k].tier })).join("; ");
   if (measured.in_panel && measured.match) measuredItems.push(`${measured.match.model}: ${describe(measured.match)}`);
   for (const n of measured.neighbours || []) {
     if (measured.in_panel && measured.match && n.model.model === measured.match.model) continue;
-    measuredItems.push(t("card.neighbour", { model: n.model.model, distance: n.distance.toFixed(2), gammas: describe(n.model) || "—" }));
+    measuredItems.push(t("card.neighbour", { model: n.model.model, distance: localiseNumber(n.distance.toFixed(2)), gammas: describe(n.model) || "—" }));
   }
   target.append(el("h3", { text: t("card.measured") }), el("ul", { id: `${prefix}measured` }, measuredItems.map((x) => el("li", { text: x }))));
 
@@ -394,7 +401,7 @@ function renderCard(target, payload, request, prefix = "") {
   if (d.gamma_used === null || d.gamma_used === undefined) {
     target.append(el("p", { text: t("card.no_gamma", { source: d.gamma_source }) }));
   } else {
-    target.append(el("p", { text: `γ = ${d.gamma_used.toFixed(4)} (${d.gamma_source}) · ${d.hagedorn_safety.label} · ${d.bimodal_phase_class} · K = ${d.compute_invariant.K.toFixed(2)} (${d.compute_invariant.interpretation})` }));
+    target.append(el("p", { text: `γ = ${localiseNumber(d.gamma_used.toFixed(4))} (${d.gamma_source}) · ${d.hagedorn_safety.label} · ${d.bimodal_phase_class} · K = ${localiseNumber(d.compute_invariant.K.toFixed(2))} (${d.compute_invariant.interpretation})` }));
   }
   target.append(el("h3", { text: t("card.falsifiers") }),
     el("ul", {}, card.falsification.map((f) => el("li", { text: `${f.id} ${f.claim}: ${f.status}${f.note ? ` — ${f.note}` : ""}` }))));
@@ -459,7 +466,7 @@ function drawDecay(id, decay) {
   drawChart(id, {
     type: "line",
     data: { datasets: decay.series.map((s, i) => ({
-      label: `${decayLabel(s)} (γ = ${s.gamma.toFixed(3)})`, data: s.points, borderColor: PALETTE[i % PALETTE.length],
+      label: `${decayLabel(s)} (γ = ${localiseNumber(s.gamma.toFixed(3))})`, data: s.points, borderColor: PALETTE[i % PALETTE.length],
       borderDash: s.kind === "panel" ? [5, 4] : [], pointRadius: 0, borderWidth: 2, parsing: false })) },
     options: { scales: { x: { type: "logarithmic", title: { display: true, text: t("chart.distance") } },
       y: { type: "logarithmic", title: { display: true, text: t("chart.share") } } } },
@@ -697,7 +704,7 @@ async function doPhase(request, push = true) {
   if (payload.user) datasets.push({ label: `${t("phase.user")}: ${payload.user.model}`, data: [payload.user], backgroundColor: "#2b9348", pointRadius: 8 });
   drawChart("phase-chart", { type: "scatter", data: { datasets },
     options: { scales: { x: { min: 3, max: 7.2, title: { display: true, text: t("chart.log_theta") } }, y: { min: -0.2, max: 1.6, title: { display: true, text: "γ" } } },
-      plugins: { tooltip: { callbacks: { label: (ctx) => `${ctx.raw.model || ctx.dataset.label}: γ = ${Number(ctx.raw.y).toFixed(3)}` } } },
+      plugins: { tooltip: { callbacks: { label: (ctx) => `${ctx.raw.model || ctx.dataset.label}: γ = ${localiseNumber(Number(ctx.raw.y).toFixed(3))}` } } },
       // a click on a measured model loads it into the Profile and Diagnose forms
       onClick: (_event, elements, chart) => {
         const hit = elements[0];

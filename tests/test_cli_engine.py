@@ -158,3 +158,10 @@ def test_catalog_override_file(capsys, tmp_path: Path) -> None:
     bad.write_text(json.dumps({"gpus": [{"name": "H100 SXM", "usd_per_hour": 0}]}))
     code, _, err = run(capsys, "recipe", "X-3", "--catalog", str(bad))
     assert code == 1 and "never 0" in err
+    for aliases in (5, "h100", [1, 2]):  # a list of names, or a one-line error (was a TypeError traceback)
+        bad.write_text(json.dumps({"gpus": [{"name": "H100 SXM", "usd_per_hour": 1.0, "aliases": aliases}]}))
+        code, _, err = run(capsys, "recipe", "X-3", "--catalog", str(bad))
+        assert code == 1 and "must be a list of names" in err and "Traceback" not in err
+    # an override row without aliases keeps the built-in ones
+    code, out, _ = run(capsys, "recipe", "X-3", "--catalog", str(catalog), "--set", "gpu=h100", "--json")
+    assert code == 0 and "H100 SXM" in out

@@ -144,3 +144,28 @@ def test_x1_with_a_vanishing_volume_is_strict_json_and_says_never() -> None:
     result = run_recipe("X-1", {"monthly_tokens_M": 2.2250738585072014e-308, "api_output_usd_per_Mtok": 0.0})
     json.dumps(result.to_dict(), allow_nan=False)
     assert "inf" not in result.reason
+
+
+def test_parameter_names_match_in_any_case_everywhere() -> None:
+    """run_recipe accepted 'T_EVAL' but the theta check and compare matched names exactly."""
+    from tafagent.core.compare import compare
+    from tafagent.core.presets import get_preset
+
+    bloom = get_preset("bloom-560m").spec()
+    assert (
+        run_recipe("X-2", {"Theta": 10000}, model=bloom).verdict
+        == run_recipe("X-2", {"theta": 10000}, model=bloom).verdict
+    )
+    specs = [get_preset("llama-3-8b").spec(), get_preset("mistral-7b").spec()]
+    assert compare(specs, "X-2", {"t_eval": 1000}).rows[0][1].inputs["T_eval"] == 1000
+
+
+def test_kv_step_with_a_width_no_dtype_has_counts_those_bytes() -> None:
+    """bytes_per_element = 0.5 with a model was silently counted as bf16 (2 bytes)."""
+    from tafagent.core.presets import get_preset
+
+    spec = get_preset("llama-3-8b").spec()
+    half = run_recipe("X-2", {"T_eval": 32000, "bytes_per_element": 0.5}, model=spec)
+    full = run_recipe("X-2", {"T_eval": 32000, "bytes_per_element": 2}, model=spec)
+    kv = [next(s for s in r.chain if "KV" in s.name).result["GB"] for r in (half, full)]
+    assert kv[0] == pytest.approx(kv[1] / 4)

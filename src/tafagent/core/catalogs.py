@@ -175,12 +175,26 @@ def _number(row: Mapping[str, Any], key: str, origin: str, *, allow_none: bool =
     return float(value)
 
 
+def _aliases(row: Mapping[str, Any], origin: str) -> tuple[str, ...]:
+    """A row's ``aliases``: a list of strings (lower-cased for lookup); anything else is a one-line error."""
+    value = row.get("aliases", ())
+    if value is None:
+        return ()
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(isinstance(a, str) for a in value):
+        raise ConfigError(
+            f"{origin}: 'aliases' of '{row.get('name')}' must be a list of names, got {value!r}"[:200],
+            'e.g. "aliases": ["h100", "h100-sxm"]',
+            field="aliases",
+        )
+    return tuple(a.lower() for a in value)
+
+
 def _gpu_from_row(row: Mapping[str, Any], origin: str, base: GPU | None = None) -> GPU:
     name = row.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{origin}: every GPU row needs a 'name'", "fix the catalog file", field="name")
     merged = {**(base.to_dict() if base else {}), **row}
-    aliases = tuple(str(a).lower() for a in merged.get("aliases", base.aliases if base else ()))
+    aliases = _aliases(row, origin) if "aliases" in row else (base.aliases if base else ())
     return GPU(
         name=name.strip(),
         bf16_tflops=_number(merged, "bf16_tflops", origin),
@@ -200,7 +214,7 @@ def _api_from_row(row: Mapping[str, Any], origin: str, base: APIPrice | None = N
     if not isinstance(name, str) or not name.strip():
         raise ConfigError(f"{origin}: every API row needs a 'name'", "fix the catalog file", field="name")
     merged = {**(base.to_dict() if base else {}), **row}
-    aliases = tuple(str(a).lower() for a in merged.get("aliases", base.aliases if base else ()))
+    aliases = _aliases(row, origin) if "aliases" in row else (base.aliases if base else ())
     return APIPrice(
         name=name.strip(),
         input_usd_per_Mtok=_number(merged, "input_usd_per_Mtok", origin),

@@ -62,6 +62,12 @@ _DTYPE_ALIASES = {
 }
 
 
+def kv_dtype_for_bytes(bytes_per_element: float) -> str | None:
+    """The KV dtype whose element is exactly ``bytes_per_element`` bytes (fp32, bf16, fp8), or None for a width
+    no single dtype has (0.5, 1.5: the caller then counts bytes with the plain formula)."""
+    return {4.0: "fp32", 2.0: "bf16", 1.0: "fp8"}.get(float(bytes_per_element))
+
+
 def normalise_dtype(name: str) -> str:
     key = name.strip().lower().replace("torch.", "")
     return _DTYPE_ALIASES.get(key, key)

@@ -130,8 +130,13 @@ class Recipe:
     examples: tuple[str, ...] = field(default=())
 
     def param(self, name: str) -> Param | None:
+        """The parameter called ``name`` or one of its aliases; exact spelling first, then any case."""
         for p in self.params:
             if p.name == name or name in p.aliases:
+                return p
+        folded = name.lower()
+        for p in self.params:
+            if p.name.lower() == folded or any(a.lower() == folded for a in p.aliases):
                 return p
         return None
 
@@ -261,16 +266,9 @@ def resolve_inputs(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Merge defaults < model values < user values; validate; return (values, sources)."""
     user = dict(user or {})
-    by_alias: dict[str, Param] = {}
-    for p in recipe.params:
-        by_alias[p.name] = p
-        by_alias[p.name.lower()] = p
-        for alias in p.aliases:
-            by_alias[alias] = p
-            by_alias[alias.lower()] = p
     given: dict[str, Any] = {}
     for key, value in user.items():
-        param = by_alias.get(key) or by_alias.get(key.lower())
+        param = recipe.param(key)
         if param is None:
             names = [p.name for p in recipe.params]
             close = difflib.get_close_matches(key, names, n=2)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from ..audit import ConfidenceCheck, RecipeResult, Step
 from ..constants import (
     DELTA_GQA_EVIDENCE,
@@ -17,7 +15,7 @@ from ..decomposition import gamma_decompose
 from ..diagnostics import phase_label
 from ..economics import kv_cache_bytes_uniform
 from ..evidence import Evidence, EvidenceNote
-from ..memory import kv_plan
+from ..memory import kv_dtype_for_bytes, kv_plan
 from ..messages import Msg
 from ..pade import gamma_pade
 from .base import Param, RecipeContext
@@ -223,11 +221,11 @@ def model_kv_step(
         model.n_kv_heads,
         model.d_head,
     )
-    if model is None or not same_geometry or model.model_type is None:
+    dtype = kv_dtype_for_bytes(bytes_per_element)
+    if model is None or not same_geometry or model.model_type is None or dtype is None:
         return kv_step(
             n, name, ctx["n_layers"], ctx["n_kv_heads"], ctx["d_head"], seq, bytes_per_element, interpretation_suffix
         )
-    dtype = {4.0: "fp32", 2.0: "bf16", 1.0: "fp8"}.get(bytes_per_element, "bf16")
     plan = kv_plan(model, "transformers", dtype)
     total = plan.bytes_per_sequence(seq)
     formula = " + ".join(f"{g.n_layers} × [{g.formula}]" for g in plan.groups) or "no KV cache"
@@ -264,7 +262,3 @@ def not_rope(ctx: RecipeContext) -> RecipeResult:
         ["not_rope"],
         [ConfidenceCheck("applicable", "miss", f"{family} model")],
     )
-
-
-def finite_or_none(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None

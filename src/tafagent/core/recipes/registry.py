@@ -99,8 +99,7 @@ def attach_panel_evidence(result: RecipeResult) -> RecipeResult:
 
 def _gives_theta(recipe: Recipe, user: Mapping[str, Any]) -> bool:
     theta = recipe.param("theta")
-    names = {"theta", *(theta.aliases if theta else ())}
-    return any(k in names for k in user)
+    return theta is not None and any(recipe.param(k) is theta for k in user)
 
 
 def _cross_checks(ctx: RecipeContext) -> None:

@@ -16,44 +16,7 @@ import pathlib
 import transformers
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
-SUPPORTED_MODEL_TYPES = [
-    "llama",
-    "mistral",
-    "mixtral",
-    "qwen2",
-    "qwen2_moe",
-    "qwen3",
-    "qwen3_moe",
-    "gemma",
-    "gemma2",
-    "gemma3_text",
-    "phi3",
-    "phi",
-    "stablelm",
-    "starcoder2",
-    "olmo",
-    "olmo2",
-    "olmoe",
-    "granite",
-    "cohere",
-    "deepseek_v2",
-    "deepseek_v3",
-    "gpt_oss",
-    "gpt_neox",
-    "gptj",
-    "codegen",
-    "falcon",
-    "gpt2",
-    "gpt_neo",
-    "gpt_bigcode",
-    "opt",
-    "bloom",
-    "mpt",
-    "mamba",
-    "falcon_mamba",
-    "mamba2",
-    "jamba",
-]
+from tafagent.core.param_count import SUPPORTED_MODEL_TYPES  # the model types the resolver counts exactly
 
 DROP = {
     "id2label",

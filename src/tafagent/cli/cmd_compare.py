@@ -6,13 +6,10 @@ import argparse
 from typing import Any
 
 from ..adapters.model_source import load_spec
-from ..core.compare import compare
 from ..core.errors import UsageError
-from ..core.report import comparison_markdown
 from .common import add_catalog_option, load_catalogs, parse_sets, positive_int
 from .model_options import add_model_options, model_kwargs
 from .output import console, emit_json
-from .render import render_comparison
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -33,6 +30,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.compare import compare
+    from ..core.report import comparison_markdown
+    from .render import render_comparison
+
     if not 2 <= len(args.models) <= 3:
         raise UsageError(
             f"compare takes 2 or 3 models, got {len(args.models)}", "e.g. taf compare llama-3-8b mistral-7b"

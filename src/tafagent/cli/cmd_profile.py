@@ -8,12 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..adapters.model_source import load_spec
-from ..core.card import CardOptions, profile
-from ..core.report import card_html, card_markdown
 from .common import add_catalog_option, load_catalogs, number, positive_int, write_or_print
 from .model_options import add_model_options, model_kwargs
 from .output import console, emit_json
-from .render import render_card
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -53,6 +50,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.card import CardOptions, profile  # the engine loads only for the commands that run it
+    from ..core.report import card_html, card_markdown
+    from .render import render_card
+
     spec = load_spec(args.model, **model_kwargs(args))
     measured = diagnosis_inputs(args.diagnosis) if args.diagnosis else {}
 

@@ -7,12 +7,9 @@ from typing import Any
 
 from ..adapters.model_source import load_spec
 from ..core.errors import UsageError
-from ..core.recipes import list_recipes, run_recipe
-from ..core.report import fmt, result_markdown
 from .common import add_catalog_option, load_catalogs, parse_sets
 from .model_options import add_model_options, model_kwargs
 from .output import console, emit_json
-from .render import render_result
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -35,6 +32,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.recipes import run_recipe
+    from ..core.report import result_markdown
+    from .render import render_result
+
     if args.list:
         return _list(args)
     if not args.recipe_id:
@@ -51,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from ..core.recipes import list_recipes
+    from ..core.report import fmt
+
     recipes = list_recipes()
     if args.json:
         emit_json([r.to_dict() for r in recipes])

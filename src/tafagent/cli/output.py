@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from typing import Any
+
+from ..core.jsonsafe import json_safe
 
 
 def emit_json(payload: Any) -> None:
     """Write ``payload`` as strict JSON (no NaN/Infinity) to stdout, and nothing else."""
-    text = json.dumps(_jsonable(payload), indent=2, ensure_ascii=False, allow_nan=False)
+    text = json.dumps(json_safe(payload), indent=2, ensure_ascii=False, allow_nan=False)
     sys.stdout.write(text + "\n")
-
-
-def _jsonable(value: Any) -> Any:
-    """Replace non-finite floats by None so the output is valid JSON for every consumer."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "to_dict"):
-        return _jsonable(value.to_dict())
-    return value
 
 
 def console() -> Any:

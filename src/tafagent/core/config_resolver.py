@@ -1080,7 +1080,6 @@ def _apply_documented(draft: _Draft, documented: Mapping[str, Any]) -> None:
 # =============================================================================================
 def _classify(draft: _Draft, model_type: str | None) -> None:
     kinds = draft.values.get("layer_types")
-    n_layers = draft.values["n_layers"]
     pos_kind = draft.values["_pos_kind"]
     all_kinds = kinds if kinds is not None else ()
     has_mamba = model_type in SSM_TYPES or any(k in ("mamba", "linear_attention") for k in all_kinds)
@@ -1098,7 +1097,6 @@ def _classify(draft: _Draft, model_type: str | None) -> None:
     else:
         family, why = "rope-mha", "RoPE with one KV head per query head"
     draft.derived("family", family, why)
-    del n_layers
 
     if "attention" not in draft.values:
         if draft.values.get("mla") is not None:

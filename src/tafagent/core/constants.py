@@ -96,7 +96,7 @@ K_EVIDENCE = EvidenceNote(
 IH_PANEL_PRE_MEAN = -0.19
 IH_PANEL_POST_MEAN = 0.03
 IH_PANEL_STD = 0.26
-IH_THRESHOLD_M = 400.0
+IH_THRESHOLD_M = POST_IH_THRESHOLD_PARAMS / 1e6  # the same 400M threshold, in millions
 IH_EVIDENCE = EvidenceNote(
     Evidence.FITTED,
     "§30 sign of γ_text − γ_random separates pre/post induction-head checkpoints (panel means −0.19 / +0.03, std 0.26)",

@@ -29,6 +29,13 @@ def gamma_random_predict(theta: float, T_eval: float, n_params_M: float) -> floa
     return gamma_pade(theta, T_eval) + imprint_shift(n_params_M)
 
 
+def imprint_verdict(residual: float) -> str:
+    """CLEAN within the ±0.18 CI of the imprint law, else OVER-IMPRINTED (< 0) or UNDER-IMPRINTED   (§28.2)."""
+    if abs(residual) < IMPRINT_CI_HALF_WIDTH:
+        return "CLEAN"
+    return "OVER-IMPRINTED" if residual < 0 else "UNDER-IMPRINTED"
+
+
 def imprint_purity(gamma_random_obs: float, theta: float, T_eval: float, n_params_M: float) -> dict[str, Any]:
     """Residual of a measured random-token γ against the imprint law   (§28.2).
 
@@ -37,12 +44,10 @@ def imprint_purity(gamma_random_obs: float, theta: float, T_eval: float, n_param
     predicted = gamma_random_predict(theta, T_eval, n_params_M)
     pade = gamma_pade(theta, T_eval)
     residual = gamma_random_obs - predicted
-    if abs(residual) < IMPRINT_CI_HALF_WIDTH:
-        purity = "clean (within CI)"
-    elif residual < 0:
-        purity = "over-imprinted"
-    else:
-        purity = "under-imprinted"
+    verdict = imprint_verdict(residual)
+    purity = {"CLEAN": "clean (within CI)", "OVER-IMPRINTED": "over-imprinted", "UNDER-IMPRINTED": "under-imprinted"}[
+        verdict
+    ]
     return {
         "gamma_random_obs": gamma_random_obs,
         "gamma_random_pred": predicted,
@@ -76,11 +81,16 @@ def compute_invariant_K(gamma: float, n_params_M: float, D_tokens: float | None 
     }
 
 
+def ih_phase_expected(n_params_M: float) -> str:
+    """The phase the size predicts: post-IH from 400M parameters   (§30)."""
+    return "post-IH" if n_params_M >= IH_THRESHOLD_M else "pre-IH"
+
+
 def ih_phase_check(gamma_text: float, gamma_random: float, n_params_M: float | None = None) -> dict[str, Any]:
     """Δγ = γ_text − γ_random: > 0 post-IH, < 0 pre-IH, 0 ambiguous; size predicts post-IH at ≥ 400M   (§30)."""
     delta = gamma_text - gamma_random
     observed = "post-IH" if delta > 0 else "pre-IH" if delta < 0 else "ambiguous"
-    expected = None if n_params_M is None else ("post-IH" if n_params_M >= IH_THRESHOLD_M else "pre-IH")
+    expected = None if n_params_M is None else ih_phase_expected(n_params_M)
     return {
         "delta_gamma": delta,
         "phase_observed": observed,

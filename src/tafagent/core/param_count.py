@@ -146,24 +146,6 @@ DECODER_FACTS: dict[str, _DecoderFacts] = {
     "deepseek_v3": _DecoderFacts(qkv_bias="attention_bias", o_bias="attention_bias"),
 }
 
-# Families counted by a dedicated function below.
-SPECIAL_FAMILIES = (
-    "gpt_neox",
-    "gptj",
-    "codegen",
-    "gpt2",
-    "gpt_neo",
-    "gpt_bigcode",
-    "opt",
-    "bloom",
-    "falcon",
-    "mpt",
-    "mamba",
-    "falcon_mamba",
-    "mamba2",
-    "jamba",
-)
-SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(DECODER_FACTS) + SPECIAL_FAMILIES
 
 
 def _flag(view: ConfigView, value: bool | str) -> bool:
@@ -461,3 +443,5 @@ _SPECIAL: dict[str, Callable[[ArchDims, ConfigView], ParamCount]] = {
     "mamba2": _count_mamba2,
     "jamba": _count_jamba,
 }
+SPECIAL_FAMILIES: tuple[str, ...] = tuple(_SPECIAL)  # families counted by a dedicated function
+SUPPORTED_MODEL_TYPES: tuple[str, ...] = tuple(DECODER_FACTS) + SPECIAL_FAMILIES

@@ -20,6 +20,7 @@ from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from .constants import EULER_GAMMA, SQRT2
+from .diagnostics import chi_susceptibility
 
 __all__ = [
     "ThermoProfile",
@@ -477,7 +478,7 @@ def thermodynamic_profile(
         # when U ≫ σ (small γ, large N).
         variance = _LogPowerSum(g, 2, c=u_mean).at(n) / z
         cv = (g * math.sqrt(variance)) ** 2 if variance > 0.0 else 0.0  # no inf·0 for absurd γ
-        chi = None if g == 1.0 else 1.0 / abs(g - 1.0)
+        chi = chi_susceptibility(g)
         xi = None if g == 1.0 else 1.0 / abs(math.log(g))
         free_energy = -math.log(z) / g + 0.0  # + 0.0 turns −0.0 (Z = 1) into 0.0
     else:

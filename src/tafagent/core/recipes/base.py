@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -20,9 +19,9 @@ from ..catalogs import Catalogs
 from ..errors import ConfigError
 from ..messages import Msg
 from ..model_spec import ModelSpec
+from ..numbers import parse_number
 
 ParamKind = Literal["float", "int", "bool", "str"]
-_SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9, "g": 1e9, "t": 1e12}
 
 
 class ParameterError(ConfigError):
@@ -152,17 +151,6 @@ class Recipe:
 
 
 # ---- value parsing and validation -------------------------------------------------------------
-def parse_number(text: str) -> float:
-    """'8e9', '7B', '32k', '1.5M', '$5,000', '1_000' → float (k=1e3, M=1e6, B/G=1e9, T=1e12)."""
-    cleaned = text.strip().replace(",", "").replace("_", "").lstrip("$").strip()
-    match = re.fullmatch(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*([kKmMbBgGtT]?)", cleaned)
-    if not match:
-        raise ValueError(text)
-    value = float(match.group(1))
-    suffix = match.group(2).lower()
-    return value * _SUFFIX[suffix] if suffix else value
-
-
 def _shown(value: Any) -> str:
     """A value as an error message shows it: short, whatever the user typed (a 300-digit number, a long text)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:

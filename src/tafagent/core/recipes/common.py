@@ -110,6 +110,16 @@ GAMMA_OBS = Param(
     minimum=-10,
     maximum=10,
 )
+D_TOKENS = Param(
+    "D_tokens",
+    "float",
+    "training tokens (empty = Chinchilla 20·N)",
+    None,
+    optional=True,
+    minimum=1,
+    maximum=1e18,
+    unit="tokens",
+)
 BYTES_PER_ELEMENT = Param(
     "bytes_per_element",
     "float",

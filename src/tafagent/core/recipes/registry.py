@@ -113,9 +113,8 @@ def _cross_checks(ctx: RecipeContext) -> None:
             "GQA shares each KV head among several query heads",
             field="n_kv_heads",
         )
-    for name in ("gpu",):
-        if name in values:
-            ctx.catalogs.gpu(values[name])
+    if "gpu" in values:
+        ctx.catalogs.gpu(values["gpu"])
     if "api_model" in values and not (
         values.get("api_input_usd_per_Mtok") is not None and values.get("api_output_usd_per_Mtok") is not None
     ):

@@ -28,6 +28,7 @@ from ..economics import (
 from ..evidence import Evidence, EvidenceNote
 from ..messages import Msg
 from .base import Param, ParameterError, Recipe, RecipeContext
+from .common import D_TOKENS
 
 N_PARAMS = Param(
     "N_params",
@@ -38,16 +39,6 @@ N_PARAMS = Param(
     maximum=1e15,
     aliases=("n_params",),
     from_model="n_params",
-)
-D_TOKENS = Param(
-    "D_tokens",
-    "float",
-    "training tokens (empty = Chinchilla 20·N)",
-    None,
-    optional=True,
-    minimum=1,
-    maximum=1e18,
-    unit="tokens",
 )
 GPU = Param("gpu", "str", "training GPU from the catalog", "H100 SXM", choices="gpu")
 N_GPUS = Param("n_gpus", "int", "GPUs used for training", 8, minimum=1, maximum=1_000_000)

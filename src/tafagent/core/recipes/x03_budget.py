@@ -19,7 +19,7 @@ from ..economics import (
     chinchilla_optimal_params,
     chinchilla_optimal_tokens,
     emergent_threshold,
-    training_flops,
+    training_cost,
     training_memory_16n_bytes,
 )
 from ..evidence import Evidence, EvidenceNote
@@ -136,8 +136,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
 
     target = ctx["N_params"]
     if target is not None:
-        target_flops = training_flops(target, chinchilla_optimal_tokens(target))
-        target_usd = target_flops / (gpu.bf16_tflops * 1e12 * mfu * n_gpus) / 3600 * price * n_gpus
+        target_tokens = chinchilla_optimal_tokens(target)
+        target_usd = training_cost(target, target_tokens, gpu, n_gpus, mfu, price)["USD"]
         tokens_affordable = c_max / (6.0 * target)
         chain.append(
             Step(
@@ -148,9 +148,9 @@ def compute(ctx: RecipeContext) -> RecipeResult:
                 {"N_params": target},
                 {"USD": target_usd, "tokens_affordable": tokens_affordable, "budget_fraction": target_usd / budget},
                 "USD",
-                f"training {target:.2e} params on {20 * target:.2e} tokens costs ${target_usd:,.0f} "
+                f"training {target:.2e} params on {target_tokens:.2e} tokens costs ${target_usd:,.0f} "
                 f"({target_usd / budget:.1f}× the budget); the budget buys {tokens_affordable:.2e} tokens "
-                f"({tokens_affordable / (20 * target):.2f}× Chinchilla)",
+                f"({tokens_affordable / target_tokens:.2f}× Chinchilla)",
                 TRAINING_FLOPS_EVIDENCE,
             )
         )

@@ -10,7 +10,7 @@ from ..audit import ConfidenceCheck, RecipeResult, Step
 from ..constants import IMPRINT_CI_HALF_WIDTH, IMPRINT_EVIDENCE, NU_IMPRINT, P0_IMPRINT_M
 from ..decomposition import imprint_shift
 from ..evidence import Evidence, EvidenceNote
-from ..imprint import imprint_purity
+from ..imprint import imprint_purity, imprint_verdict
 from ..messages import Msg
 from .base import Param, Recipe, RecipeContext
 from .common import D_HEAD, HEADS, KV_HEADS, N_LAYERS, N_PARAMS, not_rope, pade_step, t_train_param, theta_param
@@ -112,12 +112,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             EvidenceNote(Evidence.EXPLORATORY, "residual against the imprint law", statistic="95% CI ±0.18"),
         )
     )
-    if abs(residual) < IMPRINT_CI_HALF_WIDTH:
-        verdict = "CLEAN"
-    elif residual < 0:
-        verdict = "OVER-IMPRINTED"
-    else:
-        verdict = "UNDER-IMPRINTED"
+    verdict = imprint_verdict(residual)
     reason = Msg("x21.residual.reason", residual=residual, ci=IMPRINT_CI_HALF_WIDTH)
     mitigation = Msg("none.required") if verdict == "CLEAN" else Msg("x21.gap.mitigation")
     return ctx.result(

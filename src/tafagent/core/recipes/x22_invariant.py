@@ -12,27 +12,8 @@ from ..imprint import compute_invariant_K
 from ..messages import Msg
 from ..pade import gamma_pade
 from .base import Param, Recipe, RecipeContext
-from .common import N_PARAMS, t_train_param, theta_param
+from .common import D_TOKENS, GAMMA_OBS, N_PARAMS, t_train_param, theta_param
 
-GAMMA_OBS = Param(
-    "gamma_obs",
-    "float",
-    "measured attention decay γ (from `taf diagnose`)",
-    None,
-    optional=True,
-    minimum=-10,
-    maximum=10,
-)
-D_TOKENS = Param(
-    "D_tokens",
-    "float",
-    "training tokens (empty = Chinchilla 20·N)",
-    None,
-    optional=True,
-    minimum=1,
-    maximum=1e18,
-    unit="tokens",
-)
 T_EVAL = Param(
     "T_eval",
     "int",

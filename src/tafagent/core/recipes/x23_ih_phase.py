@@ -6,9 +6,9 @@ The sign of Δγ = γ_text − γ_random is the probe; size alone (≥ 400M) giv
 from __future__ import annotations
 
 from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import IH_EVIDENCE, IH_THRESHOLD_M
+from ..constants import IH_EVIDENCE, IH_PANEL_STD, IH_THRESHOLD_M
 from ..evidence import Evidence, EvidenceNote
-from ..imprint import ih_phase_check
+from ..imprint import ih_phase_check, ih_phase_expected
 from ..messages import Msg
 from .base import Param, Recipe, RecipeContext
 from .common import N_PARAMS
@@ -29,7 +29,7 @@ GAMMA_RANDOM = Param(
 def compute(ctx: RecipeContext) -> RecipeResult:
     n_params = ctx["n_params"]
     n_params_M = n_params / 1e6
-    expected = "post-IH" if n_params_M >= IH_THRESHOLD_M else "pre-IH"
+    expected = ih_phase_expected(n_params_M)
     chain = [
         Step(
             1,
@@ -72,7 +72,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         ConfidenceCheck(
             "margin",
             "warn" if abs(check["delta_gamma"]) < 0.05 else "ok",
-            f"|Δγ| = {abs(check['delta_gamma']):.3f} (panel std 0.26)",
+            f"|Δγ| = {abs(check['delta_gamma']):.3f} (panel std {IH_PANEL_STD:g})",
         ),
     ]
     if check["consistent"]:

@@ -473,7 +473,7 @@ def test_slow_server_times_out_after_bounded_retries(hub: HubServer, monkeypatch
 
 
 def test_malformed_config_json(hub: HubServer) -> None:
-    with pytest.raises(ConfigError, match=r"org/malformed: config.json is not valid JSON \(line 1"):
+    with pytest.raises(ConfigError, match=r"'org/malformed: config.json' is not valid JSON \(line 1"):
         load_hub_spec("org/malformed")
 
 

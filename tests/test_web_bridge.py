@@ -143,7 +143,7 @@ def test_decay_curves_are_normalised_power_laws() -> None:
     [
         ("profile_card", {"model": "llama-3-8bb"}, "did you mean"),
         ("profile_card", {"model": ""}, "no model given"),
-        ("profile_card", {"model": "llama-3-8b", "t_eval": "32k"}, "'t_eval' must be a number"),
+        ("profile_card", {"model": "llama-3-8b", "t_eval": "a lot"}, "'t_eval' must be a number"),
         ("profile_card", {"model": "llama-3-8b", "t_eval": "-5"}, "out of range"),
         ("profile_card", {"model": "llama-3-8b", "t_eval": "1e400"}, "out of range"),
         ("profile_card", {"model": "llama-3-8b", "t_eval": "100.5"}, "whole number"),
@@ -294,6 +294,10 @@ def test_every_handler_answers_hostile_types_with_one_line() -> None:
                 assert isinstance(data["ok"], bool)
                 if not data["ok"]:
                     assert "\n" not in data["error"] and len(data["error"]) <= 400, (name, field, data["error"])
+
+
+def test_numbers_are_read_like_the_cli() -> None:
+    assert ok("profile_card", {"model": "llama-3-8b", "t_eval": "32k"})["card"]["key_numbers"]["T_eval"] == 32000
 
 
 def test_numbers_in_errors_are_short() -> None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
 import logging
 import os
 import re
@@ -52,6 +51,7 @@ from ..core.weight_headers import (
     summarize_gguf,
     summarize_safetensors,
 )
+from .model_source import MAX_CONFIG_BYTES, REPO_ID, parse_config_text
 
 T = TypeVar("T")
 
@@ -68,9 +68,7 @@ GPTQ_QUANTIZE_CONFIG = "quantize_config.json"  # older GPTQ repos keep bits/grou
 SAFETENSORS_FIRST_READ_BYTES = 64 * 1024  # most headers fit: one request per file
 GGUF_FIRST_READ_BYTES = 1 << 20
 MAX_GGUF_HEADER_BYTES = 256 << 20  # metadata with a 256k-token vocabulary and merges is ~10 MB
-MAX_CONFIG_BYTES = 16 * 1024 * 1024
 HEADER_WORKERS = 8
-REPO_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
 LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/"
 GGUF_PREFERENCE = ("Q4_K_M", "Q4_K_S", "Q5_K_M", "Q6_K", "Q8_0", "Q5_K_S", "Q4_0", "BF16", "F16")
 _SPLIT_GGUF = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
@@ -810,20 +808,7 @@ def _parse_config_bytes(raw: bytes, origin: str) -> dict[str, Any]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError(f"{origin} is not UTF-8 text", "the repo's file is corrupt; pass a local config") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"{origin} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-            "the repo's file is malformed; pass a fixed local copy instead",
-        ) from None
-    except RecursionError:
-        raise ConfigError(f"{origin} is nested too deeply to be a config", "pass a real config.json") from None
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"{origin} holds a JSON {type(data).__name__}, not an object", "a config.json is a JSON object {...}"
-        )
-    return data
+    return parse_config_text(text, origin)
 
 
 def _suggestions(repo_id: str) -> list[str]:

@@ -16,9 +16,12 @@ from ..core.config_resolver import resolve_spec
 from ..core.errors import ConfigError, ModelNotFoundError, UsageError
 from ..core.model_spec import ModelSpec
 from ..core.presets import find_preset, suggest_presets
+from .files import read_text_file
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # real config.json files are a few KB; refuse pathological input
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+(@[\w.\-/]+)?$")
+_REPO = r"[A-Za-z0-9][\w.\-]*/[\w.\-]+"
+REPO_ID = re.compile(rf"^{_REPO}$")  # org/name
+HUB_ID = re.compile(rf"^{_REPO}(@[\w.\-/]+)?$")  # org/name[@revision]
 
 
 def load_spec(model: str, *, revision: str | None = None, token: str | None = None) -> ModelSpec:
@@ -64,20 +67,7 @@ def spec_from_path(path: Path) -> ModelSpec:
 
 def read_config_file(config_path: Path) -> dict[str, Any]:
     """Parse a config file as a JSON object, with clear errors for size, encoding and syntax."""
-    try:
-        size = config_path.stat().st_size
-        if size > MAX_CONFIG_BYTES:
-            raise ConfigError(
-                f"'{config_path}' is {size:,} bytes, far larger than any config.json",
-                "pass the model's config.json, not a weights file",
-            )
-        text = config_path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"'{config_path}' is not UTF-8 text", "pass the model's config.json") from exc
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read '{config_path}': {exc.strerror or exc}", "check the path and permissions"
-        ) from exc
+    text = read_text_file(config_path, "config file", MAX_CONFIG_BYTES, "pass the model's config.json")
     return parse_config_text(text, str(config_path))
 
 

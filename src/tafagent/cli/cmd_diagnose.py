@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import math
+import statistics
 import sys
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import UsageError
 from ..core.powerlaw import PROTOCOLS, REFERENCE_SEEDS, Diagnosis, gamma_band, kl_level
-from .common import number, positive_int
+from .common import non_negative_int, number, positive_int, positive_number
 from .output import console, emit_json
 
 DESCRIPTION = """Measure the attention decay A(d) ∝ d^−γ of MODEL (a local directory or a Hub id) from real
@@ -46,20 +46,6 @@ def seed_list(text: str) -> tuple[int, ...]:
     if not seeds:
         raise argparse.ArgumentTypeError("give at least one seed")
     return seeds
-
-
-def positive_number(text: str) -> float:
-    value = number(text)
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return value
-
-
-def non_negative_int(text: str) -> int:
-    value = number(text)
-    if value != int(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
-    return int(value)
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -271,7 +257,7 @@ def render_diagnosis(out: Any, diagnosis: Diagnosis) -> None:
         layers.add_column("per-head γ (min / median / max)")
         for layer, layer_gamma in primary.per_layer_gamma.items():
             heads = sorted(g for g in primary.per_head_gamma.get(layer, ()) if g is not None)
-            spread = "—" if not heads else f"{heads[0]:.3f} / {heads[len(heads) // 2]:.3f} / {heads[-1]:.3f}"
+            spread = "—" if not heads else f"{heads[0]:.3f} / {statistics.median(heads):.3f} / {heads[-1]:.3f}"
             layers.add_row(str(layer), _fmt(layer_gamma), spread)
         out.print(layers)
     for note in diagnosis.notes:

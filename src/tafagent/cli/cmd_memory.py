@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from ..adapters.model_source import load_spec
-from ..core.memory import ENGINES, GIB, memory_report
+from ..core.memory import ENGINES, GIB, TP_SIZES, memory_report
 from .common import add_catalog_option, load_catalogs, number, positive_int
 from .model_options import add_model_options, model_kwargs
 from .output import console, emit_json
@@ -138,18 +138,19 @@ def run(args: argparse.Namespace) -> int:
             price = f", ${fewest['usd_per_hour']:.2f}/h" if fewest["usd_per_hour"] is not None else ""
             out.print(f"Fewest {gpu.name} GPUs (tensor parallel): {fewest['n_gpus']}{price}")
         else:
-            out.print(f"Even 64 × {gpu.name} do not fit this load.")
+            out.print(f"Even {max(TP_SIZES)} × {gpu.name} do not fit this load.")
         t = data["throughput"]
         low, high = t["expected_tok_s_range"]
         out.print(
             f"Decode: ceiling {t['ceiling_tok_s']:,.0f} tok/s ({t['bound']}-bound); expected {low:,.0f}–{high:,.0f}"
-            f" tok/s (×{t['efficiency_range'][0]:.2f}–{t['efficiency_range'][1]:.2f}, fitted n = "
+            f" tok/s (×{t['efficiency_range'][0]:.2f}–{t['efficiency_range'][1]:.2f}, {t['evidence']['label']} n = "
             f"{t['evidence']['n']})"
         )
         p = data["prefill"]
         out.print(
             f"Prefill of {args.context:,} tokens: ≥ {p['floor_seconds'] * 1000:,.0f} ms at peak; expected "
-            f"{p['expected_seconds_range'][0] * 1000:,.0f}–{p['expected_seconds_range'][1] * 1000:,.0f} ms"
+            f"{p['expected_seconds_range'][0] * 1000:,.0f}–{p['expected_seconds_range'][1] * 1000:,.0f} ms "
+            f"({p['evidence']['label']} n = {p['evidence']['n']})"
         )
         if data.get("capacity_message"):
             out.print(f"vLLM check: {data['capacity_message']}")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 from typing import Any
 
+from ..adapters.files import read_text_file
 from ..core.catalogs import Catalogs, default_catalogs
 from ..core.errors import ConfigError, UsageError
-from ..core.recipes.base import parse_number
+from ..core.numbers import parse_number
+
+MAX_CATALOG_BYTES = 16 * 1024 * 1024  # a catalog is a few KB of JSON rows
 
 
 def number(text: str) -> float:
@@ -24,6 +28,22 @@ def positive_int(text: str) -> int:
     value = number(text)
     if value != int(value) or value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return int(value)
+
+
+def positive_number(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    value = number(text)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    """argparse type: a whole number ≥ 0."""
+    value = number(text)
+    if value != int(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
     return int(value)
 
 
@@ -51,10 +71,11 @@ def load_catalogs(path: Path | None) -> Catalogs:
     catalogs = default_catalogs()
     if path is None:
         return catalogs
+    text = read_text_file(path, "catalog", MAX_CATALOG_BYTES, "pass a JSON file of GPU/API rows")
     try:
-        data: Any = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"cannot read catalog '{path}': {error.strerror or error}", "check the path") from error
+        data: Any = json.loads(text)
+    except RecursionError:
+        raise ConfigError(f"catalog '{path}' is nested too deeply to be a catalog", "fix the file") from None
     except json.JSONDecodeError as error:
         raise ConfigError(
             f"catalog '{path}' is not valid JSON (line {error.lineno}: {error.msg})", "fix the file"

@@ -7,7 +7,7 @@ from typing import Any
 from ..core.audit import RecipeResult
 from ..core.card import Card
 from ..core.compare import Comparison
-from ..core.report import KEY_NUMBER_LABELS, NONE_ACTIONS, TONE_EMOJI, fmt, measured_lines, panel_text, step_result_text
+from ..core.report import NONE_ACTIONS, TONE_EMOJI, fmt, key_number_rows, measured_lines, panel_text, step_result_text
 
 TONE_STYLE = {"good": "green", "caution": "yellow", "bad": "red", "info": "cyan"}
 
@@ -88,9 +88,8 @@ def render_card(console: Any, card: Card) -> None:
     numbers = Table(title="Key numbers", title_justify="left")
     for column in ("quantity", "value", "evidence", "reference panel"):
         numbers.add_column(column, overflow="fold")
-    for key, (label, unit, evidence) in KEY_NUMBER_LABELS.items():
-        if card.key_numbers.get(key) is not None:
-            numbers.add_row(label, fmt(card.key_numbers[key], unit), evidence, panel_text(card.key_evidence.get(key)))
+    for label, value, evidence, panel in key_number_rows(card):
+        numbers.add_row(label, value, evidence, panel_text(panel))
     console.print(numbers)
     for line in measured_lines(card.measured):
         console.print(f"[bold]{line.split(':')[0]}:[/bold]{line.split(':', 1)[1]}")
@@ -118,7 +117,7 @@ def render_comparison(console: Any, comparison: Comparison) -> None:
 
     columns = comparison.key_number_columns()
     table = Table(title=f"{comparison.recipe_id} — {comparison.recipe_name}", title_justify="left", show_lines=True)
-    for column in ("model", "verdict", "reason", *columns):
+    for column in ("model", "verdict", "reason", *map(comparison.column_header, columns)):
         table.add_column(column, overflow="fold")
     for spec, r in comparison.rows:
         numbers = r.key_numbers()

@@ -128,6 +128,17 @@ class RecipeResult:
                 return step
         return None
 
+    def key_number_unit(self, name: str) -> str:
+        """The unit of :meth:`key_numbers`' entry for step ``name`` (GB where a dict result gave its GB)."""
+        step = self.step_named(name)
+        if step is None:
+            return ""
+        if isinstance(step.result, dict):
+            for key in ("GB", "bytes"):
+                if key in step.result:
+                    return key
+        return "" if step.unit == "dimensionless" else step.unit
+
     def key_numbers(self) -> dict[str, float]:
         """Numeric results by step name; dict results give their ``GB`` (else ``bytes``/``value``) entry,
         as the reference's Compare table did (spec §4.2)."""

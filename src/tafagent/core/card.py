@@ -15,8 +15,8 @@ from typing import Any
 
 from .audit import RecipeResult, _clean
 from .catalogs import Catalogs, default_catalogs
-from .constants import POST_IH_THRESHOLD_PARAMS
-from .decomposition import gamma_decompose
+from .constants import IMPRINT_EVIDENCE, K_EVIDENCE, POST_IH_THRESHOLD_PARAMS
+from .decomposition import gamma_decompose, imprint_shift
 from .diagnostics import (
     bimodal_phase_class,
     chi_susceptibility,
@@ -223,12 +223,12 @@ def _diagnostics(spec: ModelSpec, T_eval: int, gamma: float | None, source: str)
         "hagedorn_safety": hagedorn_safety_alert(gamma),
         "bimodal_phase_class": bimodal_phase_class(gamma),
         "nearest_famous_constants": nearest_famous_constant(gamma, max_results=2, tolerance=0.02),
-        "compute_invariant": compute_invariant_K(gamma, spec.n_params / 1e6),
+        "compute_invariant": {**compute_invariant_K(gamma, spec.n_params / 1e6), "evidence": K_EVIDENCE.to_dict()},
         "algebraic_consistency": verify_algebraic_consistency(gamma),
     }
     if spec.rope_theta is not None:
-        g_pade = gamma_pade(spec.rope_theta, T_eval)
-        out["imprint_predicted_shift"] = gamma_random_predict(spec.rope_theta, T_eval, spec.n_params / 1e6) - g_pade
+        out["imprint_predicted_shift"] = imprint_shift(spec.n_params / 1e6)  # γ_random − γ_Padé by the imprint law
+        out["imprint_predicted_shift_evidence"] = IMPRINT_EVIDENCE.to_dict()
     if gamma > 0:
         try:
             out["thermodynamics"] = thermodynamic_profile(gamma, T_eval, spec.rope_theta).to_dict()

@@ -36,6 +36,15 @@ class Comparison:
                     columns.append(name)
         return columns
 
+    def column_header(self, name: str) -> str:
+        """'KV cache memory (GB; exact)': a key-number column with its unit and the step's evidence label."""
+        for _, result in self.rows:
+            step = result.step_named(name)
+            if step is not None:
+                unit = result.key_number_unit(name)
+                return f"{name} ({unit + '; ' if unit else ''}{step.evidence.label.value})"
+        return name
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "recipe_id": self.recipe_id,

@@ -25,6 +25,7 @@ from importlib import resources
 from typing import Any
 
 from .catalogs import GPU
+from .config_resolver import MAX_POSITIONS
 from .errors import ConfigError
 from .evidence import Evidence, EvidenceNote
 from .model_spec import ModelSpec
@@ -526,9 +527,8 @@ def prefill_activation_bytes(
             field="attn_implementation",
         )
     materialises = impl in ("eager", "math")
+    # eager builds the full T×T score matrix (then masks it, sliding windows included)
     scores = batch * spec.n_heads * T * T * (b + 4) if materialises and spec.n_heads else 0
-    if spec.sliding_window and materialises and spec.layer_types is None:
-        scores = batch * spec.n_heads * T * T * (b + 4)  # eager still builds the full T×T matrix, then masks
     width = spec.moe.d_ff_expert * spec.moe.experts_per_token if spec.moe else spec.d_ff
     mlp = batch * T * max(width, spec.d_model) * 2 * b
     hidden = batch * T * spec.d_model * b * 4  # residual, normed input, attention output, next residual
@@ -743,11 +743,6 @@ def prefill_seconds(spec: ModelSpec, gpu: GPU, prompt_tokens: int, batch: int = 
     }
 
 
-def fmt_bytes(n: float) -> str:
-    """'4,194,304,000 B = 4.19 GB = 3.91 GiB' — both units, named."""
-    return f"{n:,.0f} B = {n / 1e9:.2f} GB = {n / GIB:.2f} GiB"
-
-
 # ---------------------------------------------------------------------------------------------- report
 TP_SIZES = (1, 2, 4, 8, 16, 32, 64)
 
@@ -837,6 +832,8 @@ def memory_report(
             raise ConfigError(
                 f"parameter '{name}' must be a positive integer, got {value!r}", "fix the value", field=name
             )
+    if context > MAX_POSITIONS:  # the same bound every recipe's T_eval has
+        raise ConfigError(f"context {context:.3g} tokens is beyond any model", f"use at most {MAX_POSITIONS:,}")
     if gpu_memory_utilization is not None and not 0 < gpu_memory_utilization <= 1:
         raise ConfigError(
             f"gpu_memory_utilization must be in (0, 1], got {gpu_memory_utilization}",

@@ -17,20 +17,46 @@ from .compare import Comparison
 TONE_EMOJI = {"good": "✅", "caution": "⚠️", "bad": "❌", "info": "ℹ️"}
 NONE_ACTIONS = ("None required.", "None — proceed with Chinchilla-optimal recipe.")
 
-KEY_NUMBER_LABELS: dict[str, tuple[str, str, str]] = {
-    # key: (label, unit, evidence)
-    "T_eval": ("T_eval", "tokens", "input"),
-    "gamma_pade": ("γ_Padé(T_eval)", "", "derived (closed form)"),
-    "gamma_corrected": ("γ_corrected", "", "closed form + δ (δ_post_IH exploratory)"),
-    "gamma_obs": ("γ measured", "", "measured"),
-    "d_horizon": ("d_horizon", "tokens", "derived (≡ T_eval up to δ: identity D-NEW-1)"),
-    "d_horizon_measured": ("d_horizon (measured γ)", "tokens", "derived from measurement"),
-    "l_niah": ("L_NIAH ceiling", "tokens", "exploratory"),
-    "chi": ("χ susceptibility", "", "derived"),
-    "kv_cache_bytes": ("KV cache @ T_eval (bf16, all layers full)", "bytes", "exact"),
-    "gamma_random_predicted": ("γ_random predicted", "", "exploratory (imprint law)"),
-    "compute_invariant_K": ("K = γ·ln(N²·D)", "nats", "fitted band (n = 22)"),
+KEY_NUMBER_LABELS: dict[str, tuple[str, str, str, str]] = {
+    # key: (label, unit, evidence label when the card has no panel evidence for the key, note)
+    "T_eval": ("T_eval", "tokens", "input", ""),
+    "gamma_pade": ("γ_Padé(T_eval)", "", "derived", "closed form"),
+    "gamma_corrected": ("γ_corrected", "", "exploratory", "closed form + δ; δ_post_IH exploratory"),
+    "gamma_obs": ("γ measured", "", "measured", ""),
+    "d_horizon": ("d_horizon", "tokens", "derived", "≡ T_eval up to δ: identity D-NEW-1"),
+    "d_horizon_measured": ("d_horizon (measured γ)", "tokens", "derived", "from the measured γ"),
+    "l_niah": ("L_NIAH ceiling", "tokens", "exploratory", ""),
+    "chi": ("χ susceptibility", "", "derived", "1/|γ_corrected − 1|: as good as γ_corrected"),
+    "kv_cache_bytes": ("KV cache @ T_eval (bf16)", "bytes", "exact", "per layer kind"),
+    "gamma_random_predicted": ("γ_random predicted", "", "exploratory", "imprint law"),
+    "compute_invariant_K": ("K = γ·ln(N²·D)", "nats", "fitted", "band n = 22"),
 }
+
+
+def key_number_evidence(card: Card, key: str) -> tuple[str, str]:
+    """(evidence label, note) of a card key number: the panel's law evidence where the card has it, else the
+    label of :data:`KEY_NUMBER_LABELS` — one source for the CLI, the reports and the web app."""
+    _, _, fallback, note = KEY_NUMBER_LABELS[key]
+    evidence = card.key_evidence.get(key)
+    return (evidence["label"] if evidence else fallback), note
+
+
+def key_number_rows(card: Card) -> list[tuple[str, str, str, dict[str, Any] | None]]:
+    """(label, formatted value, evidence text, panel evidence) for every key number the card has."""
+    rows = []
+    for key, (label, unit, _, _) in KEY_NUMBER_LABELS.items():
+        if card.key_numbers.get(key) is None:
+            continue
+        evidence, note = key_number_evidence(card, key)
+        rows.append(
+            (
+                label,
+                fmt(card.key_numbers[key], unit),
+                f"{evidence} ({note})" if note else evidence,
+                card.key_evidence.get(key),
+            )
+        )
+    return rows
 
 
 def fmt(value: Any, unit: str = "") -> str:
@@ -167,14 +193,9 @@ def card_markdown(card: Card) -> str:
             f"| {_md(action)} |"
         )
     lines += ["", "## Key numbers", "", "| quantity | value | evidence |", "|---|---|---|"]
-    for key, (label, unit, evidence) in KEY_NUMBER_LABELS.items():
-        if key in card.key_numbers and card.key_numbers[key] is not None:
-            panel = panel_text(card.key_evidence.get(key))
-            lines.append(
-                f"| {label} | {_md(fmt(card.key_numbers[key], unit))} | {evidence}"
-                + (f"; panel: {_md(panel)}" if panel else "")
-                + " |"
-            )
+    for label, value, evidence, panel_evidence in key_number_rows(card):
+        panel = panel_text(panel_evidence)
+        lines.append(f"| {label} | {_md(value)} | {evidence}" + (f"; panel: {_md(panel)}" if panel else "") + " |")
     if card.measured:
         lines += ["", "## Real measurements", ""]
         lines += [f"- {_md(line)}" for line in measured_lines(card.measured)]
@@ -224,7 +245,7 @@ def comparison_markdown(comparison: Comparison) -> str:
     if comparison.shared_params:
         lines.append("Shared: " + ", ".join(f"{k}={fmt(v)}" for k, v in comparison.shared_params.items()))
         lines.append("")
-    lines.append("| model | verdict | reason | " + " | ".join(_md(c) for c in columns) + " |")
+    lines.append("| model | verdict | reason | " + " | ".join(_md(comparison.column_header(c)) for c in columns) + " |")
     lines.append("|---|---|---|" + "---|" * len(columns))
     for spec, r in comparison.rows:
         numbers = r.key_numbers()
@@ -283,10 +304,8 @@ def card_html(card: Card) -> str:
         for rid, r in card.recipes.items()
     )
     numbers = "".join(
-        f"<tr><td>{_h(label)}</td><td>{_h(fmt(card.key_numbers[key], unit))}</td><td>{_h(evidence)}</td>"
-        f"<td>{_h(panel_text(card.key_evidence.get(key)))}</td></tr>"
-        for key, (label, unit, evidence) in KEY_NUMBER_LABELS.items()
-        if card.key_numbers.get(key) is not None
+        f"<tr><td>{_h(label)}</td><td>{_h(value)}</td><td>{_h(evidence)}</td><td>{_h(panel_text(panel))}</td></tr>"
+        for label, value, evidence, panel in key_number_rows(card)
     )
     measured = "".join(f"<li>{_h(line)}</li>" for line in measured_lines(card.measured))
     falsifiers = "".join(

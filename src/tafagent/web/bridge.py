@@ -18,6 +18,7 @@ from ..adapters.model_source import HUB_ID, parse_config_text
 from ..core.audit import RecipeResult
 from ..core.card import Card, CardOptions, profile
 from ..core.catalogs import default_catalogs
+from ..core.charts import decay_curves, phase_diagram_data
 from ..core.compare import compare
 from ..core.config_resolver import resolve_spec
 from ..core.errors import ConfigError, TafError, UsageError
@@ -25,10 +26,11 @@ from ..core.jsonsafe import json_safe as _finite
 from ..core.memory import ENGINES
 from ..core.messages import LANGUAGES, recipe_label, verdict_label
 from ..core.model_spec import ModelSpec
-from ..core.pade import gamma_pade
+from ..core.numbers import parse_number
+from ..core.powerlaw import CORPORA, PROTOCOLS
 from ..core.presets import find_preset, list_presets, suggest_presets
 from ..core.recipes import get_recipe, list_recipes, run_recipe
-from ..core.report import card_markdown, comparison_markdown, result_markdown
+from ..core.report import KEY_NUMBER_LABELS, card_markdown, comparison_markdown, key_number_evidence, result_markdown
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # pasted configs, imported exports, diagnosis files
 # what each mode's export may carry as inputs (the share-URL parameters of that mode; p.<name> for recipes)
@@ -90,7 +92,7 @@ def _number(data: dict[str, Any], key: str, *, integer: bool = False, minimum: f
     try:
         if isinstance(value, bool):
             raise TypeError
-        number = float(value)
+        number = parse_number(value) if isinstance(value, str) else float(value)  # '32k' as in the CLI
     except (TypeError, ValueError):
         raise ConfigError(f"'{key}' must be a number, got {str(value)[:40]!r}", "fix the field", field=key) from None
     if not math.isfinite(number) or (minimum is not None and number < minimum):
@@ -175,6 +177,10 @@ def _card_payload(card: Card, lang: str) -> dict[str, Any]:
         "localized": {rid: _localized(r, lang) for rid, r in card.recipes.items()},
         "markdown": card_markdown(card),
         "decay": decay_curves(card),
+        # each key number's evidence label (the panel law's where the card has one), as the CLI shows it
+        "key_evidence_labels": {
+            key: key_number_evidence(card, key)[0] for key in KEY_NUMBER_LABELS if card.key_numbers.get(key) is not None
+        },
     }
 
 
@@ -221,6 +227,7 @@ def compare_models(data: dict[str, Any]) -> dict[str, Any]:
         "comparison": comparison.to_dict(),
         "localized": [_localized(result, lang) for _, result in comparison.rows],
         "columns": comparison.key_number_columns(),
+        "column_headers": [comparison.column_header(c) for c in comparison.key_number_columns()],
         "markdown": comparison_markdown(comparison),
     }
 
@@ -276,39 +283,9 @@ def ask_question(data: dict[str, Any]) -> dict[str, Any]:
 @_respond
 def phase_diagram(data: dict[str, Any]) -> dict[str, Any]:
     """Reference-panel measurements (log10 θ, measured γ) with the Padé curve and the user's model."""
-    from ..core.panel import load_panel
-
-    points = []
-    for row in load_panel().rows:
-        # the two corpora the chart separates; other labels (simulated text, unrecorded) stay out
-        if row.rope_theta and row.gamma is not None and row.canonical and row.corpus in ("text", "random"):
-            points.append(
-                {
-                    "model": row.model,
-                    "x": math.log10(row.rope_theta),
-                    "y": row.gamma,
-                    "corpus": row.corpus,
-                    "tier": row.tier,
-                    "T_eval": row.T_eval,
-                }
-            )
-    # The curve is drawn at the user's T (T_eval, else T_train) so their point sits on it; without a model, at the
-    # reference diagram's T = 2000 (spec §7.14). Panel points were measured at their own T_eval (in the tooltip).
     T = _number(data, "t_eval", integer=True, minimum=1)
-    user = None
-    if data.get("model") or data.get("config_text"):
-        spec = model_spec(data)
-        if spec.rope_theta:
-            T = T or spec.T_train
-            user = {
-                "model": spec.model_id,
-                "x": math.log10(spec.rope_theta),
-                "y": gamma_pade(spec.rope_theta, T),
-                "T_eval": T,
-            }
-    T = T or 2000
-    curve = [{"x": x / 20, "y": gamma_pade(10 ** (x / 20), T)} for x in range(60, 145)]
-    return {"points": points, "curve": curve, "T": T, "user": user}
+    spec = model_spec(data) if data.get("model") or data.get("config_text") else None
+    return phase_diagram_data(spec, T)
 
 
 @_respond
@@ -335,11 +312,11 @@ def diagnose_command(data: dict[str, Any]) -> dict[str, Any]:
         raise UsageError("type a model id or a local path", "e.g. EleutherAI/pythia-70m")
     parts = ["taf", "diagnose", model]
     protocol = data.get("protocol") or "fast"
-    if protocol not in ("fast", "reference"):
+    if protocol not in PROTOCOLS:
         raise UsageError(f"unknown protocol '{protocol}'", "fast or reference")
     parts += ["--protocol", protocol]
     corpus = data.get("corpus") or "random"
-    if corpus not in ("random", "text", "both"):
+    if corpus not in (*CORPORA, "both"):
         raise UsageError(f"unknown corpus '{corpus}'", "random, text or both")
     parts += ["--corpus", corpus]
     if data.get("fast"):
@@ -370,7 +347,10 @@ def load_diagnosis_file(data: dict[str, Any]) -> dict[str, Any]:
     inputs: dict[str, Any] = {"model": diagnosis.model}
     if diagnosis.status != "no_attention":
         inputs.update(diagnosis.card_inputs())
-    return {"diagnosis": diagnosis.to_dict(), "card_inputs": inputs}
+    primary = diagnosis.primary
+    fit = None if primary is None else primary.fit
+    fit_points = [] if fit is None else [{"x": d, "y": fit.predict(d)} for d in sorted(primary.attn_by_distance)]
+    return {"diagnosis": diagnosis.to_dict(), "card_inputs": inputs, "fit_points": fit_points}
 
 
 @_respond
@@ -379,8 +359,6 @@ def check_import(data: dict[str, Any]) -> dict[str, Any]:
     text = data.get("text")
     if not isinstance(text, str):
         raise UsageError("no file content", "choose a tafagent export")
-    if len(text.encode("utf-8")) > MAX_TEXT_BYTES:
-        raise UsageError("the file is larger than 2 MB", "choose a tafagent export")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
@@ -414,45 +392,6 @@ def localize_verdicts(data: dict[str, Any]) -> dict[str, Any]:
     lang = _lang(data)
     verdicts = data.get("verdicts") or []
     return {"labels": {v: verdict_label(v, lang) for v in verdicts if isinstance(v, str)}}
-
-
-def decay_curves(card: Card) -> dict[str, Any]:
-    """A(d) ∝ d^−γ, normalised over d = 1..N, for the predicted γ, the measured γ and the nearest measured
-    models — the data behind the card's decay chart (computed here, plotted by Chart.js)."""
-    N = max(16, min(card.T_eval, 1_000_000))
-    distances = sorted({round(10 ** (i / 10)) for i in range(0, int(math.log10(N) * 10) + 1)} | {N})
-    series = []
-
-    def add(label: str, gamma: float | None, kind: str, model: str | None = None) -> None:
-        if gamma is None or not math.isfinite(gamma) or gamma <= 0:
-            return
-        total = sum(d**-gamma for d in distances)  # normalised on the plotted grid
-        series.append(
-            {
-                "label": label,
-                "gamma": gamma,
-                "kind": kind,
-                "model": model,
-                "points": [{"x": d, "y": d**-gamma / total} for d in distances],
-            }
-        )
-
-    add("γ_corrected (predicted)", card.key_numbers.get("gamma_corrected"), "predicted")
-    add("γ measured", card.key_numbers.get("gamma_obs"), "measured")
-    measured = card.measured or {}
-    models = []
-    if measured.get("in_panel") and measured.get("match"):
-        models.append(measured["match"])
-    models += [n["model"] for n in measured.get("neighbours", [])]
-    seen = set()
-    for model in models:
-        if model["model"] in seen:
-            continue
-        seen.add(model["model"])
-        value = model.get("gamma_text")
-        if value:
-            add(f"{model['model']} (panel, text)", value["gamma"], "panel", model["model"])
-    return {"N": N, "series": series}
 
 
 HANDLERS = {

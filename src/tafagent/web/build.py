@@ -19,6 +19,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -142,26 +143,37 @@ def build_wheel(out_dir: Path) -> Path:
             "building the browser app needs the tafagent source checkout",
             "clone the repository and run `taf web` from it",
         )
+    out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("tafagent-*.whl"):
         old.unlink()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "--quiet",
-            "-w",
-            str(out_dir),
-            str(root),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    # Build from a clean copy of the sources: setuptools' build/lib in the checkout may hold modules that were
+    # deleted since, and the build must not write into the user's tree.
+    with tempfile.TemporaryDirectory(prefix="tafagent-wheel-") as tmp:
+        source = Path(tmp) / "tafagent"
+        source.mkdir()
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copy2(root / name, source / name)
+        shutil.copytree(
+            root / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+        )
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-build-isolation",
+                "--quiet",
+                "-w",
+                str(out_dir),
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     wheels = sorted(out_dir.glob("tafagent-*.whl"))
     if result.returncode != 0 or not wheels:
         tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]

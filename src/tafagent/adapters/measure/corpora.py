@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ...core.errors import ConfigError
+from ..files import read_text_file
 
 REFERENCE_LOW_ID = 1000
 REFERENCE_HIGH_ID = 49000
@@ -98,29 +99,8 @@ def default_text() -> tuple[str, str]:
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    """A UTF-8 text file, with one-line errors."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ConfigError(f"text file '{path}' does not exist", "check the --text path") from None
-    except OSError as error:
-        raise ConfigError(
-            f"cannot read text file '{path}': {error.strerror or error}", "check the --text path"
-        ) from None
-    if path.is_dir():
-        raise ConfigError(f"--text '{path}' is a directory", "pass a UTF-8 text file")
-    if size > MAX_TEXT_BYTES:
-        raise ConfigError(
-            f"text file '{path}' is {size:,} bytes; the limit is {MAX_TEXT_BYTES:,}", "pass a smaller file"
-        )
-    try:
-        return path.read_text(encoding="utf-8"), str(path)
-    except UnicodeDecodeError as error:
-        raise ConfigError(f"text file '{path}' is not UTF-8 (byte {error.start})", "convert it to UTF-8") from None
-    except OSError as error:
-        raise ConfigError(
-            f"cannot read text file '{path}': {error.strerror or error}", "check the --text path"
-        ) from None
+    """A UTF-8 text file (``--text``), with one-line errors."""
+    return read_text_file(path, "text file", MAX_TEXT_BYTES, "pass a UTF-8 text file with --text"), str(path)
 
 
 def text_tokens(tokenizer: Any, text: str, source: str, vocab_size: int) -> TextTokens:

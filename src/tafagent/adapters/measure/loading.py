@@ -9,7 +9,6 @@ to CUDA, so every forward failed silently. Here the model is moved to the chosen
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +18,9 @@ from ...core.config_resolver import resolve_spec
 from ...core.errors import ConfigError, DependencyError, ModelNotFoundError, TafError, UnsupportedModelError, UsageError
 from ...core.model_spec import ModelSpec
 from ...core.presets import find_preset
+from ..model_source import HUB_ID
 from ._deps import require_torch, require_transformers
 
-HUB_ID = re.compile(r"^[A-Za-z0-9][\w.\-]*/[\w.\-]+$")
 DTYPES = {"float32": "float32", "fp32": "float32", "float16": "float16", "fp16": "float16", "half": "float16"}
 DTYPES |= {"bfloat16": "bfloat16", "bf16": "bfloat16"}
 GPU_FILL_LIMIT = 0.85  # above this share of free GPU memory for the weights alone, spread with device_map="auto"
@@ -200,12 +199,18 @@ def load_model(
     """
     torch = require_torch()
     transformers = require_transformers()
+    # bad device/dtype options fail before anything goes to the network
+    resolved_device = resolve_device(device)
+    resolved_dtype = resolve_dtype(dtype, resolved_device)
     source = resolve_source(model)
+    if not Path(source).exists():  # a Hub id, maybe with @revision (as every other command accepts)
+        from ..hub import parse_hub_ref
+
+        ref = parse_hub_ref(source, revision)
+        source, revision = ref.repo_id, ref.revision
     config = load_config(source, trust_remote_code=trust_remote_code, revision=revision)
     check_causal_lm(config, model, trust_remote_code=trust_remote_code)
     spec = _spec_or_none(config, source)
-    resolved_device = resolve_device(device)
-    resolved_dtype = resolve_dtype(dtype, resolved_device)
     torch_dtype = getattr(torch, resolved_dtype)
     notes: list[str] = []
     kwargs: dict[str, Any] = {"dtype": torch_dtype, "trust_remote_code": trust_remote_code, "revision": revision}
@@ -328,17 +333,24 @@ def _tokenizer_or_none(source: str, *, trust_remote_code: bool, revision: str | 
 
 @contextlib.contextmanager
 def quiet_transformers() -> Iterator[None]:
-    """Silence transformers' progress bars and warnings while loading (errors stay one line); restore after."""
+    """Silence transformers' and huggingface_hub's progress bars and warnings while loading (errors stay one
+    line); restore after."""
+    import logging as std_logging
+
     from transformers.utils import logging
 
     verbosity = logging.get_verbosity()
     bars = logging.is_progress_bar_enabled()
+    hub_logger = std_logging.getLogger("huggingface_hub")  # its retry warnings are not the user's error line
+    hub_level = hub_logger.level
     logging.set_verbosity_error()
     logging.disable_progress_bar()
+    hub_logger.setLevel(std_logging.ERROR)
     try:
         yield
     finally:
         logging.set_verbosity(verbosity)
+        hub_logger.setLevel(hub_level)
         if bars:
             logging.enable_progress_bar()
 

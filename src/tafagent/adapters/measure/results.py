@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 from ...core.errors import ConfigError, UsageError
+from ...core.jsonsafe import json_safe
 from ...core.powerlaw import DIAGNOSIS_SCHEMA, Diagnosis
+from ..files import read_text_file
 
 MAX_DIAGNOSIS_BYTES = 64 * 1024 * 1024
 
 
 def diagnosis_json(diagnosis: Diagnosis) -> str:
     """Strict JSON (no NaN/Infinity: undefined values are null), UTF-8 text, indent 2."""
-    return json.dumps(_strict(diagnosis.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(json_safe(diagnosis.to_dict()), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def save_diagnosis(diagnosis: Diagnosis, path: Path) -> None:
@@ -34,21 +35,7 @@ def load_diagnosis(path: str | Path) -> Diagnosis:
     number is required, a γ that does not match the stored curve) is a one-line ConfigError.
     """
     file = Path(path).expanduser()
-    try:
-        size = file.stat().st_size
-        if file.is_dir():
-            raise ConfigError(f"'{file}' is a directory, not a diagnosis file", "pass the JSON written by --out")
-        if size > MAX_DIAGNOSIS_BYTES:
-            raise ConfigError(f"'{file}' is {size:,} bytes: too large for a diagnosis file", "pass the --out JSON")
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"diagnosis file '{file}' does not exist", "run `taf diagnose MODEL --out FILE` first"
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"'{file}' is not a UTF-8 text file", "pass the JSON written by --out") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read '{file}': {error.strerror or error}", "check the path") from None
+    text = read_text_file(file, "diagnosis file", MAX_DIAGNOSIS_BYTES, "pass the JSON written by `taf diagnose --out`")
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as error:
@@ -58,13 +45,3 @@ def load_diagnosis(path: str | Path) -> Diagnosis:
     if isinstance(data, dict) and (data.get("schema") == DIAGNOSIS_SCHEMA or "fit_power_law" in data):
         return Diagnosis.from_any(data)
     raise ConfigError(f"'{file}' is not a taf diagnosis file", "pass the JSON written by `taf diagnose --out`")
-
-
-def _strict(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {str(k): _strict(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_strict(v) for v in value]
-    return value

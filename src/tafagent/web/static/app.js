@@ -378,7 +378,7 @@ function renderCard(target, payload, request, prefix = "") {
     rows.push(el("tr", { dataset: { key } },
       el("th", { scope: "row", text: label }),
       el("td", { class: "num", dataset: { value: JSON.stringify(value) }, text: fmt(value, unit) }),
-      el("td", { text: tCode("evidence", evidence ? evidence.label : ({ kv_cache_bytes: "exact", gamma_obs: "measured" }[key] || "derived")) }),
+      el("td", { text: tCode("evidence", payload.key_evidence_labels[key]) }),
       el("td", { text: evidence ? `${tCode("support", evidence.support)} — ${evidence.statistic}` : "" })));
   }
   target.append(table([t("card.quantity"), t("card.value"), t("card.evidence"), t("card.panel")], rows,
@@ -510,12 +510,8 @@ async function doCompare(request, push = true) {
     el("td", { text: payload.localized[i].reason }),
     payload.columns.map((col) => el("td", { class: "num", dataset: { key: col, value: JSON.stringify(row.key_numbers[col] ?? null) },
       text: row.key_numbers[col] === undefined ? "—" : fmt(row.key_numbers[col]) }))));
-  // a column is a chain step: its unit is the step's unit (the same for every row)
-  const unitOf = (col) => {
-    const step = (c.rows[0].result.chain || []).find((s) => s.name === col);
-    return step && step.unit && step.unit !== "dimensionless" ? ` (${step.unit})` : "";
-  };
-  target.append(table([t("compare.model"), t("compare.verdict"), t("compare.reason"), ...payload.columns.map((col) => col + unitOf(col))],
+  // each key-number column with its unit and evidence label (from the core)
+  target.append(table([t("compare.model"), t("compare.verdict"), t("compare.reason"), ...payload.column_headers],
     rows, { id: "compare-table" }));
   if (payload.columns.length) {
     const select = el("select", { id: "compare-metric" }, payload.columns.map((col) => el("option", { value: col, text: col })));
@@ -667,7 +663,7 @@ async function doLoadDiagnosis(text) {
   const points = Object.entries(diag.attn_by_distance || {}).map(([d, a]) => ({ x: Number(d), y: a })).filter((p) => p.y > 0);
   if (points.length) {
     target.append(el("h3", { text: t("diagnose.curve") }), chartBox("diagnosis-chart", t("chart.diagnosis_alt")));
-    const fit = Number.isFinite(gamma) && diag.log_A !== undefined ? points.map((p) => ({ x: p.x, y: Math.exp(diag.log_A) * p.x ** -gamma })) : [];
+    const fit = response.fit_points;  // A(d) = exp(log_A)·d^−γ, computed by the core
     drawChart("diagnosis-chart", { type: "scatter", data: { datasets: [
       { label: t("chart.measured"), data: points, backgroundColor: PALETTE[0] },
       { label: t("chart.fit", { gamma: fmt(gamma) }), data: fit, type: "line", borderColor: PALETTE[1], pointRadius: 0 }] },

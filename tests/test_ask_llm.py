@@ -9,6 +9,7 @@ Every bad reply must leave the deterministic answer in place, with a note saying
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -225,3 +226,50 @@ def test_validation_functions_directly() -> None:
         validate_rephrase("K = 74.62.", "K = 74.6.")
     with pytest.raises(LLMReplyError):
         validate_rephrase("K = 74.62.", "   ")
+
+
+@pytest.mark.parametrize("url", ["http://h:abc", "http://[::1", "http://h:99999", "http://:8080", "http://"])
+def test_malformed_urls_are_llm_errors_before_any_request(url: str) -> None:
+    with pytest.raises(LLMError):
+        chat_completions_url(url)
+    with pytest.raises(LLMError):
+        OpenAICompatibleClient(url, timeout_s=1.0).complete("s", "u")
+
+
+def _raw_server(answer: bytes) -> tuple[socket.socket, threading.Thread]:
+    """A TCP server on 127.0.0.1 that reads one request and writes ``answer`` verbatim (not HTTP)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(5.0)
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            conn.sendall(answer)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return listener, thread
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"garbage that is not a status line\r\n\r\n",  # http.client.BadStatusLine
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",  # IncompleteRead (bad chunk size)
+    ],
+)
+def test_a_server_that_does_not_speak_http_is_an_llm_error(answer: bytes) -> None:
+    listener, thread = _raw_server(answer)
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        with pytest.raises(LLMError, match="did not answer over HTTP"):
+            OpenAICompatibleClient(url, timeout_s=5.0).complete("s", "u")
+    finally:
+        thread.join(timeout=5.0)
+        listener.close()

@@ -330,9 +330,34 @@ def test_values_out_of_range_are_reported_naming_the_parameter(question: str, fi
 
 
 def test_overflowing_numbers_are_not_quantities() -> None:
-    """Found by hypothesis: '0E400' raised OverflowError, '1e400' became an infinite budget."""
+    """Found by hypothesis: '0E400' raised OverflowError, '1e400' became an infinite budget.
+
+    A number too large to compute with is a one-line error naming it, never a silent default ("No budget
+    in the question: used $5,000").
+    """
     from tafagent.core.ask import ask
 
-    for question in ("Θ0E400", "budget 1e400", "BUDGET 1E400 on H100"):
+    result = ask("Θ0E400")
+    assert all(math.isfinite(v) for v in result.params.values() if isinstance(v, float))
+    for question, recipe, shown in (
+        ("budget 1e400", "X-3", "1e400"),
+        ("BUDGET 1E400 on H100", "X-3", "1e400"),
+        ("What can I train with a budget of $1e400?", "X-3", "$1e400"),
+        ("Will Llama 3 8B handle 1e400 tokens of context?", "X-2", "1e400"),
+        ("Will Llama 3 8B handle 32K context with theta 1e400?", "X-2", "1e400"),
+        ("Which GPU serves Llama 3 8B for 1e400 tokens per day?", "X-5", "1e400"),
+        ("Which GPU serves Llama 3 8B for " + "9" * 400 + " concurrent users?", "X-5", "9" * 30),
+    ):
+        r = route(question)
+        assert r.recipe_id == recipe and r.error is not None, question
+        assert shown in r.error and "too large" in r.error and "\n" not in r.error, r.error
         result = ask(question)
-        assert all(math.isfinite(v) for v in result.params.values() if isinstance(v, float)), question
+        assert not result.ok and result.error == r.error and result.result is None, question
+        assert not any("No budget" in a or "No target length" in a for a in result.assumed), result.assumed
+
+
+@pytest.mark.parametrize("length", ["1e17", "1e18", "1e300"])
+def test_absurd_lengths_are_out_of_range_not_defaults(length: str) -> None:
+    """A finite but absurd length is the registry's out-of-range error, whatever its size (1e18 was dropped)."""
+    r = route(f"Will Llama 3 8B handle {length} tokens of context?")
+    assert r.recipe_id == "X-2" and r.error is not None and "T_eval" in r.error and "out of range" in r.error

@@ -239,3 +239,56 @@ def test_every_verdict_has_a_translation() -> None:
 )
 def test_number_formats(value: float, kind: str, lang: str, text: str) -> None:
     assert fmt_number(value, kind, lang) == text
+
+
+# ---- X-5: the answer names the verdict's GPU, and says what its rate is
+def _unpriced_catalogs():  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from tafagent.core.catalogs import default_catalogs
+
+    catalogs = default_catalogs()
+    # reversed, so that the fastest card (B200) comes after the first five in catalog order
+    return replace(catalogs, gpus=tuple(replace(g, usd_per_hour=None) for g in reversed(catalogs.gpus)))
+
+
+@pytest.mark.parametrize("mode", ["calibrated", "reference"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_x5_unpriced_answer_names_the_verdicts_gpu(mode: str, lang: str) -> None:
+    """With no prices the verdict names the fastest GPU; the answer must name that one, not another.
+
+    The "Eligible GPUs" step lists only five GPUs: the answer once picked its own "fastest" among them
+    (in catalog order) and could disagree with the verdict, which looks at every GPU that fits.
+    """
+    spec = _spec("llama-3-8b")
+    result = run_recipe("X-5", {"throughput_model": mode}, model=spec, catalogs=_unpriced_catalogs())
+    assert result.verdict == "YES" and "B200" in result.reason  # the fastest card that fits
+    text = summarize(result, lang, model=spec.model_id)
+    assert [g.name for g in _unpriced_catalogs().gpus if g.name in text] == ["B200"], text
+    assert [n for n in numbers_in(text) if n not in allowed_numbers(result, spec.model_id, lang)] == []
+    listed = result.chain[-1].result  # the recipe's choice first, the other unpriced cards fastest first
+    rates = [c["tok_per_sec"] for c in listed]
+    assert listed[0]["gpu"] == "B200" and rates == sorted(rates, reverse=True)
+
+
+def test_x5_priced_answer_names_the_first_ranked_gpu() -> None:
+    result, model = _result("X-5", {}, "llama-3-8b")
+    best = result.chain[-1].result[0]
+    assert best["USD_per_Mtok"] is not None and best["gpu"] in result.reason
+    assert best["gpu"] in summarize(result, "en", model=model)
+
+
+def test_x5_support_says_which_decode_rate_it_is() -> None:
+    """The calibrated recipe's rate is the middle of the fitted range, not the ceiling; the reference's is
+    the single-stream ceiling. Each sentence carries its § reference and evidence label."""
+    result, model = _result("X-5", {}, "llama-3-8b")
+    text = summarize(result, "en", model=model)
+    tok_s = fmt_number(result.chain[-1].result[0]["tok_per_sec"], "int")
+    assert f"calibrated decode rate (the ceiling times a fitted engine efficiency) it generates about {tok_s}" in text
+    assert f"{tok_s} tokens per second (§20, fitted)" in text and "ceiling it generates" not in text
+    result, model = _result("X-5", {"throughput_model": "reference"}, "llama-3-8b")
+    text = summarize(result, "en", model=model)
+    tok_s = fmt_number(result.chain[-1].result[0]["tok_per_sec"], "int")
+    assert f"single-stream decode ceiling it generates up to {tok_s} tokens per second (§20, derived)" in text
+    for lang in ("es", "fr", "zh"):
+        assert "§20" in summarize(result, lang, model=model).split("§20", 1)[1]  # the support cites it too

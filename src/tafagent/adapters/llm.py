@@ -9,12 +9,13 @@ anything runs. Every failure — refused connection, timeout, HTTP error, malfor
 
 from __future__ import annotations
 
+import http.client
 import json
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..core.errors import TafError
 
@@ -27,10 +28,22 @@ class LLMError(TafError):
 
 
 def chat_completions_url(url: str) -> str:
-    """``http://host:8080`` / ``…/v1`` / ``…/v1/chat/completions`` → the chat-completions endpoint."""
+    """``http://host:8080`` / ``…/v1`` / ``…/v1/chat/completions`` → the chat-completions endpoint.
+
+    A URL that is not http(s), has no host, or has a malformed host or port ('http://h:abc',
+    'http://[::1') is an :class:`LLMError` here, before any request.
+    """
     base = url.strip().rstrip("/")
+    hint = "e.g. --llm-url http://127.0.0.1:8080"
     if not base.startswith(("http://", "https://")):
-        raise LLMError(f"--llm-url must be an http(s) URL, got {url!r}", "e.g. --llm-url http://127.0.0.1:8080")
+        raise LLMError(f"--llm-url must be an http(s) URL, got {url!r}", hint)
+    try:
+        parts = urlsplit(base)
+        host, _port = parts.hostname, parts.port  # .port raises ValueError for 'h:abc' or 'h:99999'
+    except ValueError as exc:
+        raise LLMError(f"--llm-url is not a valid URL ({exc}), got {url!r}", hint) from None
+    if not host:
+        raise LLMError(f"--llm-url has no host, got {url!r}", hint)
     if base.endswith("/chat/completions"):
         return base
     if base.endswith("/v1"):
@@ -76,19 +89,25 @@ class OpenAICompatibleClient:
             raise LLMError(
                 f"the LLM at {endpoint} answered HTTP {exc.code}", "check --llm-url and the server log"
             ) from None
-        except TimeoutError:
+        except TimeoutError:  # socket.timeout is TimeoutError since Python 3.10
             raise LLMError(
                 f"the LLM at {endpoint} did not answer within {self.timeout_s:g} s", "raise --llm-timeout"
             ) from None
         except urllib.error.URLError as exc:
             reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
+            if isinstance(reason, TimeoutError):
                 raise LLMError(
                     f"the LLM at {endpoint} did not answer within {self.timeout_s:g} s", "raise --llm-timeout"
                 ) from None
             raise LLMError(f"cannot reach the LLM at {endpoint}: {reason}", "is the server running?") from None
         except OSError as exc:
             raise LLMError(f"cannot reach the LLM at {endpoint}: {exc}", "is the server running?") from None
+        except (http.client.HTTPException, ValueError) as exc:  # a garbage status line or body framing
+            detail = " ".join(str(exc).split())[:80]
+            raise LLMError(
+                f"the LLM at {endpoint} did not answer over HTTP ({type(exc).__name__}: {detail!r})",
+                "check --llm-url: is it the server's HTTP address?",
+            ) from None
         if len(raw) > MAX_REPLY_BYTES:
             raise LLMError(f"the LLM at {endpoint} sent more than {MAX_REPLY_BYTES:,} bytes", "lower max_tokens")
         return _content(raw, endpoint)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..adapters.model_source import load_spec
-from ..core.ask import AskResult, ask
-from ..core.ask.summary import strings
 from ..core.errors import UsageError
 from ..core.report import TONE_EMOJI, fmt
 from .common import add_catalog_option, load_catalogs
 from .output import console, emit_json
 from .render import TONE_STYLE, render_result
+
+if TYPE_CHECKING:  # the router and its tables load only when `taf ask` runs, not for every `taf` command
+    from ..core.ask import AskResult
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -44,6 +45,8 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..core.ask import ask
+
     question = " ".join(args.question).strip()
     if not question:
         raise UsageError("empty question", 'e.g. taf ask "Will Llama-3-8B handle 32K context?"')
@@ -73,6 +76,8 @@ def _render(result: AskResult, *, chain: bool) -> None:
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
+
+    from ..core.ask.summary import strings
 
     labels = strings(result.language)["cli"]
     out = console()

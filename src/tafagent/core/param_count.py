@@ -147,7 +147,6 @@ DECODER_FACTS: dict[str, _DecoderFacts] = {
 }
 
 
-
 def _flag(view: ConfigView, value: bool | str) -> bool:
     return value if isinstance(value, bool) else view.get_bool(value)
 

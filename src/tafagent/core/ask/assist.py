@@ -83,7 +83,7 @@ def parse_json_object(text: str) -> dict[str, Any]:
     for candidate in candidates:
         try:
             data = json.loads(candidate)
-        except (json.JSONDecodeError, ValueError):
+        except ValueError:  # json.JSONDecodeError included
             continue
         if isinstance(data, dict):
             return data

@@ -13,12 +13,17 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 from ..catalogs import Catalogs
 from ..presets import find_preset, list_presets
+from .text import overlaps as _overlaps
+
+_T = TypeVar("_T")
+_Token = tuple[str, int, int]  # (text, start, end) in the folded question
 
 EntityKind = Literal["preset", "hub", "gpu", "api", "unknown_model", "unknown_gpu"]
 
@@ -100,12 +105,31 @@ def _family_members(family: str) -> tuple[str, ...]:
     return tuple(members)
 
 
-def _tokens(low: str) -> list[tuple[str, int, int]]:
+def _tokens(low: str) -> list[_Token]:
     return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(low)]
 
 
-def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in taken)
+def _scan(
+    low: str, taken: list[tuple[int, int]], widest: int, name_of: Callable[[list[_Token]], _T | None]
+) -> list[tuple[tuple[int, int], _T]]:
+    """Greedy longest match, left to right: at each free token, the widest run of up to ``widest``
+    contiguous tokens that ``name_of`` recognises is taken as one name, and the scan resumes after it."""
+    tokens = [t for t in _tokens(low) if not _overlaps((t[1], t[2]), taken)]
+    found: list[tuple[tuple[int, int], _T]] = []
+    i = 0
+    while i < len(tokens):
+        for width in range(min(widest, len(tokens) - i), 0, -1):
+            run = tokens[i : i + width]
+            if not _contiguous(low, run):
+                continue
+            value = name_of(run)
+            if value is not None:
+                found.append(((tokens[i][1], tokens[i + width - 1][2]), value))
+                i += width
+                break
+        else:
+            i += 1
+    return found
 
 
 def find_hub_ids(text: str, taken: list[tuple[int, int]]) -> list[Entity]:
@@ -140,28 +164,14 @@ def _size_value(token: str) -> float | None:
 
 def find_presets(low: str, taken: list[tuple[int, int]]) -> list[Entity]:
     """Exact preset mentions: the longest run of tokens whose joined key is a preset id, label or alias."""
-    tokens = [t for t in _tokens(low) if not _overlaps((t[1], t[2]), taken)]
     keys = _preset_keys()
-    found: list[Entity] = []
-    i = 0
-    while i < len(tokens):
-        best = None
-        for width in range(min(6, len(tokens) - i), 0, -1):
-            run = tokens[i : i + width]
-            if not re.search(r"[a-z]", run[0][0]):
-                break
-            joined = key("".join(t[0] for t in run))
-            if joined in keys and _contiguous(low, run):
-                best = (width, keys[joined])
-                break
-        if best:
-            width, model_id = best
-            span = (tokens[i][1], tokens[i + width - 1][2])
-            found.append(Entity("preset", model_id, span, low[span[0] : span[1]]))
-            i += width
-        else:
-            i += 1
-    return found
+
+    def model_id(run: list[_Token]) -> str | None:
+        if not re.search(r"[a-z]", run[0][0]):
+            return None  # a name starts with a letter
+        return keys.get(key("".join(t[0] for t in run)))
+
+    return [Entity("preset", value, span, low[span[0] : span[1]]) for span, value in _scan(low, taken, 6, model_id)]
 
 
 def find_model_mentions(low: str, taken: list[tuple[int, int]]) -> list[Entity]:
@@ -252,7 +262,7 @@ _VERSIONISH = re.compile(
 _VARIANTS = {"instruct", "chat", "it", "base", "hf", "v0.1", "v0.2", "v0.3", "v1", "v2", "v3", "4k", "128k", "32k"}
 
 
-def _contiguous(low: str, run: list[tuple[str, int, int]]) -> bool:
+def _contiguous(low: str, run: list[_Token]) -> bool:
     """Tokens separated only by separators (space, '-', '_', ':', '/'), so a name never spans a sentence."""
     return all(re.fullmatch(r"[\s\-_:/]{0,2}", low[a[2] : b[1]]) for a, b in itertools.pairwise(run))
 
@@ -354,31 +364,17 @@ def _api_keys(catalogs: Catalogs) -> dict[str, tuple[str, bool, float]]:
 
 def find_gpus(low: str, taken: list[tuple[int, int]], catalogs: Catalogs) -> list[Entity]:
     keys = _gpu_keys(catalogs)
-    tokens = [t for t in _tokens(low) if not _overlaps((t[1], t[2]), taken)]
-    found: list[Entity] = []
-    i = 0
-    while i < len(tokens):
-        hit = None
-        for width in range(min(3, len(tokens) - i), 0, -1):
-            run = tokens[i : i + width]
-            if not _contiguous(low, run):
-                continue
-            joined = key("".join(t[0] for t in run))
-            for candidate in (joined, joined[:-1] if joined.endswith("s") else None):
-                if candidate and candidate in keys:
-                    if candidate.isdigit() and _looks_like_quantity(low, run[-1][2]):
-                        continue
-                    hit = (width, keys[candidate])
-                    break
-            if hit:
-                break
-        if hit:
-            width, name = hit
-            span = (tokens[i][1], tokens[i + width - 1][2])
-            found.append(Entity("gpu", name, span, low[span[0] : span[1]]))
-            i += width
-        else:
-            i += 1
+
+    def gpu_name(run: list[_Token]) -> str | None:
+        joined = key("".join(t[0] for t in run))
+        for candidate in (joined, joined[:-1] if joined.endswith("s") else None):  # "4 H100s"
+            if candidate and candidate in keys:
+                if candidate.isdigit() and _looks_like_quantity(low, run[-1][2]):
+                    continue  # "4090 tokens" is a number, not an RTX 4090
+                return keys[candidate]
+        return None
+
+    found = [Entity("gpu", name, span, low[span[0] : span[1]]) for span, name in _scan(low, taken, 3, gpu_name)]
     taken_now = [*taken, *(e.span for e in found)]
     for match in _UNKNOWN_GPU.finditer(low):
         span = (match.start(), match.end())
@@ -394,28 +390,14 @@ def _looks_like_quantity(low: str, end: int) -> bool:
 
 def find_apis(low: str, taken: list[tuple[int, int]], catalogs: Catalogs) -> list[Entity]:
     keys = _api_keys(catalogs)
-    tokens = [t for t in _tokens(low) if not _overlaps((t[1], t[2]), taken)]
-    found: list[Entity] = []
-    i = 0
-    while i < len(tokens):
-        hit = None
-        for width in range(min(4, len(tokens) - i), 0, -1):
-            run = tokens[i : i + width]
-            if not _contiguous(low, run):
-                continue
-            joined = key("".join(t[0] for t in run))
-            if joined in keys:
-                hit = (width, keys[joined])
-                break
-        if hit:
-            width, (name, loose, strength) = hit
-            span = (tokens[i][1], tokens[i + width - 1][2])
-            # "Llama-3.3-70B (Together)": swallow a following "(together)" / "via together"
-            found.append(Entity("api", name, span, low[span[0] : span[1]], loose=loose, strength=strength))
-            i += width
-        else:
-            i += 1
-    return found
+
+    def api(run: list[_Token]) -> tuple[str, bool, float] | None:
+        return keys.get(key("".join(t[0] for t in run)))
+
+    return [
+        Entity("api", name, span, low[span[0] : span[1]], loose=loose, strength=strength)
+        for span, (name, loose, strength) in _scan(low, taken, 4, api)
+    ]
 
 
 # ---- intent cues -------------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from .text import overlaps as _overlaps
 
 # ---- numbers ----------------------------------------------------------------------------------------
 _NUM_EN = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}|\d+(?:[.,]\d+)?)(?:e[+-]?\d+)?"
@@ -89,11 +91,13 @@ def to_float(text: str, lang: str = "en", *, decimal_dot: bool = False) -> float
         head, tail = mantissa.split(".")
         if len(tail) == 3 and head not in ("0", ""):
             mantissa = head + tail
-    if not exponent:
-        return float(mantissa)
-    # float() of the whole literal saturates to inf / 0.0 instead of raising OverflowError ('0E400');
-    # the recipe registry then rejects a non-finite parameter with its usual one-line error
-    return float(f"{float(mantissa)!r}e{int(exponent)}")
+    value = float(mantissa)  # a 400-digit literal saturates to inf
+    if not exponent or not math.isfinite(value):
+        return value
+    # float() of the rebuilt literal saturates to inf / 0.0 ('1e400', '0E400') where value * 10**exponent
+    # would raise OverflowError; extract() keeps an infinite value as an "overflow" quantity, and the
+    # router reports it as an error naming the number (never a silent default)
+    return float(f"{value!r}e{int(exponent)}")
 
 
 def _swap(s: str) -> str:
@@ -139,7 +143,8 @@ class Quantity:
     """One number read from the question, with what it measures."""
 
     kind: str  # length, params, money, gpu_price, api_price, volume, tokens, gamma, delta_gamma, theta,
-    #            t_train, layers, heads, kv_heads, d_head, gpus, users, mfu, kv_mass, precision, percent, bare
+    #            t_train, layers, heads, kv_heads, d_head, gpus, users, mfu, kv_mass, precision, percent, bare,
+    #            overflow (a number too large to compute with; ``hint`` holds what it would have measured)
     value: float
     span: tuple[int, int]
     text: str
@@ -260,10 +265,6 @@ def number_at(match: re.Match[str], lang: str) -> tuple[float, bool, str]:
     return to_float(match.group("num"), lang) * scale, bool(suffix), suffix
 
 
-def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(span[0] < end and start < span[1] for start, end in taken)
-
-
 # ---- specialised patterns (run first, they claim their numbers) ---------------------------------------
 _N = r"(?P<num>\d+(?:[.,]\d+)?(?:e[+-]?\d+)?)"
 _GAMMA = re.compile(
@@ -349,7 +350,8 @@ def extract(masked: str, lang: str, gpu_spans: list[tuple[int, int]] | None = No
     def claim(q: Quantity) -> None:
         taken.append(q.span)  # an unusable number still hides its span from the other readers
         if not math.isfinite(q.value):
-            return  # '1e400' overflows: it is not a quantity anyone meant
+            # '1e400' overflows: kept apart so the router reports it instead of running on a default
+            q = replace(q, kind="overflow", hint=q.kind)
         found.append(q)
 
     _gammas(masked, lang, claim, taken)

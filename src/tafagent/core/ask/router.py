@@ -27,6 +27,12 @@ MIN_SCORE = 2.0  # below this no recipe is recognised
 MIN_MARGIN = 1.0  # the leader must be this far ahead of the runner-up
 ARCHITECTURE_RECIPES = ("X-2", "X-19", "X-21", "X-22")  # need θ: a model or an explicit θ
 RECIPE_ORDER = ("X-1", "X-2", "X-3", "X-5", "X-19", "X-21", "X-22", "X-23")
+_SIZE_PARAM = {"X-1": "N_params", "X-3": "N_params", "X-5": "N_params"}  # the others name it n_params
+
+
+def size_param(recipe_id: str) -> str:
+    """The name of ``recipe_id``'s model-size parameter (N_params or n_params)."""
+    return _SIZE_PARAM.get(recipe_id, "n_params")
 
 
 @dataclass(frozen=True)
@@ -217,14 +223,14 @@ def route(question: str, *, catalogs: Catalogs | None = None, recipe_id: str | N
         if top < MIN_SCORE or top - second < MIN_MARGIN:
             why = _why_not(reading, ranked, scores, top)
             suggestions = tuple(
-                Suggestion(rid, _reason(rid, hits.get(rid, []), scores.get(rid, 0.0)), round(scores.get(rid, 0.0), 3))
+                Suggestion(rid, _reason(rid, hits.get(rid, [])), round(scores.get(rid, 0.0), 3))
                 for rid in _likeliest(ranked, scores, top)
             )
             return Route(recipe_id=None, params={}, notes=tuple(notes), why=why, suggestions=suggestions, **common)
         recipe_id = ranked[0]
     recipe_id = get_recipe(recipe_id).id
     params, error = _assign(recipe_id, reading, model, notes)
-    params, error = _validate(recipe_id, params, error)
+    params, error = _validate(recipe_id, params, error or _overflow_error(recipe_id, reading))
     return Route(
         recipe_id=recipe_id,
         params=params,
@@ -256,7 +262,7 @@ def _why_not(reading: _Reading, ranked: list[str], scores: dict[str, float], top
     return Note("why.tie", {"a": ranked[0], "b": ranked[1]})
 
 
-def _reason(rid: str, words: list[str], value: float) -> Note:
+def _reason(rid: str, words: list[str]) -> Note:
     shown = [w for w in dict.fromkeys(words) if w][:3]
     if not shown:
         return Note(f"reason.default.{rid}")
@@ -295,9 +301,8 @@ def _assign(rid: str, r: _Reading, model: str | None, notes: list[Note]) -> tupl
         else:
             notes.append(Note("no_model", {"recipe": rid}))
     size = _size(r, unknown, notes)
-    size_param = {"X-1": "N_params", "X-3": "N_params", "X-5": "N_params"}.get(rid, "n_params")
     if size is not None:
-        params[size_param] = size
+        params[size_param(rid)] = size
     elif rid == "X-23" and model is None and unknown is not None and error is None:
         error = _unknown_model_error(unknown)
     if rid == "X-5" and model is None and unknown is not None:
@@ -358,6 +363,19 @@ def _assign(rid: str, r: _Reading, model: str | None, notes: list[Note]) -> tupl
     return params, error
 
 
+def _overflow_error(rid: str, r: _Reading) -> str | None:
+    """A number too large to compute with ('1e400') is an error, never silently replaced by a default."""
+    overflows = r.of("overflow")
+    if not overflows:
+        return None
+    text = overflows[0].text.strip()
+    shown = text if len(text) <= 40 else text[:32] + "…"
+    return (
+        f"the number '{shown}' in the question is too large to compute with — write it as an "
+        f"ordinary figure within the parameter's range (`taf recipe --list` shows the ranges of {rid})"
+    )
+
+
 def _unknown_model_error(entity: Entity) -> str:
     hint = f"did you mean {', '.join(entity.suggestions)}? " if entity.suggestions else ""
     return (
@@ -389,8 +407,7 @@ def _length(r: _Reading, notes: list[Note]) -> int | None:
         notes.append(Note("several_lengths", {"value": int(chosen.value)}))
     if chosen.scaled:
         notes.append(Note("k_decimal", {"text": chosen.text, "value": round(chosen.value)}))
-    value = chosen.value
-    return round(value) if value == value and abs(value) < 1e18 else None
+    return round(chosen.value)  # finite (extract() keeps overflows apart); the registry checks the range
 
 
 def _architecture(params: dict[str, Any], r: _Reading, has_model: bool) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from ..audit import RecipeResult
 from ..catalogs import Catalogs, default_catalogs
 from ..errors import TafError
+from ..messages import LANGUAGES
 from ..model_spec import ModelSpec
 from ..presets import find_preset
 from ..recipes import get_recipe, run_recipe
@@ -26,9 +27,8 @@ from .assist import (
     validate_choice,
     validate_rephrase,
 )
-from .router import ARCHITECTURE_RECIPES, RECIPE_ORDER, Note, Route, route
+from .router import ARCHITECTURE_RECIPES, RECIPE_ORDER, Note, Route, route, size_param
 from .summary import fmt_number, render_note, strings, summarize
-from .text import LANGUAGES
 
 ModelLoader = Callable[[str], ModelSpec]
 
@@ -39,7 +39,6 @@ _ANNOUNCED_DEFAULTS: dict[str, tuple[str, ...]] = {
     "X-3": ("USD_budget", "gpu"),
     "X-5": ("N_params", "T_eval", "target_tokens_per_day"),
     "X-19": ("T_eval",),
-    "X-21": (),
     "X-22": ("D_tokens",),
     "X-23": ("n_params",),
 }
@@ -161,9 +160,10 @@ def ask(
     default_model = (
         routed.recipe_id in ARCHITECTURE_RECIPES and routed.model is None and sources.get("theta") == "default"
     )
-    size_name = "n_params" if routed.recipe_id == "X-23" else "N_params"
     default_size = (
-        routed.recipe_id in ("X-1", "X-5", "X-23") and routed.model is None and sources.get(size_name) == "default"
+        routed.recipe_id in ("X-1", "X-5", "X-23")
+        and routed.model is None
+        and sources.get(size_param(routed.recipe_id)) == "default"
     )
     answer = summarize(result, lang, model=routed.model, default_model=default_model, default_size=default_size)
     if assistant is not None and answer:

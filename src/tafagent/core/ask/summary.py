@@ -18,8 +18,7 @@ from importlib import resources
 from typing import Any
 
 from ..audit import RecipeResult, Step
-from ..messages import NUMBER_DECIMAL, NUMBER_GROUP
-from .text import LANGUAGES
+from ..messages import LANGUAGES, localise_number
 
 NUMBER_TOKEN = re.compile(r"[+\-]?\d+(?:[.,\u202f\u00a0]\d+)*")
 FORMAT_KINDS = (
@@ -37,8 +36,6 @@ FORMAT_KINDS = (
     "pct",
     "count",
 )
-_GROUP = NUMBER_GROUP
-_DECIMAL = NUMBER_DECIMAL
 
 
 @cache
@@ -56,10 +53,6 @@ def numbers_in(text: str) -> list[str]:
 
 
 # ---- number formatting -------------------------------------------------------------------------------
-def _localise(text: str, lang: str) -> str:
-    return text.translate(str.maketrans({",": _GROUP.get(lang, ","), ".": _DECIMAL.get(lang, ".")}))
-
-
 def _sig(value: float, digits: int = 3) -> str:
     """``value`` to ``digits`` significant digits, never in exponent form, trailing zeros removed."""
     if value == 0:
@@ -82,17 +75,17 @@ def fmt_number(value: float, kind: str, lang: str = "en") -> str:
     elif kind.startswith("signed"):
         text = f"{v:+,.{int(kind[6:])}f}"
     elif kind in ("usd", "usd2"):
-        number = _localise(f"{v:,.{0 if kind == 'usd' else 2}f}", lang)
+        number = localise_number(f"{v:,.{0 if kind == 'usd' else 2}f}", lang)
         return {"en": f"${number}", "zh": f"{number} 美元"}.get(lang, f"{number} USD")
     elif kind == "pct":
         pct = v * 100
-        number = _localise(f"{pct:.0f}" if abs(pct - round(pct)) < 1e-9 else f"{pct:.1f}", lang)
+        number = localise_number(f"{pct:.0f}" if abs(pct - round(pct)) < 1e-9 else f"{pct:.1f}", lang)
         return f"{number}\u202f%" if lang in ("es", "fr") else f"{number}%"
     elif kind == "count":
         return _count(v, lang)
     else:
         raise ValueError(f"unknown number format {kind!r}")
-    return _localise(text, lang)
+    return localise_number(text, lang)
 
 
 def _count(value: float, lang: str) -> str:
@@ -102,11 +95,11 @@ def _count(value: float, lang: str) -> str:
         for factor, word in ((1e8, "亿"), (1e4, "万")):
             if abs(value) >= factor:
                 return f"{_sig(value / factor)}{word}"
-        return _localise(f"{round(value):,}", lang)
+        return localise_number(f"{round(value):,}", lang)
     for factor, name in ((1e12, "trillion"), (1e9, "billion"), (1e6, "million")):
         if abs(value) >= factor:
-            return f"{_localise(_sig(value / factor), lang)} {scale[name]}"
-    return _localise(f"{round(value):,}", lang)
+            return f"{localise_number(_sig(value / factor), lang)} {scale[name]}"
+    return localise_number(f"{round(value):,}", lang)
 
 
 # ---- notes (assumptions, reasons) ---------------------------------------------------------------------
@@ -212,6 +205,13 @@ def _ref(step: Step, lang: str) -> str:
     return str(table.get("ref", "{section}, {evidence}")).format(section=step.section, evidence=evidence)
 
 
+def _refs(facts: _Facts, lang: str, **steps: Step | None) -> None:
+    """``facts[name]`` = the § reference and evidence label of each step the chain has."""
+    for name, step in steps.items():
+        if step is not None:
+            facts[name] = _ref(step, lang)
+
+
 def _put(facts: _Facts, name: str, value: Any, kind: str, lang: str) -> None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
         facts[name] = fmt_number(value, kind, lang)
@@ -235,9 +235,7 @@ def _x1(result: RecipeResult, facts: _Facts, lang: str) -> str:
     _put(facts, "api_mtok", _num(api_step), "usd2", lang)
     _put(facts, "breakeven", _num(be, "Mtok_breakeven"), "int", lang)
     _put(facts, "monthly", result.inputs.get("monthly_tokens_M"), "num", lang)
-    for name, step in (("train_ref", cost), ("self_ref", inference), ("api_ref", api_step), ("be_ref", be)):
-        if step is not None:
-            facts[name] = _ref(step, lang)
+    _refs(facts, lang, train_ref=cost, self_ref=inference, api_ref=api_step, be_ref=be)
     facts["api"] = str(result.inputs.get("api_model", ""))
     facts["gpu"] = str(result.inputs.get("gpu", ""))
     if result.verdict == "YES (custom)":
@@ -293,9 +291,7 @@ def _x3(result: RecipeResult, facts: _Facts, lang: str) -> str:
     _put(facts, "N", _num(n_star), "count", lang)
     _put(facts, "mem_gb", _num(memory, "GB"), "dec1", lang)
     facts["gpu"] = str(result.inputs.get("gpu", ""))
-    for name, step in (("hours_ref", hours), ("N_ref", n_star), ("mem_ref", memory), ("target_ref", target)):
-        if step is not None:
-            facts[name] = _ref(step, lang)
+    _refs(facts, lang, hours_ref=hours, N_ref=n_star, mem_ref=memory, target_ref=target)
     if target is not None:
         _put(facts, "target_N", result.inputs.get("N_params"), "count", lang)
         _put(facts, "target_usd", _num(target, "USD"), "usd", lang)
@@ -313,18 +309,18 @@ def _x5(result: RecipeResult, facts: _Facts, lang: str) -> str:
     _put(facts, "total_gb", _num(total, "GB"), "dec1", lang)
     _put(facts, "T_eval", result.inputs.get("T_eval"), "int", lang)
     _put(facts, "target", result.inputs.get("target_tokens_per_day"), "count", lang)
-    for name, step in (("weights_ref", weights), ("total_ref", total), ("gpu_ref", eligible)):
-        if step is not None:
-            facts[name] = _ref(step, lang)
+    _refs(facts, lang, weights_ref=weights, total_ref=total, gpu_ref=eligible)
     candidates = eligible.result if eligible is not None and isinstance(eligible.result, list) else []
     if result.verdict != "YES" or not candidates:
         return "no"
-    priced = [c for c in candidates if c.get("USD_per_Mtok") is not None]
-    best = priced[0] if priced else max(candidates, key=lambda c: c.get("tok_per_sec") or 0)
+    best = candidates[0]  # the recipe ranks its choice first (cheapest priced GPU, else the fastest unpriced)
+    priced = best.get("USD_per_Mtok") is not None
     facts["gpu"] = str(best.get("gpu", ""))
     _put(facts, "usd_mtok", best.get("USD_per_Mtok"), "usd2", lang)
     _put(facts, "tok_s", best.get("tok_per_sec"), "int", lang)
     _put(facts, "users_x", best.get("users_supported"), "dec2", lang)
+    if priced and result.inputs.get("throughput_model") == "reference":
+        facts["_support"] = "X-5.ceiling.support"  # v0.5.3's rate is the single-stream bandwidth ceiling
     # One GPU short of the target: the action must say how the recipe closes the gap (batching or replicas).
     mitigation = result.mitigation_msg
     if priced and mitigation is not None and mitigation.key == "x5.batch.mitigation":
@@ -351,9 +347,7 @@ def _x19(result: RecipeResult, facts: _Facts, lang: str) -> str:
     _put(facts, "kv_gb", _num(kv, "GB"), "dec2", lang)
     _put(facts, "T_eval", result.inputs.get("T_eval"), "int", lang)
     _put(facts, "T_train", result.inputs.get("T_train"), "int", lang)
-    for name, step in (("df_ref", df), ("regime_ref", regime), ("kv_ref", kv)):
-        if step is not None:
-            facts[name] = _ref(step, lang)
+    _refs(facts, lang, df_ref=df, regime_ref=regime, kv_ref=kv)
     variant = {
         "USE SOFT DECAY": "soft",
         "USE D_f HARD CUTOFF": "hard",
@@ -401,9 +395,7 @@ def _x22(result: RecipeResult, facts: _Facts, lang: str) -> str:
     for name, step, kind in (("K", k_step, "dec2"), ("z", z_step, "signed2"), ("pade_diff", pade, "signed4")):
         if step is not None:
             _put(facts, name, step.result, kind, lang)
-            facts[f"{name}_ref"] = _ref(step, lang)
-    if pade is not None:
-        facts["pade_ref"] = _ref(pade, lang)
+    _refs(facts, lang, K_ref=k_step, z_ref=z_step, pade_ref=pade)
     if z_step is not None:
         _put(facts, "mean", z_step.inputs.get("mean"), "dec1", lang)
         _put(facts, "std", z_step.inputs.get("std"), "dec1", lang)

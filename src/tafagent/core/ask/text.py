@@ -13,7 +13,6 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut: a question, not a document
-LANGUAGES = ("en", "es", "fr", "zh")
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,11 @@ def prepare(question: str) -> Prepared:
     truncated = len(text) > MAX_QUESTION_CHARS
     text = text[:MAX_QUESTION_CHARS]
     return Prepared(text, fold(text), truncated)
+
+
+def overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    """Whether ``span`` shares a character with any of the ``taken`` spans."""
+    return any(span[0] < end and start < span[1] for start, end in taken)
 
 
 def mask(low: str, spans: list[tuple[int, int]]) -> str:

@@ -11,8 +11,9 @@ Two throughput models:
 * ``reference``: TAF Agent v0.5.3 exactly (weights = N·bytes, KV on every layer, tok/s = bandwidth /
   weights, VRAM ≥ total), kept so results compare one to one.
 
-Deliberate fix (both): GPUs without a catalog price are listed but never ranked as "cheapest" (the
-reference's owner card at $0.00/h won every small model, spec §9.2 item 4).
+Deliberate fix (both): GPUs without a catalog price are listed (after the priced ones, fastest first)
+but never ranked as "cheapest" (the reference's owner card at $0.00/h won every small model, spec §9.2
+item 4).
 """
 
 from __future__ import annotations
@@ -264,10 +265,8 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
             EvidenceNote(Evidence.EXACT, "sum"),
         )
     )
-    priced = sorted((c for c in candidates if c["USD_per_Mtok"] is not None), key=lambda c: c["USD_per_Mtok"])
-    unpriced = [c for c in candidates if c["USD_per_Mtok"] is None]
-    ranked = priced + unpriced
-    best = priced[0] if priced else (max(unpriced, key=lambda c: c["tok_per_sec"]) if unpriced else None)
+    ranked, n_unpriced = _rank(candidates)
+    best = ranked[0] if ranked else None
     low_eff, high_eff, n_eff = memory.efficiency_range("decode_efficiency")
     chain.append(
         Step(
@@ -279,7 +278,7 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
             ranked[:5],
             "",
             f"{len(candidates)} GPUs fit; cheapest: {best['gpu'] if best else 'NONE'}"
-            + (f" ({len(unpriced)} without a price, not ranked)" if unpriced else ""),
+            + (f" ({n_unpriced} without a price, not ranked)" if n_unpriced else ""),
             EvidenceNote(
                 Evidence.FITTED,
                 "decode efficiency measured/ceiling on published runs",
@@ -340,6 +339,17 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
             replicas = math.ceil(1 / coverage)
             mitigation = Msg("x5.replicas.mitigation", replicas=replicas, gpu=best["gpu"], coverage=coverage)
     return ctx.result(chain, "YES", reason, mitigation, caveats, checks)
+
+
+def _rank(candidates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """(ranked, number unpriced): priced GPUs cheapest $/Mtok first, then unpriced ones fastest first.
+
+    The first entry is always the recipe's choice (the cheapest priced GPU, else the fastest unpriced
+    one), so whoever reads the "Eligible GPUs" step names the same GPU as the verdict.
+    """
+    priced = sorted((c for c in candidates if c["USD_per_Mtok"] is not None), key=lambda c: c["USD_per_Mtok"])
+    unpriced = sorted((c for c in candidates if c["USD_per_Mtok"] is None), key=lambda c: -c["tok_per_sec"])
+    return priced + unpriced, len(unpriced)
 
 
 def _batch_for_target(
@@ -449,10 +459,8 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
                 "price_as_of": gpu.price_as_of,
             }
         )
-    priced = sorted((c for c in candidates if c["USD_per_Mtok"] is not None), key=lambda c: c["USD_per_Mtok"])
-    unpriced = [c for c in candidates if c["USD_per_Mtok"] is None]
-    ranked = priced + unpriced
-    best = priced[0] if priced else (max(unpriced, key=lambda c: c["tok_per_sec"]) if unpriced else None)
+    ranked, n_unpriced = _rank(candidates)
+    best = ranked[0] if ranked else None
     chain.append(
         Step(
             4,
@@ -463,7 +471,7 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
             ranked[:5],
             "",
             f"{len(candidates)} GPUs fit; cheapest: {best['gpu'] if best else 'NONE'}"
-            + (f" ({len(unpriced)} without a price, not ranked)" if unpriced else ""),
+            + (f" ({n_unpriced} without a price, not ranked)" if n_unpriced else ""),
             DECODE_ROOFLINE_EVIDENCE,
         )
     )

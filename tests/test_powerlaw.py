@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import math
 
 import pytest
@@ -312,3 +313,81 @@ def test_reads_the_v0_5_3_cli_json() -> None:
     data["fit_power_law"]["gamma"] = 0.1
     with pytest.raises(ConfigError):
         Diagnosis.from_reference_dict(data)
+
+
+def _kl_direct(curve: dict[int, float], fit: PowerLawFit) -> float:
+    """Spec §5.7 KL written out literally (exp(log_A)·d^−γ in linear space), for ordinary curves."""
+    ds = sorted(curve)
+    observed = [max(curve[d], 1e-30) for d in ds]
+    prior = [max(math.exp(fit.log_A) * d**-fit.gamma, 1e-30) for d in ds]
+    p = [v / math.fsum(observed) for v in observed]
+    q = [v / math.fsum(prior) for v in prior]
+    return math.fsum(pi * math.log(pi / (qi + 1e-12)) for pi, qi in zip(p, q, strict=True) if pi > 1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(min_value=0.1, max_value=2.0),
+    st.floats(min_value=1e-4, max_value=1.0),
+    st.lists(st.floats(min_value=-0.5, max_value=0.5), min_size=len(DISTANCES_FULL), max_size=len(DISTANCES_FULL)),
+)
+def test_kl_grammar_in_log_space_equals_the_linear_formula(gamma: float, amplitude: float, noise: list[float]) -> None:
+    curve = {d: amplitude * d**-gamma * math.exp(e) for d, e in zip(DISTANCES_FULL, noise, strict=True)}
+    fit = fit_power_law(list(curve), list(curve.values()))
+    assert kl_grammar(curve, fit) == pytest.approx(_kl_direct(curve, fit), rel=1e-9, abs=1e-14)
+
+
+def _v053(curve: dict[str, float], **extra: object) -> dict[str, object]:
+    ds = [int(d) for d in curve]
+    fit = fit_power_law(ds, [curve[str(d)] for d in ds])
+    return {"model": "m", "fit_power_law": {"gamma": fit.gamma}, "attn_by_distance": curve, **extra}
+
+
+def test_a_v0_5_3_curve_falling_to_1e_300_gives_a_finite_kl_not_an_overflow() -> None:
+    # γ ≈ 993 and log_A ≈ 2285: exp(log_A) alone overflowed (OverflowError) before the log-space prior.
+    diagnosis = Diagnosis.from_reference_dict(_v053({"10": 0.1, "20": 1e-300}))
+    result = diagnosis.results["random"]
+    assert result.gamma == pytest.approx(993.2565, rel=1e-6)
+    assert result.kl_grammar is not None and abs(result.kl_grammar) < 1e-9
+    data = diagnosis.to_dict()  # the whole file stays strict JSON and reads back
+    assert Diagnosis.from_dict(copy.deepcopy(data)).gamma == diagnosis.gamma
+
+
+@pytest.mark.parametrize(
+    ("curve", "extra", "message"),
+    [
+        ({"0": 0.5, "10": 0.1, "20": 0.05}, {}, "a distance outside [1, 2**53]"),
+        ({"-5": 0.5, "10": 0.1, "20": 0.05}, {}, "a distance outside [1, 2**53]"),
+        ({"10": 0.1, str(2**53 + 1): 1e-30}, {}, "a distance outside [1, 2**53]"),
+        ({"10": 0.1, "20": 0.05}, {"N": 2**53 + 1}, "'N': must be ≤"),
+    ],
+)
+def test_impossible_v0_5_3_files_are_one_line_config_errors(
+    curve: dict[str, float], extra: dict[str, object], message: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        Diagnosis.from_reference_dict(_v053(curve, **extra))
+    assert message in error.value.one_line() and "\n" not in error.value.one_line()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.integers(min_value=1, max_value=2**53),
+        st.floats(min_value=5e-324, max_value=1e308) | st.sampled_from([1e-300, 0.0, -1.0, 1e300]),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_any_v0_5_3_curve_is_read_or_refused_with_a_config_error(curve: dict[int, float]) -> None:
+    text_curve = {str(d): v for d, v in curve.items()}
+    try:
+        data = _v053(text_curve)
+    except ValueError:  # fewer than two usable points: no γ to match, the file claims one anyway
+        data = {"model": "m", "fit_power_law": {"gamma": 0.5}, "attn_by_distance": text_curve}
+    try:
+        diagnosis = Diagnosis.from_reference_dict(data)
+    except ConfigError as error:
+        assert "\n" not in error.one_line()
+        return
+    assert Diagnosis.from_dict(json.loads(json.dumps(diagnosis.to_dict(), allow_nan=False))).gamma == diagnosis.gamma

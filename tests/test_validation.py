@@ -8,6 +8,7 @@ headline figures are pinned (``../shared/data/reference_panel/README.md``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import json
 import math
@@ -301,6 +302,29 @@ def test_every_law_is_reported_with_n_and_a_known_support_level() -> None:
         assert law.headline
 
 
+def test_a_law_report_refuses_an_unknown_support_level() -> None:
+    with pytest.raises(ValueError, match="unknown support level 'strong'"):
+        dataclasses.replace(law_report("pade"), support="strong")
+
+
+def test_hit_rules_of_the_residual_cases() -> None:
+    for key in ("pade", "decomposition_v1", "decomposition_v2", "arch_concentration"):
+        for c in law_report(key).primary.cases:
+            assert c.residual == c.observed_value - c.predicted_value
+            assert c.hit == (abs(c.residual) <= 0.1), (key, c.model)
+    for c in law_report("imprint").primary.cases:  # the imprint law's CI is strict: |residual| < 0.18
+        assert c.hit == (abs(c.residual) < constants.IMPRINT_CI_HALF_WIDTH), c.model
+
+
+def test_ruler_cases_use_the_ruler_threshold() -> None:
+    ruler = law_report("niah_ceiling").comparison("ruler_closed_form")
+    assert ruler.n > 0
+    for c in ruler.cases:
+        score = float(c.detail.split("RULER avg ")[1].split(";")[0])
+        assert c.observed == ("retrieves" if score >= 85.6 else "fails"), c.model
+        assert "accuracy" not in c.detail and "architecture of preset" in c.detail
+
+
 # ---- constants and dashboard --------------------------------------------------------------------------------
 def test_panel_constants_are_recomputed_beside_the_reference_values() -> None:
     by_name = {c.name: c for c in panel_constants()}
@@ -337,6 +361,22 @@ def test_dashboard_has_23_claims_with_valid_statuses() -> None:
     for c in dash.claims:
         if c.status != "untestable-with-this-data":
             assert c.n is not None and c.n > 0, c.id
+
+
+def test_dashboard_medians_are_true_medians() -> None:
+    # F1 has n = 24: the median is the mean of the two middle values (18.98 %), not the upper one (19.21 %).
+    text = law_report("pade").primary
+    rel = [abs(c.observed_value - c.predicted_value) / c.observed_value for c in text.cases if 0 < c.observed_value < 1]
+    assert len(rel) == 24
+    claims = {c.id: c for c in falsification_dashboard().claims}
+    assert f"median {100 * statistics.median(rel):.0f} %" in claims["F1"].evidence
+    rows = {r.row_id: r for r in load_panel().rows}
+    ratios = [
+        row["amplitude_A0"] * math.gamma(1.0 - row["gamma_stored"])
+        for row in refit_check().rows
+        if rows[row["row_id"]].canonical and 0.0 < row["gamma_stored"] < 1.0
+    ]
+    assert f"median {statistics.median(ratios):.2f} " in claims["F18"].evidence
 
 
 # ---- evidence for the card and the recipe chains ---------------------------------------------------------------
@@ -502,3 +542,27 @@ def test_cli_unknown_law_is_a_usage_error() -> None:
     with pytest.raises(UsageError) as info:
         _run(["--law", "gamma"])
     assert info.value.exit_code == 2
+
+
+def test_cli_empty_law_is_an_unknown_law_not_the_whole_report(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(UsageError, match="unknown law ''"):
+        _run(["--law", "", "--json"])
+    assert capsys.readouterr().out == ""
+
+
+def test_cli_help_lists_every_law_key(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cmd_validate.HELP_LAW_KEYS == LAW_KEYS
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["validate", "--help"])
+    assert "keys: " + ", ".join(LAW_KEYS) in " ".join(capsys.readouterr().out.split())
+
+
+def test_registering_the_command_does_not_load_the_validation() -> None:
+    code = (
+        "import sys, argparse\n"
+        "from tafagent.cli import cmd_validate\n"
+        "cmd_validate.register(argparse.ArgumentParser().add_subparsers(), argparse.ArgumentParser(add_help=False))\n"
+        "print('tafagent.core.validation' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -28,6 +28,7 @@ from hub_server import (
 from tafagent.core.config_resolver import resolve_spec
 from tafagent.core.weight_headers import (
     GGML_TYPES,
+    MAX_GGUF_ARRAY_DEPTH,
     GGUFArray,
     HeaderTruncatedError,
     HeaderWeights,
@@ -318,6 +319,30 @@ def test_unknown_ggml_type_is_named() -> None:
     patched = data[:type_at] + struct.pack("<I", 99) + data[type_at + 4 :]
     with pytest.raises(WeightHeaderError, match="ggml type 99"):
         parse_gguf_header(patched)
+
+
+def _nested_array_gguf(depth: int) -> bytes:
+    """A GGUF header whose one metadata value is ``depth`` arrays, each holding the next (the innermost: 2 u32)."""
+    key = b"test.nested"
+    value = b"".join(struct.pack("<IQ", 9, 1) for _ in range(depth - 1)) + struct.pack("<IQ", 4, 2)
+    value += struct.pack("<II", 7, 8)
+    return b"GGUF" + struct.pack("<IQQ", 3, 0, 1) + struct.pack("<Q", len(key)) + key + struct.pack("<I", 9) + value
+
+
+def test_nested_metadata_arrays_parse_up_to_the_depth_limit() -> None:
+    value = parse_gguf_header(_nested_array_gguf(MAX_GGUF_ARRAY_DEPTH)).metadata["test.nested"]
+    for _ in range(MAX_GGUF_ARRAY_DEPTH - 1):
+        assert isinstance(value, list) and len(value) == 1
+        value = value[0]
+    assert value == [7, 8]
+
+
+@pytest.mark.parametrize("depth", [MAX_GGUF_ARRAY_DEPTH + 1, 1000])
+def test_deeply_nested_metadata_arrays_are_a_header_error_not_a_recursion_error(depth: int) -> None:
+    # 1,000 levels are 12 KB of header: before the limit they exhausted Python's recursion limit.
+    with pytest.raises(WeightHeaderError, match=f"nests arrays more than {MAX_GGUF_ARRAY_DEPTH} levels deep") as info:
+        parse_gguf_header(_nested_array_gguf(depth))
+    assert "\n" not in info.value.one_line()
 
 
 # ---------------------------------------------------------------------------------------------- properties

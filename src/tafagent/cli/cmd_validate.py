@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..core.validation import LAW_KEYS, Comparison, LawReport, ValidationReport, law_report, validate
 from .output import console, emit_json
+
+if TYPE_CHECKING:  # core.validation (and the panel behind it) loads when `taf validate` runs, not at start-up
+    from ..core.validation import Comparison, LawReport, ValidationReport
+
+# The keys of core.validation.LAW_KEYS, for --help without importing the validation at start-up
+# (tests/test_validation.py checks that the two agree).
+HELP_LAW_KEYS = (
+    "pade",
+    "decomposition_v1",
+    "decomposition_v2",
+    "delta_gqa",
+    "delta_post_ih",
+    "delta_swa",
+    "delta_instruct",
+    "delta_imprint",
+    "imprint",
+    "k_band",
+    "ih_phase",
+    "arch_concentration",
+    "df_window",
+    "niah_ceiling",
+    "soft_decay",
+)
 
 SUPPORT_STYLE = {
     "backs": "green",
@@ -33,13 +55,15 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--law",
         metavar="KEY",
-        help="show one law in full (all comparisons and every failing case); keys: " + ", ".join(LAW_KEYS),
+        help="show one law in full (all comparisons and every failing case); keys: " + ", ".join(HELP_LAW_KEYS),
     )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.law:
+    from ..core.validation import law_report, validate
+
+    if args.law is not None:  # `--law ""` is an unknown key, not the whole report
         law = law_report(args.law)  # UsageError with suggestions for an unknown key
         if args.json:
             emit_json(law.to_dict())
@@ -67,11 +91,6 @@ def _support(text: str) -> str:
     return f"[{SUPPORT_STYLE.get(text, 'white')}]{text}[/]"
 
 
-def summary_rows(report: ValidationReport) -> list[dict[str, Any]]:
-    """One row per law from its headline comparison (see ValidationReport.summary_rows)."""
-    return report.summary_rows()
-
-
 def render_report(out: Any, report: ValidationReport) -> None:
     from rich.table import Table
 
@@ -84,7 +103,7 @@ def render_report(out: Any, report: ValidationReport) -> None:
     table = Table(title="How good are the predictions?", title_justify="left", show_lines=False)
     for column in ("law", "engine label", "panel says", "n", "MAE", "r", "hits", "headline comparison"):
         table.add_column(column, overflow="fold", no_wrap=column in ("law", "n", "MAE", "r"))
-    for row, law in zip(summary_rows(report), report.laws, strict=True):
+    for row, law in zip(report.summary_rows(), report.laws, strict=True):
         r_text = _num(row["r"])
         if row["r"] is None and row["balanced_accuracy"] is not None:
             r_text = f"bal. acc. {row['balanced_accuracy']:.2f}"

@@ -71,6 +71,7 @@ CORPORA: tuple[str, ...] = ("random", "text")
 DIAGNOSIS_SCHEMA = "tafagent.diagnosis/1"
 KL_HIGH = 0.05
 KL_MODERATE = 0.01
+_MAX_LENGTH = 2**53  # the longest N or distance a diagnosis file may name (core.thermo's bound on N)
 
 
 # ---- the fit (spec §5.6) ----------------------------------------------------------------------------
@@ -313,6 +314,15 @@ def uniform_null(
 # ---- KL grammar (spec §5.7, finite distances only) ----------------------------------------------------
 
 
+_KL_FLOOR = 1e-30
+_LOG_KL_FLOOR = math.log(_KL_FLOOR)
+
+
+def _normalised(values: Sequence[float]) -> list[float]:
+    total = math.fsum(values)
+    return [v / total for v in values]
+
+
 def kl_grammar(attn_by_distance: Mapping[int, float], fit: PowerLawFit) -> float | None:
     """KL(p_obs ‖ p_prior) of the measured distance profile against the fitted power law (spec §5.7).
 
@@ -320,15 +330,21 @@ def kl_grammar(attn_by_distance: Mapping[int, float], fit: PowerLawFit) -> float
     measured distances; KL = Σ_{p > 1e-12} p·ln(p/(q + 1e-12)). Deliberate fix (spec §9.2 item 12): only
     distances with a finite measured value enter, so one failed distance no longer turns KL into NaN.
     None when fewer than two distances remain.
+
+    Both profiles are scaled by their largest value before normalising (the prior in log space:
+    w = max(log_A − γ·ln d, ln 1e-30), minus the largest w, exponentiated), which leaves the normalised
+    profiles unchanged up to rounding but cannot overflow for an extreme fit (γ ≈ 1000 from a curve that
+    falls to 1e-300).
     """
     ds = sorted(d for d, v in attn_by_distance.items() if isinstance(v, (int, float)) and math.isfinite(v))
     if len(ds) < 2:
         return None
-    observed = [max(attn_by_distance[d], 1e-30) for d in ds]
-    prior = [max(math.exp(fit.log_A) * d**-fit.gamma, 1e-30) for d in ds]
-    total_obs, total_prior = math.fsum(observed), math.fsum(prior)
-    p = [v / total_obs for v in observed]
-    q = [v / total_prior for v in prior]
+    observed = [max(attn_by_distance[d], _KL_FLOOR) for d in ds]
+    top = max(observed)
+    p = _normalised([v / top for v in observed])
+    log_prior = [max(fit.log_A - fit.gamma * math.log(d), _LOG_KL_FLOOR) for d in ds]
+    top_log = max(log_prior)
+    q = _normalised([math.exp(w - top_log) for w in log_prior])
     return math.fsum(pi * math.log(pi / (qi + 1e-12)) for pi, qi in zip(p, q, strict=True) if pi > 1e-12)
 
 
@@ -748,7 +764,7 @@ class Diagnosis:
             corpus=reader.text(data, "corpus"),
             status=reader.choice(data, "status", ("complete", "partial", "no_attention")),
             results=results,
-            N=reader.integer(data, "N", optional=True, minimum=1),
+            N=reader.integer(data, "N", optional=True, minimum=1, maximum=_MAX_LENGTH),
             theta=reader.number(data, "theta", optional=True, positive=True),
             env=reader.mapping(data, "env"),
             attention_layers=tuple(reader.int_list(reader.mapping(data, "attention_layers"), "measured")),
@@ -788,6 +804,8 @@ class Diagnosis:
             raise ConfigError("not a diagnosis file (neither tafagent nor v0.5.3 diagnose_model.py)", _HINT)
         curve_raw = reader.mapping(data, "attn_by_distance")
         curve = {_int_key(reader, "attn_by_distance", k): v for k, v in curve_raw.items()}
+        if any(not 1 <= d <= _MAX_LENGTH for d in curve):
+            raise reader._fail("attn_by_distance", "a distance outside [1, 2**53]")
         attn = {d: v for d, v in curve.items() if isinstance(v, (int, float)) and math.isfinite(v)}
         fast = bool(data.get("fast_mode", False))
         n_prompts = N_PROMPTS_FAST if fast else N_PROMPTS_FULL
@@ -819,7 +837,7 @@ class Diagnosis:
             corpus="random",
             status="complete",
             results={"random": result},
-            N=reader.integer(data, "N", optional=True, minimum=1),
+            N=reader.integer(data, "N", optional=True, minimum=1, maximum=_MAX_LENGTH),
             theta=theta,
             env={"source": "v0.5.3 diagnose_model.py output", "seeds": [42], "fast_mode": fast},
             notes=("read from a v0.5.3 diagnose_model.py file: random tokens, seed 42 only",),
@@ -875,7 +893,12 @@ class _Reader:
         return _check_float(self, key, self._get(data, key, optional), optional, positive)
 
     def integer(
-        self, data: Mapping[str, Any], key: str, optional: bool = False, minimum: int | None = None
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        optional: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
     ) -> int | None:
         value = self._get(data, key, optional)
         if value is None and optional:
@@ -884,6 +907,8 @@ class _Reader:
             raise self._fail(key, f"expected an integer, got {value!r}")
         if minimum is not None and value < minimum:
             raise self._fail(key, f"must be ≥ {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise self._fail(key, f"must be ≤ {maximum}, got {value}")
         return value
 
     def mapping(self, data: Mapping[str, Any], key: str) -> dict[str, Any]:
@@ -940,6 +965,8 @@ def _fit_from_dict(reader: _Reader, raw: Any) -> PowerLawFit | None:
     distances = reader.int_list(raw, "distances")
     if len(distances) < 2:
         raise reader._fail("fit.distances", "a fit needs at least 2 distances")
+    if any(not 1 <= d <= _MAX_LENGTH for d in distances):
+        raise reader._fail("fit.distances", "a fitted distance outside [1, 2**53]")
     return PowerLawFit(
         gamma=reader.number(raw, "gamma"),  # type: ignore[arg-type]
         log_A=reader.number(raw, "log_A"),  # type: ignore[arg-type]

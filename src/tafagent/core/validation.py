@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -238,7 +239,6 @@ class Comparison:
     hits: int
     hit_rate: float | None
     mae: float | None = None
-    rmse: float | None = None
     bias: float | None = None  # mean(observed − predicted)
     pearson_r: float | None = None
     spearman_rho: float | None = None
@@ -247,6 +247,10 @@ class Comparison:
     balanced_accuracy: float | None = None  # categorical: mean of the per-class hit rates
     confusion: dict[str, int] | None = None
     notes: tuple[str, ...] = ()
+
+    @property
+    def rmse(self) -> float | None:
+        return None if self.mse is None else math.sqrt(self.mse)
 
     def failures(self, limit: int | None = WORST_CASES) -> list[Case]:
         """Failing cases, worst first (largest |residual|, then model name)."""
@@ -309,7 +313,6 @@ def _numeric(key: str, title: str, cases: Sequence[Case], hit_rule: str, notes: 
         hits=hits,
         hit_rate=hits / n if n else None,
         mae=_mean([abs(r) for r in res]),
-        rmse=math.sqrt(math.fsum(r * r for r in res) / n) if n else None,
         bias=_mean(res),
         pearson_r=_pearson(preds, obs),
         spearman_rho=_spearman(preds, obs),
@@ -389,6 +392,10 @@ class LawReport:
     comparisons: tuple[Comparison, ...]
     fitted: dict[str, Any] = field(default_factory=dict)  # values re-derived from the data, with n
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.support not in SUPPORT_LEVELS:
+            raise ValueError(f"unknown support level {self.support!r} for law {self.key!r}")
 
     @property
     def primary(self) -> Comparison:
@@ -634,17 +641,21 @@ def _support_rate(c: Comparison, *, use_balanced: bool = True) -> str:
 # =====================================================================================================
 # the laws
 # =====================================================================================================
+def _residual_case(
+    row: GammaRow, pred: float, detail: str = "", tol: float = GAMMA_TOL, *, strict: bool = False
+) -> Case:
+    """A row's measured γ against a predicted γ: residual γ − pred, a hit when |residual| ≤ tol (< tol if strict)."""
+    res = row.gamma - pred
+    hit = abs(res) < tol if strict else abs(res) <= tol
+    return Case(row.model_label, row.row_id, pred, row.gamma, hit, res, detail)
+
+
 def _pade_cases(rows: Sequence[GammaRow], T_of: Callable[[GammaRow], float | None]) -> list[Case]:
     cases = []
     for r in rows:
         T = T_of(r)
-        if T is None:
-            continue
-        pred = _pade(r, T)
-        res = r.gamma - pred
-        cases.append(
-            Case(r.model_label, r.row_id, pred, r.gamma, abs(res) <= GAMMA_TOL, res, f"θ={r.rope_theta:g}, T={T:g}")
-        )
+        if T is not None:
+            cases.append(_residual_case(r, _pade(r, T), f"θ={r.rope_theta:g}, T={T:g}"))
     return cases
 
 
@@ -728,23 +739,20 @@ def _law_pade() -> LawReport:
 
 
 def _decomp_v1_cases(rows: Sequence[GammaRow]) -> list[Case]:
-    cases = []
-    for r in rows:
-        pred = gamma_decompose(_pade(r), r.has_gqa, r.has_swa, _params_M(r) * 1e6)["gamma_corrected"]
-        res = r.gamma - pred
-        cases.append(Case(r.model_label, r.row_id, pred, r.gamma, abs(res) <= GAMMA_TOL, res))
-    return cases
+    return [
+        _residual_case(r, gamma_decompose(_pade(r), r.has_gqa, r.has_swa, _params_M(r) * 1e6)["gamma_corrected"])
+        for r in rows
+    ]
 
 
 def _decomp_v2_cases(rows: Sequence[GammaRow], corpus: str) -> list[Case]:
-    cases = []
-    for r in rows:
-        pred = gamma_decompose_v2(_pade(r), _params_M(r), r.has_gqa, r.has_swa, corpus, r.is_instruct)[
-            "gamma_corrected"
-        ]
-        res = r.gamma - pred
-        cases.append(Case(r.model_label, r.row_id, pred, r.gamma, abs(res) <= GAMMA_TOL, res))
-    return cases
+    return [
+        _residual_case(
+            r,
+            gamma_decompose_v2(_pade(r), _params_M(r), r.has_gqa, r.has_swa, corpus, r.is_instruct)["gamma_corrected"],
+        )
+        for r in rows
+    ]
 
 
 @cache
@@ -1100,11 +1108,15 @@ def _law_delta_imprint() -> LawReport:
 
 @cache
 def _law_imprint() -> LawReport:
-    cases = []
-    for r in _random_rope():
-        pred = gamma_random_predict(_real(r.rope_theta), _real(r.T_eval), _params_M(r))
-        res = r.gamma - pred
-        cases.append(Case(r.model_label, r.row_id, pred, r.gamma, abs(res) < IMPRINT_CI_HALF_WIDTH, res))
+    cases = [
+        _residual_case(
+            r,
+            gamma_random_predict(_real(r.rope_theta), _real(r.T_eval), _params_M(r)),
+            tol=IMPRINT_CI_HALF_WIDTH,
+            strict=True,
+        )
+        for r in _random_rope()
+    ]
     random = _numeric(
         "random_T_eval",
         "γ_random predicted = γ_Padé(θ, T_eval) + ν·log10(P/14M) vs measured random-token γ",
@@ -1268,10 +1280,9 @@ def _law_arch_concentration() -> LawReport:
         if not r.n_kv_heads:
             continue
         pred = architectural_concentration_predict(_pade(r), r.n_kv_heads)["gamma_text_predicted"]
-        res = r.gamma - pred
         xs.append(float(r.n_kv_heads))
         ys.append(_pade(r) - r.gamma)
-        cases.append(Case(r.model_label, r.row_id, pred, r.gamma, abs(res) <= GAMMA_TOL, res, f"n_kv = {r.n_kv_heads}"))
+        cases.append(_residual_case(r, pred, f"n_kv = {r.n_kv_heads}"))
     comparison = _numeric(
         "text_T_eval",
         "γ_text ≈ γ_Padé − 0.012·n_kv vs measured text γ",
@@ -1283,6 +1294,7 @@ def _law_arch_concentration() -> LawReport:
     mean_observed = math.fsum(observed) / len(observed)
     sst = math.fsum((o - mean_observed) ** 2 for o in observed)
     sse = math.fsum(c.residual**2 for c in cases if c.residual is not None)
+    r2_law = 1.0 - sse / sst if sst else None
     return LawReport(
         key="arch_concentration",
         title="Architectural concentration k_arch",
@@ -1293,7 +1305,7 @@ def _law_arch_concentration() -> LawReport:
         support=_support_numeric(comparison),
         headline=(
             f"γ_Padé − 0.012·n_kv vs measured text γ on {comparison.n} models: r = {_f(comparison.pearson_r)}, "
-            f"MAE {_f(comparison.mae)}, R² {_f(1.0 - sse / sst if sst else None)}; refitted k_arch = "
+            f"MAE {_f(comparison.mae)}, R² {_f(r2_law)}; refitted k_arch = "
             f"{_f(k_fit, '.4f')} ± {_f(k_se, '.4f')}"
         ),
         comparisons=(comparison,),
@@ -1301,7 +1313,7 @@ def _law_arch_concentration() -> LawReport:
             "k_arch_fit": k_fit,
             "k_arch_fit_se": k_se,
             "reference_k_arch": K_ARCH,
-            "R2_of_law": 1.0 - sse / sst if sst else None,
+            "R2_of_law": r2_law,
             "n": len(xs),
             "method": "OLS through the origin of γ_Padé − γ_text on n_kv",
         },
@@ -1501,9 +1513,19 @@ def _niah_ceiling_closed_form(
     return l_niah(dh), g_corr
 
 
-def _retrieval_case(model: str, ref: str, L: float, ceiling: float | None, accuracy: float, detail: str) -> Case:
+def _retrieval_case(
+    model: str,
+    ref: str,
+    L: float,
+    ceiling: float | None,
+    score: float,
+    detail: str,
+    threshold: float = NIAH_PASS_ACCURACY,
+    measure: str = "accuracy {:.2f}",
+) -> Case:
+    """Predicted retrieval (L < ceiling) against observed retrieval (score ≥ threshold); ``measure`` shows the score."""
     predicted_ok = ceiling is not None and ceiling > L
-    observed_ok = accuracy >= NIAH_PASS_ACCURACY
+    observed_ok = score >= threshold
     return Case(
         model,
         ref,
@@ -1511,7 +1533,7 @@ def _retrieval_case(model: str, ref: str, L: float, ceiling: float | None, accur
         "retrieves" if observed_ok else "fails",
         predicted_ok == observed_ok,
         None,
-        f"L = {L:g}, L_NIAH^c = {'n/a' if ceiling is None else f'{ceiling:,.0f}'}, accuracy {accuracy:.2f}; {detail}",
+        f"L = {L:g}, L_NIAH^c = {'n/a' if ceiling is None else f'{ceiling:,.0f}'}, {measure.format(score)}; {detail}",
     )
 
 
@@ -1589,22 +1611,17 @@ def _law_niah_ceiling() -> LawReport:
                 untested.append(o.model)
             continue
         L = float(o.x_value)
-        ceiling, g_corr = _niah_ceiling_closed_form(
-            spec.rope_theta, L, spec.has_gqa, spec.has_swa, float(spec.n_params)
-        )
-        score = float(o.value)
-        predicted_ok = ceiling is not None and ceiling > L
-        observed_ok = score >= RULER_THRESHOLD
+        ceiling, _ = _niah_ceiling_closed_form(spec.rope_theta, L, spec.has_gqa, spec.has_swa, float(spec.n_params))
         ruler_cases.append(
-            Case(
+            _retrieval_case(
                 o.model.rsplit("/", 1)[-1],
                 o.gt_id,
-                "retrieves" if predicted_ok else "fails",
-                "retrieves" if observed_ok else "fails",
-                predicted_ok == observed_ok,
-                None,
-                f"L = {L:g}, L_NIAH^c = {'n/a' if ceiling is None else f'{ceiling:,.0f}'}, RULER avg {score:.1f}; "
+                L,
+                ceiling,
+                float(o.value),
                 f"architecture of preset {preset.model_id}",
+                threshold=RULER_THRESHOLD,
+                measure="RULER avg {:.1f}",
             )
         )
     ruler_cmp = _categorical(
@@ -2073,7 +2090,7 @@ def falsification_dashboard() -> Dashboard:
     rel = [abs(c.observed_value - c.predicted_value) / c.observed_value for c in phase_a]
     mape = _mean(rel)
     within5 = sum(1 for x in rel if x <= 0.05)
-    median_rel = sorted(rel)[len(rel) // 2] if rel else None
+    median_rel = statistics.median(rel) if rel else None
     status = (
         "confirmed"
         if mape is not None and mape < 0.05
@@ -2381,7 +2398,7 @@ def falsification_dashboard() -> Dashboard:
         for row in refit.rows
         if row["row_id"] in canonical_ids and 0.0 < row["gamma_stored"] < 1.0
     ]
-    median_ratio = sorted(ratios)[len(ratios) // 2] if ratios else None
+    median_ratio = statistics.median(ratios) if ratios else None
     if median_ratio is not None and 0.8 <= median_ratio <= 1.25:
         status = "confirmed"
     elif median_ratio is not None and 0.5 <= median_ratio <= 2.0:

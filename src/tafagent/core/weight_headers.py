@@ -292,6 +292,10 @@ GGUF_MAX_DIMS = 4  # GGML_MAX_DIMS
 MAX_KEPT_ARRAY_ITEMS = 1024  # longer arrays (the tokenizer vocabulary) are summarised, not kept
 _MAX_STRING_BYTES = 1 << 26
 _MAX_COUNT = 1 << 32
+# Arrays of arrays: gguf-py writes them, llama.cpp's reader rejects them (gguf.cpp: an array item of type
+# ARRAY is "invalid GGUF type"), so real files nest at most one level. The bound keeps crafted headers of
+# thousands of nested array prefixes (12 bytes each) from exhausting the recursion limit.
+MAX_GGUF_ARRAY_DEPTH = 8
 
 _GGUF_SCALARS: dict[int, tuple[str, str]] = {
     0: ("UINT8", "B"),
@@ -430,12 +434,18 @@ def parse_gguf_header(data: bytes, origin: str = "GGUF file") -> GGUFHeader:
     return GGUFHeader(version, byte_order, metadata, tuple(tensors), alignment, data_offset)
 
 
-def _gguf_value(cur: _Cursor, value_type: int, key: str) -> Any:
+def _gguf_value(cur: _Cursor, value_type: int, key: str, depth: int = 0) -> Any:
+    """One metadata value; ``depth`` counts the arrays it sits in (at most MAX_GGUF_ARRAY_DEPTH levels)."""
     if value_type in _GGUF_SCALARS:
         return cur.scalar(_GGUF_SCALARS[value_type][1])
     if value_type == _GGUF_STRING:
         return cur.string()
     if value_type == _GGUF_ARRAY:
+        if depth >= MAX_GGUF_ARRAY_DEPTH:
+            raise WeightHeaderError(
+                f"{cur.origin}: metadata '{key}' nests arrays more than {MAX_GGUF_ARRAY_DEPTH} levels deep",
+                "the file is corrupt",
+            )
         item_type = cur.scalar("I")
         count = cur.scalar("Q")
         if count > _MAX_COUNT:
@@ -453,9 +463,9 @@ def _gguf_value(cur: _Cursor, value_type: int, key: str) -> Any:
             return values
         if item_type in (_GGUF_STRING, _GGUF_ARRAY):
             if keep:
-                return [_gguf_value(cur, item_type, key) for _ in range(count)]
+                return [_gguf_value(cur, item_type, key, depth + 1) for _ in range(count)]
             for _ in range(count):  # walk the items (each is length-prefixed) without keeping them
-                _gguf_value(cur, item_type, key)
+                _gguf_value(cur, item_type, key, depth + 1)
             return GGUFArray("STRING" if item_type == _GGUF_STRING else "ARRAY", count)
         raise WeightHeaderError(f"{cur.origin}: metadata '{key}' has unknown item type {item_type}", "file corrupt")
     raise WeightHeaderError(f"{cur.origin}: metadata '{key}' has unknown value type {value_type}", "file corrupt")
@@ -961,13 +971,13 @@ class ParamsCheck:
 
 def check_params(n_params_config: int, weights: StoredWeights | None) -> ParamsCheck | None:
     """Compare counts when the headers gave a logical count (language-model tensors for multimodal repos)."""
-    if not isinstance(weights, HeaderWeights) or weights.n_params_logical is None or n_params_config <= 0:
+    if not isinstance(weights, HeaderWeights) or n_params_config <= 0:
         return None
-    if weights.n_params_non_text:
-        return ParamsCheck(
-            n_params_config, weights.n_params_logical - weights.n_params_non_text, "language-model tensors"
-        )
-    return ParamsCheck(n_params_config, weights.n_params_logical, "all tensors")
+    n_params_text = weights.n_params_text  # the logical count less vision/audio towers (all of it when none)
+    if n_params_text is None:
+        return None
+    scope = "language-model tensors" if weights.n_params_non_text else "all tensors"
+    return ParamsCheck(n_params_config, n_params_text, scope)
 
 
 def iter_dtypes(weights: StoredWeights) -> Iterable[tuple[str, int, int]]:

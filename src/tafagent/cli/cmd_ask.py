@@ -8,10 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..adapters.model_source import load_spec
 from ..core.errors import UsageError
-from ..core.report import TONE_EMOJI, fmt
 from .common import add_catalog_option, load_catalogs
 from .output import console, emit_json
-from .render import TONE_STYLE, render_result
 
 if TYPE_CHECKING:  # the router and its tables load only when `taf ask` runs, not for every `taf` command
     from ..core.ask import AskResult
@@ -78,6 +76,8 @@ def _render(result: AskResult, *, chain: bool) -> None:
     from rich.table import Table
 
     from ..core.ask.summary import strings
+    from ..core.report import TONE_EMOJI, fmt
+    from .render import TONE_STYLE, render_result
 
     labels = strings(result.language)["cli"]
     out = console()

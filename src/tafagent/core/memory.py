@@ -812,6 +812,32 @@ class MemoryReport:
         return out
 
 
+def fewest_gpus(
+    spec: ModelSpec,
+    gpu: GPU,
+    weights: WeightsEstimate,
+    engine: str,
+    kv_dtype: str,
+    context: int,
+    batch: int,
+    gpu_memory_utilization: float | None = None,
+    sizes: tuple[int, ...] = TP_SIZES,
+) -> dict[str, Any] | None:
+    """The smallest tensor-parallel size in ``sizes`` whose per-GPU KV budget holds ``batch`` × ``context``
+    tokens: {n_gpus, usd_per_hour (None without a price), kv_available_bytes_per_gpu}, or None."""
+    for n in sizes:
+        plan_n = kv_plan(spec, engine, kv_dtype, n)
+        budget_n = memory_budget(spec, gpu, weights, engine, n, gpu_memory_utilization, context, batch)
+        if budget_n.kv_available_bytes >= plan_n.bytes_per_sequence(context) * batch:
+            price = gpu.usd_per_hour
+            return {
+                "n_gpus": n,
+                "usd_per_hour": None if price is None else price * n,
+                "kv_available_bytes_per_gpu": budget_n.kv_available_bytes,
+            }
+    return None
+
+
 def memory_report(
     spec: ModelSpec,
     context: int,
@@ -850,18 +876,7 @@ def memory_report(
     fits = budget.kv_available_bytes >= kv
     longest = max_context(plan, budget.kv_available_bytes, batch, limit=max(context, spec.T_train or context) * 64)
     widest = max_batch(plan, budget.kv_available_bytes, context)
-    fewest = None
-    for n in TP_SIZES:
-        plan_n = kv_plan(spec, engine, kv_dtype, n)
-        budget_n = memory_budget(spec, gpu, weights, engine, n, gpu_memory_utilization, context, batch)
-        if budget_n.kv_available_bytes >= plan_n.bytes_per_sequence(context) * batch:
-            price = gpu.usd_per_hour
-            fewest = {
-                "n_gpus": n,
-                "usd_per_hour": None if price is None else price * n,
-                "kv_available_bytes_per_gpu": budget_n.kv_available_bytes,
-            }
-            break
+    fewest = fewest_gpus(spec, gpu, weights, engine, kv_dtype, context, batch, gpu_memory_utilization)
     throughput = decode_throughput(spec, gpu, weights, plan, context, batch, tp)
     prefill = prefill_seconds(spec, gpu, context, batch, tp)
     message = vllm_capacity_message(plan, context, budget.kv_available_bytes) if plan.engine.name == "vllm" else None

@@ -381,14 +381,11 @@ def _fewest_gpus(
     for gpu in ctx.catalogs.gpus:
         if gpu.usd_per_hour is None:
             continue
-        for n in memory.TP_SIZES[1:]:
-            plan_n = memory.kv_plan(spec, plan.engine.name, plan.kv_dtype, n)
-            budget = memory.memory_budget(spec, gpu, weights, plan.engine.name, n, None, T_eval, users)
-            if budget.kv_available_bytes >= plan_n.bytes_per_sequence(T_eval) * users:
-                cost = gpu.usd_per_hour * n
-                if best is None or cost < best["usd_per_hour"]:
-                    best = {"gpu": gpu.name, "n_gpus": n, "usd_per_hour": cost}
-                break
+        fewest = memory.fewest_gpus(
+            spec, gpu, weights, plan.engine.name, plan.kv_dtype, T_eval, users, sizes=memory.TP_SIZES[1:]
+        )
+        if fewest is not None and (best is None or fewest["usd_per_hour"] < best["usd_per_hour"]):
+            best = {"gpu": gpu.name, "n_gpus": fewest["n_gpus"], "usd_per_hour": fewest["usd_per_hour"]}
     return best
 
 

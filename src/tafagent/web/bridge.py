@@ -104,6 +104,17 @@ def _number(data: dict[str, Any], key: str, *, integer: bool = False, minimum: f
     return number
 
 
+def _file_json(data: dict[str, Any], hint: str) -> Any:
+    """The parsed JSON of a file the page read (``data["text"]``); one-line errors ending with ``hint``."""
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise UsageError("no file content", hint)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"not valid JSON (line {error.lineno}: {error.msg})", hint) from error
+
+
 def model_spec(data: dict[str, Any]) -> ModelSpec:
     """The ModelSpec a request names: a preset, or a config the page fetched from the Hub or had pasted."""
     name = str(data.get("model") or "").strip()
@@ -336,13 +347,7 @@ def load_diagnosis_file(data: dict[str, Any]) -> dict[str, Any]:
     exactly as `taf profile --diagnosis` maps it."""
     from ..core.powerlaw import Diagnosis
 
-    text = data.get("text")
-    if not isinstance(text, str):
-        raise UsageError("no file content", "choose the JSON file written by `taf diagnose --out`")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"not valid JSON (line {error.lineno}: {error.msg})", "choose a diagnosis file") from error
+    raw = _file_json(data, "choose the JSON file written by `taf diagnose --out`")
     diagnosis = Diagnosis.from_any(raw)
     inputs: dict[str, Any] = {"model": diagnosis.model}
     if diagnosis.status != "no_attention":
@@ -356,13 +361,7 @@ def load_diagnosis_file(data: dict[str, Any]) -> dict[str, Any]:
 @_respond
 def check_import(data: dict[str, Any]) -> dict[str, Any]:
     """Validate an exported JSON file before the page re-runs it (never trusts its computed numbers)."""
-    text = data.get("text")
-    if not isinstance(text, str):
-        raise UsageError("no file content", "choose a tafagent export")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"not valid JSON (line {error.lineno}: {error.msg})", "choose a tafagent export") from error
+    raw = _file_json(data, "choose a tafagent export")
     if not isinstance(raw, dict) or raw.get("_taf_export") is not True:
         raise ConfigError("this is not a tafagent export (no _taf_export marker)", "choose a file exported by the app")
     kind = raw.get("type")

@@ -128,18 +128,8 @@ THROUGHPUT_MODEL = Param(
 
 
 def compute(ctx: RecipeContext) -> RecipeResult:
-    mode = ctx["throughput_model"].lower()
-    if mode == "reference":
-        return compute_reference(ctx)
-    if mode != "calibrated":
-        from .base import ParameterError
-
-        raise ParameterError(
-            f"unknown throughput_model '{ctx['throughput_model']}'",
-            "use calibrated or reference",
-            field="throughput_model",
-        )
-    return compute_calibrated(ctx)
+    # the registry has already checked the value against the options and returns it canonical
+    return compute_reference(ctx) if ctx["throughput_model"] == "reference" else compute_calibrated(ctx)
 
 
 def _spec_for_memory(ctx: RecipeContext) -> ModelSpec:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import timeit
 
-from tafagent.core.thermo import df_window, df_window_bruteforce
+from tafagent.core.laws.thermo import df_window, df_window_bruteforce
 
 GAMMAS = (0.674, 0.9, 1.0, 1.046, 1.5)
 TARGET_SPEEDUP = 100.0

@@ -23,7 +23,7 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 from tafagent.core.card import CardOptions, profile
-from tafagent.core.presets import get_preset
+from tafagent.core.spec.presets import get_preset
 from tafagent.web.build import build_site
 from tafagent.web.server import serve_in_thread
 

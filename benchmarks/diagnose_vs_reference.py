@@ -38,7 +38,7 @@ import transformers
 from tafagent.adapters.measure import from_model, run_fast, run_reference
 from tafagent.adapters.measure.corpora import random_tokens
 from tafagent.adapters.measure.protocols import eager_attention
-from tafagent.core.powerlaw import DISTANCES_FAST, DISTANCES_FULL, REFERENCE_PREFIX
+from tafagent.core.decay.powerlaw import DISTANCES_FAST, DISTANCES_FULL, REFERENCE_PREFIX
 
 
 def pythia_70m_config() -> Any:
@@ -88,7 +88,7 @@ def measure(label: str, work: Callable[[], Any]) -> tuple[float, float, Any]:
 
 def long_context(preset_name: str, distance: int, prompts: int, device: str) -> None:
     """The fast protocol on a preset-sized random model at a long distance (GPU memory in bytes, exact)."""
-    from tafagent.core.presets import find_preset
+    from tafagent.core.spec.presets import find_preset
 
     preset = find_preset(preset_name)
     if preset is None:

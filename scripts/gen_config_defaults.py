@@ -16,7 +16,7 @@ import pathlib
 import transformers
 from transformers.models.auto.configuration_auto import CONFIG_MAPPING
 
-from tafagent.core.param_count import SUPPORTED_MODEL_TYPES  # the model types the resolver counts exactly
+from tafagent.core.spec.param_count import SUPPORTED_MODEL_TYPES  # the model types the resolver counts exactly
 
 DROP = {
     "id2label",

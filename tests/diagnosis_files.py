@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tafagent.core.powerlaw import Diagnosis, build_corpus_result, fit_power_law
+from tafagent.core.decay.powerlaw import Diagnosis, build_corpus_result, fit_power_law
 
 DISTANCES = (10, 50, 200, 1000)
 

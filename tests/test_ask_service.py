@@ -6,7 +6,7 @@ import json
 
 from tafagent.core.ask import AskResult, ask
 from tafagent.core.errors import ModelNotFoundError
-from tafagent.core.presets import find_preset
+from tafagent.core.spec.presets import find_preset
 
 SOURCES = {"question", "preset", "model", "default", "llm"}
 

@@ -16,8 +16,8 @@ import pytest
 
 from tafagent.core.ask.summary import FORMAT_KINDS, fmt_number, numbers_in, summarize
 from tafagent.core.audit import RecipeResult
-from tafagent.core.presets import find_preset
 from tafagent.core.recipes import run_recipe
+from tafagent.core.spec.presets import find_preset
 
 LANGS = ("en", "es", "fr", "zh")
 

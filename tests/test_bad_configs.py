@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tafagent.core import ConfigError, TafError, resolve_spec
-from tafagent.core.model_spec import FAMILIES
-from tafagent.core.presets import list_presets
+from tafagent.core.spec.model_spec import FAMILIES
+from tafagent.core.spec.presets import list_presets
 
 
 @pytest.mark.parametrize(

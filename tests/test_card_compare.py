@@ -10,8 +10,8 @@ from tafagent.core.card import CardOptions, profile
 from tafagent.core.compare import compare
 from tafagent.core.errors import TafError
 from tafagent.core.manual import spec_from_reference_inputs
-from tafagent.core.presets import get_preset, list_presets, reference_presets_v053
 from tafagent.core.recipes import list_recipes
+from tafagent.core.spec.presets import get_preset, list_presets, reference_presets_v053
 
 # spec §4.1 "Preset profiles with T_eval = T_train": class, γ_P, γ_corr, d_h, χ, KV GB, γ_rand_pred, K, in band,
 # safety level, phase class, famous constants (tolerance 0.02, at most 2).

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tafagent.core.constants import NU_IMPRINT
-from tafagent.core.diagnostics import (
+from tafagent.core.errors import TafError
+from tafagent.core.laws.constants import NU_IMPRINT
+from tafagent.core.laws.diagnostics import (
     BIMODAL_CLASSES,
     FAMOUS_CONSTANTS,
     HAGEDORN_LEVELS,
@@ -33,7 +34,6 @@ from tafagent.core.diagnostics import (
     precision_shift_predict_4bit,
     verify_algebraic_consistency,
 )
-from tafagent.core.errors import TafError
 
 CHECK_KEYS = [
     "D-SAGE-1",

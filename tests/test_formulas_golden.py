@@ -7,9 +7,9 @@ import math
 import pytest
 
 from tafagent.core.catalogs import default_catalogs
-from tafagent.core.decomposition import gamma_decompose, gamma_decompose_v2
-from tafagent.core.diagnostics import chi_susceptibility as chi
-from tafagent.core.economics import (
+from tafagent.core.laws.decomposition import gamma_decompose, gamma_decompose_v2
+from tafagent.core.laws.diagnostics import chi_susceptibility as chi
+from tafagent.core.laws.economics import (
     break_even_volume,
     chinchilla_optimal_tokens,
     decode_tokens_per_s_ceiling,
@@ -19,8 +19,8 @@ from tafagent.core.economics import (
     training_cost,
     training_memory_16n_bytes,
 )
-from tafagent.core.imprint import compute_invariant_K, gamma_random_predict, ih_phase_check, imprint_purity
-from tafagent.core.pade import (
+from tafagent.core.laws.imprint import compute_invariant_K, gamma_random_predict, ih_phase_check, imprint_purity
+from tafagent.core.laws.pade import (
     alpha_opt,
     d_horizon,
     gamma_pade,

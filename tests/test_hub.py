@@ -30,7 +30,7 @@ from hub_server import (
     safetensors_data_bytes,
     tiny_gguf,
 )
-from tafagent.adapters.hub import (
+from tafagent.adapters.hub.client import (
     HubAccessError,
     HubSettings,
     HubUnavailableError,
@@ -38,7 +38,7 @@ from tafagent.adapters.hub import (
     load_hub_spec,
     parse_hub_ref,
 )
-from tafagent.adapters.model_source import load_spec
+from tafagent.adapters.sources import load_spec
 from tafagent.cli.main import main
 from tafagent.core.errors import (
     ConfigError,
@@ -48,7 +48,7 @@ from tafagent.core.errors import (
     UnsupportedModelError,
     UsageError,
 )
-from tafagent.core.weight_headers import HeaderWeights
+from tafagent.core.spec.weight_headers import HeaderWeights
 
 pytest.importorskip("huggingface_hub")
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tafagent.cli.main import main
 from tafagent.core.catalogs import default_catalogs
 from tafagent.core.errors import ConfigError
-from tafagent.core.memory import (
+from tafagent.core.memory.engine import (
     GIB,
     decode_throughput,
     kv_plan,
@@ -25,7 +25,7 @@ from tafagent.core.memory import (
     weight_format,
     weights_bytes,
 )
-from tafagent.core.presets import get_preset, list_presets
+from tafagent.core.spec.presets import get_preset, list_presets
 
 
 def test_vllm_qwen3_8b_capacity_message_to_the_token() -> None:

@@ -14,7 +14,7 @@ import warnings
 import pytest
 
 from tafagent.core import resolve_spec
-from tafagent.core.param_count import SUPPORTED_MODEL_TYPES
+from tafagent.core.spec.param_count import SUPPORTED_MODEL_TYPES
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
@@ -469,12 +469,12 @@ def test_every_supported_family_is_exercised() -> None:
     assert set(SUPPORTED_MODEL_TYPES) <= exercised, set(SUPPORTED_MODEL_TYPES) - exercised
 
 
-PRESET_IDS = sorted(p.model_id for p in __import__("tafagent.core.presets", fromlist=["x"]).list_presets())
+PRESET_IDS = sorted(p.model_id for p in __import__("tafagent.core.spec.presets", fromlist=["x"]).list_presets())
 
 
 @pytest.mark.parametrize("model_id", PRESET_IDS)
 def test_every_preset_count_matches_transformers(model_id: str) -> None:
-    from tafagent.core.presets import get_preset
+    from tafagent.core.spec.presets import get_preset
 
     preset = get_preset(model_id)
     raw = dict(preset.config)

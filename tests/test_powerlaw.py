@@ -10,9 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tafagent.core.errors import ConfigError
-from tafagent.core.pade import gamma_pade
-from tafagent.core.powerlaw import (
+from tafagent.core.decay.powerlaw import (
     DISTANCES_FAST,
     DISTANCES_FULL,
     CorpusResult,
@@ -28,7 +26,9 @@ from tafagent.core.powerlaw import (
     uniform_attention,
     uniform_null,
 )
-from tafagent.core.thermo import thermodynamic_profile
+from tafagent.core.errors import ConfigError
+from tafagent.core.laws.pade import gamma_pade
+from tafagent.core.laws.thermo import thermodynamic_profile
 
 # ---- the fit -----------------------------------------------------------------------------------------
 

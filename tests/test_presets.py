@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tafagent.core.errors import ModelNotFoundError
-from tafagent.core.presets import find_preset, get_preset, list_presets, reference_presets_v053, suggest_presets
+from tafagent.core.spec.presets import find_preset, get_preset, list_presets, reference_presets_v053, suggest_presets
 
 # Exact parameter counts (what transformers instantiates from each public config).
 GOLDEN_N_PARAMS = {

@@ -149,7 +149,7 @@ def test_x1_with_a_vanishing_volume_is_strict_json_and_says_never() -> None:
 def test_parameter_names_match_in_any_case_everywhere() -> None:
     """run_recipe accepted 'T_EVAL' but the theta check and compare matched names exactly."""
     from tafagent.core.compare import compare
-    from tafagent.core.presets import get_preset
+    from tafagent.core.spec.presets import get_preset
 
     bloom = get_preset("bloom-560m").spec()
     assert (
@@ -162,7 +162,7 @@ def test_parameter_names_match_in_any_case_everywhere() -> None:
 
 def test_kv_step_with_a_width_no_dtype_has_counts_those_bytes() -> None:
     """bytes_per_element = 0.5 with a model was silently counted as bf16 (2 bytes)."""
-    from tafagent.core.presets import get_preset
+    from tafagent.core.spec.presets import get_preset
 
     spec = get_preset("llama-3-8b").spec()
     half = run_recipe("X-2", {"T_eval": 32000, "bytes_per_element": 0.5}, model=spec)

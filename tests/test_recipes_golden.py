@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tafagent.core.errors import TafError
-from tafagent.core.presets import get_preset, reference_presets_v053
 from tafagent.core.recipes import ParameterError, get_recipe, list_recipes, run_recipe
+from tafagent.core.spec.presets import get_preset, reference_presets_v053
 
 LLAMA3_REF = reference_presets_v053()["meta-llama/Meta-Llama-3-8B"]
 
@@ -333,7 +333,7 @@ def test_x5_deliberate_fix_calibrated_throughput_counts_kv_and_efficiency() -> N
 
 
 def test_x5_uses_exact_memory_for_models() -> None:
-    from tafagent.core.presets import get_preset
+    from tafagent.core.spec.presets import get_preset
 
     r = run_recipe("X-5", {"T_eval": 8192}, model=get_preset("gemma-2-9b").spec())
     layers = r.chain[1].breakdown["layers"]

@@ -8,7 +8,7 @@ import pytest
 
 from tafagent.core import ConfigError, resolve_spec
 from tafagent.core.errors import UnsupportedModelError
-from tafagent.core.model_spec import FAMILIES, ModelSpec
+from tafagent.core.spec.model_spec import FAMILIES, ModelSpec
 
 GPT2 = {
     "model_type": "gpt2",

@@ -1,4 +1,4 @@
-"""γ-thermodynamics: exact power sums, the D_f window and the §5.7 profile (tafagent.core.thermo).
+"""γ-thermodynamics: exact power sums, the D_f window and the §5.7 profile (tafagent.core.laws.thermo).
 
 Golden values come from the spec (§2.3.9, §5.7, §9.1 item 5, appendix A); spec §8 tests 4–17 that
 concern these quantities are reproduced. Where our default discrete flavour deliberately differs from
@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tafagent.core.constants import DF_ZONE, EULER_GAMMA
-from tafagent.core.thermo import (
+from tafagent.core.laws.constants import DF_ZONE, EULER_GAMMA
+from tafagent.core.laws.thermo import (
     PHASE_A,
     PHASE_B,
     PHASE_HAGEDORN,

@@ -22,14 +22,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import tafagent.core.laws.constants as constants
 from tafagent.cli import cmd_validate
-from tafagent.core import constants
 from tafagent.core.errors import UsageError
 from tafagent.core.evidence import Evidence, EvidenceNote
-from tafagent.core.panel import load_curves, load_outcomes, load_panel, measured_models, nearest_measured
-from tafagent.core.presets import get_preset, list_presets
 from tafagent.core.recipes import run_recipe
-from tafagent.core.validation import (
+from tafagent.core.spec.presets import get_preset, list_presets
+from tafagent.core.validation.engine import (
     CLAIM_STATUSES,
     LAW_KEYS,
     STEP_LAW_KEYS,
@@ -41,6 +40,7 @@ from tafagent.core.validation import (
     refit_check,
     validate,
 )
+from tafagent.core.validation.panel import load_curves, load_outcomes, load_panel, measured_models, nearest_measured
 
 PANEL_DATA = Path(__file__).resolve().parents[1] / "src" / "tafagent" / "core" / "data" / "panel"
 SHARED_PANEL = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference_panel"
@@ -100,7 +100,8 @@ def test_package_data_is_lean() -> None:
 
 @pytest.mark.skipif(not SHARED_PANEL.is_dir(), reason="the shared reference panel is not next to this checkout")
 def test_packaged_files_are_exactly_what_the_build_script_makes_from_the_shared_panel() -> None:
-    spec = importlib.util.spec_from_file_location("build_panel", PANEL_DATA / "build_panel.py")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "build_panel.py"
+    spec = importlib.util.spec_from_file_location("build_panel", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -476,7 +477,7 @@ def test_report_json_is_strict() -> None:
 
 
 def test_validation_is_deterministic_across_processes() -> None:
-    code = "import json; from tafagent.core.validation import validate; print(json.dumps(validate().to_dict()))"
+    code = "import json; from tafagent.core.validation.engine import validate; print(json.dumps(validate().to_dict()))"
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert first == second
@@ -485,7 +486,7 @@ def test_validation_is_deterministic_across_processes() -> None:
 def test_validation_leaves_heavy_libraries_unloaded() -> None:
     code = (
         "import sys\n"
-        "from tafagent.core.validation import validate, law_evidence\n"
+        "from tafagent.core.validation.engine import validate, law_evidence\n"
         "validate(); law_evidence('pade')\n"
         "heavy = ('rich', 'numpy', 'torch', 'transformers', 'huggingface_hub')\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
@@ -562,7 +563,7 @@ def test_registering_the_command_does_not_load_the_validation() -> None:
         "import sys, argparse\n"
         "from tafagent.cli import cmd_validate\n"
         "cmd_validate.register(argparse.ArgumentParser().add_subparsers(), argparse.ArgumentParser(add_help=False))\n"
-        "print('tafagent.core.validation' in sys.modules)\n"
+        "print('tafagent.core.validation.engine' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -18,9 +18,9 @@ import pytest
 from conftest import LLAMA_3_8B
 from tafagent.core.card import CardOptions, profile
 from tafagent.core.compare import compare
-from tafagent.core.presets import get_preset
 from tafagent.core.recipes import run_recipe
-from tafagent.core.validation import falsification_dashboard, validate
+from tafagent.core.spec.presets import get_preset
+from tafagent.core.validation.engine import falsification_dashboard, validate
 from tafagent.web import bridge
 
 
@@ -121,7 +121,7 @@ def test_phase_diagram_points_are_the_canonical_panel_rows() -> None:
     assert len(data["points"]) > 30 and all(p["corpus"] in ("text", "random") for p in data["points"])
     user = data["user"]
     assert user["x"] == pytest.approx(math.log10(500000.0))
-    from tafagent.core.pade import gamma_pade
+    from tafagent.core.laws.pade import gamma_pade
 
     assert user["y"] == gamma_pade(500000.0, 8192)
 
@@ -313,7 +313,7 @@ def test_hub_ids_with_dot_segments_are_not_fetched() -> None:
 
 
 def test_phase_curve_is_drawn_at_the_users_length() -> None:
-    from tafagent.core.pade import gamma_pade
+    from tafagent.core.laws.pade import gamma_pade
 
     data = ok("phase_diagram", {"model": "llama-3-8b", "t_eval": 32768})
     assert data["T"] == 32768 and data["user"]["y"] == gamma_pade(500000.0, 32768)

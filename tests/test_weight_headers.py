@@ -25,8 +25,8 @@ from hub_server import (
     safetensors_data_bytes,
     tiny_gguf,
 )
-from tafagent.core.config_resolver import resolve_spec
-from tafagent.core.weight_headers import (
+from tafagent.core.spec.resolve import resolve_spec
+from tafagent.core.spec.weight_headers import (
     GGML_TYPES,
     MAX_GGUF_ARRAY_DEPTH,
     GGUFArray,

@@ -1,46 +1,55 @@
 """tafagent: will this transformer LLM work for me? Audited answers before you spend GPU time.
 
-Python API (mirrors the ``taf`` CLI)::
+Python API (mirrors the ``taf`` CLI; every function is imported on first use, so ``import tafagent`` stays light)::
 
     import tafagent
-    spec = tafagent.load_spec("llama-3-8b")          # preset, config path or Hub id
-    spec = tafagent.resolve_spec(config_dict, "my/model")
-    diagnosis = tafagent.diagnose("EleutherAI/pythia-70m")  # measured γ (extra [diagnose])
+    spec = tafagent.load_spec("llama-3-8b")                   # preset, config path or Hub id
+    card = tafagent.profile("llama-3-8b", T_eval=32000)      # the TAF Card; card.to_dict() is `taf profile --json`
+    result = tafagent.run_recipe("X-2", {"T_eval": 32000}, model="llama-3-8b")
+    rows = tafagent.compare(["llama-3-8b", "mistral-7b"], recipe_id="X-2", T_eval=32000)
+    report = tafagent.memory("llama-3-8b", context=32768, batch=4, gpu="H100")
+    answer = tafagent.ask("Can Llama-3-8B handle 32K context?")
+    diagnosis = tafagent.diagnose("EleutherAI/pythia-70m")   # measured γ (extra [diagnose])
+    report = tafagent.validate()                              # every law against the shipped panel
 """
 
-from .adapters.model_source import load_spec
-from .core import ConfigError, ModelSpec, TafError, resolve_spec
+from __future__ import annotations
 
-__version__ = "0.1.0"
+from typing import TYPE_CHECKING
+
+from tafagent._version import __version__
+from tafagent.api import (
+    ask,
+    compare,
+    diagnose,
+    load_diagnosis,
+    load_spec,
+    memory,
+    profile,
+    resolve_spec,
+    run_recipe,
+    validate,
+)
+
+if TYPE_CHECKING:  # the types, for annotations; `from tafagent.core import ModelSpec` at run time
+    from tafagent.core.errors import ConfigError, TafError
+    from tafagent.core.spec.model_spec import ModelSpec
+
+_LAZY_TYPES = {
+    "ConfigError": ("tafagent.core.errors", "ConfigError"),
+    "TafError": ("tafagent.core.errors", "TafError"),
+    "ModelSpec": ("tafagent.core.spec.model_spec", "ModelSpec"),
+}
 
 
-def validate():  # the return type lives in the core module, imported on demand
-    """Every predictive law against the shipped reference measurements (what `taf validate` prints)."""
-    from .core.validation import validate as _validate
+def __getattr__(name: str) -> object:
+    """The error classes and ModelSpec, imported on first access."""
+    if name in _LAZY_TYPES:
+        import importlib
 
-    return _validate()
-
-
-def ask(question: str, **kwargs):  # type: ignore[no-untyped-def]
-    """Plain-language question → AskResult (presets offline; Hub ids through load_spec)."""
-    from .core.ask import ask as _ask
-
-    kwargs.setdefault("model_loader", load_spec)
-    return _ask(question, **kwargs)
-
-
-def diagnose(model, options=None, **kwargs):  # type: ignore[no-untyped-def]
-    """Measure MODEL's attention decay γ (what `taf diagnose` runs); torch is imported only here."""
-    from .adapters.measure import diagnose as _diagnose
-
-    return _diagnose(model, options, **kwargs)
-
-
-def load_diagnosis(path):  # type: ignore[no-untyped-def]
-    """Read a `taf diagnose --out` file (or v0.5.3's JSON) into a validated Diagnosis."""
-    from .adapters.measure import load_diagnosis as _load
-
-    return _load(path)
+        module, attribute = _LAZY_TYPES[name]
+        return getattr(importlib.import_module(module), attribute)
+    raise AttributeError(f"module 'tafagent' has no attribute {name!r}")
 
 
 __all__ = [
@@ -49,9 +58,13 @@ __all__ = [
     "TafError",
     "__version__",
     "ask",
+    "compare",
     "diagnose",
     "load_diagnosis",
     "load_spec",
+    "memory",
+    "profile",
     "resolve_spec",
+    "run_recipe",
     "validate",
 ]

@@ -1,5 +1,5 @@
 """``python -m tafagent`` runs the ``taf`` command."""
 
-from .cli.main import main
+from tafagent.cli.main import main
 
 raise SystemExit(main())

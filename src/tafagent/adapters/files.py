@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.errors import ConfigError
+from tafagent.core.errors import ConfigError
 
 
 def read_text_file(path: Path, what: str, limit: int, hint: str) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..core.errors import TafError
+from tafagent.core.errors import TafError
 
 DEFAULT_TIMEOUT_S = 30.0
 MAX_REPLY_BYTES = 1_000_000

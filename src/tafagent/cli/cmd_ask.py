@@ -6,13 +6,13 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
-from ..adapters.model_source import load_spec
-from ..core.errors import UsageError
-from .common import add_catalog_option, load_catalogs
-from .output import console, emit_json
+from tafagent.adapters.sources import load_spec
+from tafagent.cli.common import add_catalog_option, load_catalogs
+from tafagent.cli.output import console, emit_json
+from tafagent.core.errors import UsageError
 
 if TYPE_CHECKING:  # the router and its tables load only when `taf ask` runs, not for every `taf` command
-    from ..core.ask import AskResult
+    from tafagent.core.ask import AskResult
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -43,14 +43,14 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.ask import ask
+    from tafagent.core.ask import ask
 
     question = " ".join(args.question).strip()
     if not question:
         raise UsageError("empty question", 'e.g. taf ask "Will Llama-3-8B handle 32K context?"')
     assistant = None
     if args.llm_url:
-        from ..adapters.llm import OpenAICompatibleClient, chat_completions_url
+        from tafagent.adapters.llm import OpenAICompatibleClient, chat_completions_url
 
         chat_completions_url(args.llm_url)  # a malformed URL is a one-line error before anything runs
         assistant = OpenAICompatibleClient(args.llm_url, model=args.llm_model, timeout_s=args.llm_timeout)
@@ -75,9 +75,9 @@ def _render(result: AskResult, *, chain: bool) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    from ..core.ask.summary import strings
-    from ..core.report import TONE_EMOJI, fmt
-    from .render import TONE_STYLE, render_result
+    from tafagent.cli.render import TONE_STYLE, render_result
+    from tafagent.core.ask.summary import strings
+    from tafagent.core.render.report import TONE_EMOJI, fmt
 
     labels = strings(result.language)["cli"]
     out = console()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..adapters.model_source import load_spec
-from ..core.errors import UsageError
-from .common import add_catalog_option, load_catalogs, parse_sets, positive_int
-from .model_options import add_model_options, model_kwargs
-from .output import console, emit_json
+from tafagent.adapters.sources import load_spec
+from tafagent.cli.common import add_catalog_option, load_catalogs, parse_sets, positive_int
+from tafagent.cli.model_options import add_model_options, model_kwargs
+from tafagent.cli.output import console, emit_json
+from tafagent.core.errors import UsageError
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -30,9 +30,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.compare import compare
-    from ..core.report import comparison_markdown
-    from .render import render_comparison
+    from tafagent.cli.render import render_comparison
+    from tafagent.core.compare import compare
+    from tafagent.core.render.report import comparison_markdown
 
     if not 2 <= len(args.models) <= 3:
         raise UsageError(

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import UsageError
-from ..core.powerlaw import PROTOCOLS, REFERENCE_SEEDS, Diagnosis, gamma_band, kl_level
-from .common import non_negative_int, number, positive_int, positive_number
-from .output import console, emit_json
+from tafagent.cli.common import non_negative_int, number, positive_int, positive_number
+from tafagent.cli.output import console, emit_json
+from tafagent.core.decay.powerlaw import PROTOCOLS, REFERENCE_SEEDS, Diagnosis, gamma_band, kl_level
+from tafagent.core.errors import UsageError
 
 DESCRIPTION = """Measure the attention decay A(d) ∝ d^−γ of MODEL (a local directory or a Hub id) from real
 forward passes, fit γ with a bootstrap CI, compare it with the uniform-attention null of the same
@@ -90,9 +90,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..adapters.measure.plot import check_plot_path, plot_diagnosis
-    from ..adapters.measure.results import save_diagnosis
-    from ..adapters.measure.runner import DiagnoseOptions, diagnose
+    from tafagent.adapters.measure.plot import check_plot_path, plot_diagnosis
+    from tafagent.adapters.measure.results import save_diagnosis
+    from tafagent.adapters.measure.runner import DiagnoseOptions, diagnose
 
     if args.plot is not None:
         check_plot_path(args.plot)

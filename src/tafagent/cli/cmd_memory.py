@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..adapters.model_source import load_spec
-from ..core.memory import ENGINES, GIB, TP_SIZES, memory_report
-from .common import add_catalog_option, load_catalogs, number, positive_int
-from .model_options import add_model_options, model_kwargs
-from .output import console, emit_json
+from tafagent.adapters.sources import load_spec
+from tafagent.cli.common import add_catalog_option, load_catalogs, number, positive_int
+from tafagent.cli.model_options import add_model_options, model_kwargs
+from tafagent.cli.output import console, emit_json
+from tafagent.core.memory.engine import ENGINES, GIB, TP_SIZES, memory_report
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:

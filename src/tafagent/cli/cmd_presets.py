@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core.presets import list_presets
-from .output import console, emit_json, fmt_count
+from tafagent.cli.output import console, emit_json, fmt_count
+from tafagent.core.spec.presets import list_presets
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..adapters.model_source import load_spec
-from .common import add_catalog_option, load_catalogs, number, positive_int, write_or_print
-from .model_options import add_model_options, model_kwargs
-from .output import console, emit_json
+from tafagent.adapters.sources import load_spec
+from tafagent.cli.common import add_catalog_option, load_catalogs, number, positive_int, write_or_print
+from tafagent.cli.model_options import add_model_options, model_kwargs
+from tafagent.cli.output import console, emit_json
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -50,9 +50,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.card import CardOptions, profile  # the engine loads only for the commands that run it
-    from ..core.report import card_html, card_markdown
-    from .render import render_card
+    from tafagent.cli.render import render_card
+    from tafagent.core.card import CardOptions, profile  # the engine loads only for the commands that run it
+    from tafagent.core.render.report import card_html, card_markdown
 
     spec = load_spec(args.model, **model_kwargs(args))
     measured = diagnosis_inputs(args.diagnosis) if args.diagnosis else {}
@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
 def diagnosis_inputs(path: Path) -> dict[str, float | None]:
     """The measured γ of a diagnosis file, as card inputs (nothing when the model has no attention).
     A γ that the protocol cannot tell apart from uniform attention is used, with a warning on stderr."""
-    from ..adapters.measure import load_diagnosis
+    from tafagent.adapters.measure import load_diagnosis
 
     diagnosis = load_diagnosis(path)
     if diagnosis.status == "no_attention":

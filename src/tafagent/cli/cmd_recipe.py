@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..adapters.model_source import load_spec
-from ..core.errors import UsageError
-from .common import add_catalog_option, load_catalogs, parse_sets
-from .model_options import add_model_options, model_kwargs
-from .output import console, emit_json
+from tafagent.adapters.sources import load_spec
+from tafagent.cli.common import add_catalog_option, load_catalogs, parse_sets
+from tafagent.cli.model_options import add_model_options, model_kwargs
+from tafagent.cli.output import console, emit_json
+from tafagent.core.errors import UsageError
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -32,9 +32,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.recipes import run_recipe
-    from ..core.report import result_markdown
-    from .render import render_result
+    from tafagent.cli.render import render_result
+    from tafagent.core.recipes import run_recipe
+    from tafagent.core.render.report import result_markdown
 
     if args.list:
         return _list(args)
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from ..core.recipes import list_recipes
-    from ..core.report import fmt
+    from tafagent.core.recipes import list_recipes
+    from tafagent.core.render.report import fmt
 
     recipes = list_recipes()
     if args.json:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..adapters.model_source import load_spec
-from ..core.model_spec import ModelSpec
-from ..core.weight_headers import HeaderWeights, check_params, iter_dtypes
-from .model_options import add_model_options, model_kwargs
-from .output import console, emit_json, fmt_count, fmt_value
+from tafagent.adapters.sources import load_spec
+from tafagent.cli.model_options import add_model_options, model_kwargs
+from tafagent.cli.output import console, emit_json, fmt_count, fmt_value
+from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.spec.weight_headers import HeaderWeights, check_params, iter_dtypes
 
 # Display order: what a user checks first.
 FIELD_ORDER = (

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import UsageError
-from .output import emit_json
+from tafagent.cli.output import emit_json
+from tafagent.core.errors import UsageError
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -33,8 +33,8 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..web.build import build_site, default_site_dir, site_is_stale
-    from ..web.server import make_server
+    from tafagent.web.build import build_site, default_site_dir, site_is_stale
+    from tafagent.web.server import make_server
 
     if not 0 <= args.port < 65536:
         raise UsageError(f"--port must be between 0 and 65535, got {args.port}", "e.g. --port 8000 (0: any free port)")

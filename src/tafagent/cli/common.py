@@ -8,10 +8,10 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..adapters.files import read_text_file
-from ..core.catalogs import Catalogs, default_catalogs
-from ..core.errors import ConfigError, UsageError
-from ..core.numbers import parse_number
+from tafagent.adapters.files import read_text_file
+from tafagent.core.catalogs import Catalogs, default_catalogs
+from tafagent.core.errors import ConfigError, UsageError
+from tafagent.core.numbers import parse_number
 
 MAX_CATALOG_BYTES = 16 * 1024 * 1024  # a catalog is a few KB of JSON rows
 

@@ -6,9 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
-from ..core.errors import TafError
-from . import (
+from tafagent._version import __version__
+from tafagent.cli import (
     cmd_ask,
     cmd_compare,
     cmd_diagnose,
@@ -20,6 +19,7 @@ from . import (
     cmd_validate,
     cmd_web,
 )
+from tafagent.core.errors import TafError
 
 COMMANDS = (
     cmd_presets,

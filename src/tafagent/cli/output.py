@@ -6,7 +6,7 @@ import json
 import sys
 from typing import Any
 
-from ..core.jsonsafe import json_safe
+from tafagent.core.jsonsafe import json_safe
 
 
 def emit_json(payload: Any) -> None:

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.audit import RecipeResult
-from ..core.card import Card
-from ..core.compare import Comparison
-from ..core.report import NONE_ACTIONS, TONE_EMOJI, fmt, key_number_rows, measured_lines, panel_text, step_result_text
+from tafagent.core.audit import RecipeResult
+from tafagent.core.card import Card
+from tafagent.core.compare import Comparison
+from tafagent.core.render.report import (
+    NONE_ACTIONS,
+    TONE_EMOJI,
+    fmt,
+    key_number_rows,
+    measured_lines,
+    panel_text,
+    step_result_text,
+)
 
 TONE_STYLE = {"good": "green", "caution": "yellow", "bad": "red", "info": "cyan"}
 

@@ -12,9 +12,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .evidence import Evidence, EvidenceNote
-from .jsonsafe import json_safe as _clean
-from .messages import Msg, recipe_label, verdict_label
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.jsonsafe import json_safe as _clean
+from tafagent.core.messages import Msg, recipe_label, verdict_label
 
 Tone = Literal["good", "caution", "bad", "info"]
 

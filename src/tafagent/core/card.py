@@ -13,26 +13,26 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .audit import RecipeResult, _clean
-from .catalogs import Catalogs, default_catalogs
-from .constants import IMPRINT_EVIDENCE, K_EVIDENCE, POST_IH_THRESHOLD_PARAMS
-from .decomposition import gamma_decompose, imprint_shift
-from .diagnostics import (
+from tafagent.core.audit import RecipeResult, _clean
+from tafagent.core.catalogs import Catalogs, default_catalogs
+from tafagent.core.errors import TafError
+from tafagent.core.laws.constants import IMPRINT_EVIDENCE, K_EVIDENCE, POST_IH_THRESHOLD_PARAMS
+from tafagent.core.laws.decomposition import gamma_decompose, imprint_shift
+from tafagent.core.laws.diagnostics import (
     bimodal_phase_class,
     chi_susceptibility,
     hagedorn_safety_alert,
     nearest_famous_constant,
     verify_algebraic_consistency,
 )
-from .errors import TafError
-from .imprint import compute_invariant_K, gamma_random_predict
-from .memory import kv_plan
-from .model_spec import ModelSpec
-from .pade import d_horizon, gamma_pade, l_niah
-from .panel import nearest_measured
-from .recipes import run_recipe
-from .thermo import thermodynamic_profile
-from .validation import CARD_KEY_LAW_KEYS, law_evidence
+from tafagent.core.laws.imprint import compute_invariant_K, gamma_random_predict
+from tafagent.core.laws.pade import d_horizon, gamma_pade, l_niah
+from tafagent.core.laws.thermo import thermodynamic_profile
+from tafagent.core.memory.engine import kv_plan
+from tafagent.core.recipes import run_recipe
+from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.validation.engine import CARD_KEY_LAW_KEYS, law_evidence
+from tafagent.core.validation.panel import nearest_measured
 
 CARD_RECIPES = ("X-2", "X-19", "X-1", "X-3", "X-5", "X-21", "X-22", "X-23")
 DEFAULT_T_EVAL_WITHOUT_T_TRAIN = 4096

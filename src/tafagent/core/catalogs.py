@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .errors import ConfigError
+from tafagent.core.errors import ConfigError
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .audit import RecipeResult, _clean
-from .catalogs import Catalogs
-from .errors import UsageError
-from .model_spec import ModelSpec
-from .recipes import get_recipe, list_recipes, run_recipe
+from tafagent.core.audit import RecipeResult, _clean
+from tafagent.core.catalogs import Catalogs
+from tafagent.core.errors import UsageError
+from tafagent.core.recipes import get_recipe, list_recipes, run_recipe
+from tafagent.core.spec.model_spec import ModelSpec
 
 
 @dataclass(frozen=True)

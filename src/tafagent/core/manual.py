@@ -8,8 +8,8 @@ with a note rather than invented.
 
 from __future__ import annotations
 
-from .errors import ConfigError
-from .model_spec import FieldSource, ModelSpec
+from tafagent.core.errors import ConfigError
+from tafagent.core.spec.model_spec import FieldSource, ModelSpec
 
 _HAND = FieldSource("override", None, "entered by hand (reference-style inputs)")
 

@@ -13,24 +13,30 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .. import __version__
-from ..adapters.model_source import HUB_ID, parse_config_text
-from ..core.audit import RecipeResult
-from ..core.card import Card, CardOptions, profile
-from ..core.catalogs import default_catalogs
-from ..core.charts import decay_curves, phase_diagram_data
-from ..core.compare import compare
-from ..core.config_resolver import resolve_spec
-from ..core.errors import ConfigError, TafError, UsageError
-from ..core.jsonsafe import json_safe as _finite
-from ..core.memory import ENGINES
-from ..core.messages import LANGUAGES, recipe_label, verdict_label
-from ..core.model_spec import ModelSpec
-from ..core.numbers import parse_number
-from ..core.powerlaw import CORPORA, PROTOCOLS
-from ..core.presets import find_preset, list_presets, suggest_presets
-from ..core.recipes import get_recipe, list_recipes, run_recipe
-from ..core.report import KEY_NUMBER_LABELS, card_markdown, comparison_markdown, key_number_evidence, result_markdown
+from tafagent._version import __version__
+from tafagent.core.audit import RecipeResult
+from tafagent.core.card import Card, CardOptions, profile
+from tafagent.core.catalogs import default_catalogs
+from tafagent.core.compare import compare
+from tafagent.core.decay.powerlaw import CORPORA, PROTOCOLS
+from tafagent.core.errors import ConfigError, TafError, UsageError
+from tafagent.core.jsonsafe import json_safe as _finite
+from tafagent.core.memory.engine import ENGINES
+from tafagent.core.messages import LANGUAGES, recipe_label, verdict_label
+from tafagent.core.numbers import parse_number
+from tafagent.core.recipes import get_recipe, list_recipes, run_recipe
+from tafagent.core.render.charts import decay_curves, phase_diagram_data
+from tafagent.core.render.report import (
+    KEY_NUMBER_LABELS,
+    card_markdown,
+    comparison_markdown,
+    key_number_evidence,
+    result_markdown,
+)
+from tafagent.core.spec.config_text import HUB_ID, parse_config_text
+from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.spec.presets import find_preset, list_presets, suggest_presets
+from tafagent.core.spec.resolve import resolve_spec
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # pasted configs, imported exports, diagnosis files
 # what each mode's export may carry as inputs (the share-URL parameters of that mode; p.<name> for recipes)
@@ -274,7 +280,7 @@ def inspect_config(data: dict[str, Any]) -> dict[str, Any]:
 @_respond
 def ask_question(data: dict[str, Any]) -> dict[str, Any]:
     """A plain-English question → recipe, parameters, verdict and the deterministic answer."""
-    from ..core.ask import ask
+    from tafagent.core.ask import ask
 
     question = str(data.get("question") or "").strip()
     if not question:
@@ -302,7 +308,7 @@ def phase_diagram(data: dict[str, Any]) -> dict[str, Any]:
 @_respond
 def validation_summary(data: dict[str, Any]) -> dict[str, Any]:
     """Every predictive law against the shipped measurements (same as `taf validate`)."""
-    from ..core.validation import falsification_dashboard, validate
+    from tafagent.core.validation.engine import falsification_dashboard, validate
 
     report = validate()
     return {
@@ -345,7 +351,7 @@ def diagnose_command(data: dict[str, Any]) -> dict[str, Any]:
 def load_diagnosis_file(data: dict[str, Any]) -> dict[str, Any]:
     """A `taf diagnose --out` file (or v0.5.3's JSON): validated, and mapped onto the card's measured inputs
     exactly as `taf profile --diagnosis` maps it."""
-    from ..core.powerlaw import Diagnosis
+    from tafagent.core.decay.powerlaw import Diagnosis
 
     raw = _file_json(data, "choose the JSON file written by `taf diagnose --out`")
     diagnosis = Diagnosis.from_any(raw)

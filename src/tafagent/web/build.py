@@ -23,8 +23,8 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from .. import __version__
-from ..core.errors import DependencyError, UsageError
+from tafagent._version import __version__
+from tafagent.core.errors import DependencyError, UsageError
 
 DEFAULT_HUB_ENDPOINT = "https://huggingface.co"
 PYODIDE_FILES = (

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import ClassVar
 
-from .build import content_security_policy
+from tafagent.web.build import content_security_policy
 
 MIME = {
     ".wasm": "application/wasm",

@@ -3,7 +3,7 @@
 Importing this package is cheap: torch, transformers and numpy are imported inside functions, and a
 missing one raises a DependencyError naming ``pip install 'tafagent[diagnose]'``.
 
-* :func:`diagnose` / :func:`diagnose_loaded` — the whole measurement → :class:`~tafagent.core.powerlaw.Diagnosis`;
+* :func:`diagnose` / :func:`diagnose_loaded` — the whole measurement → :class:`~tafagent.core.decay.powerlaw.Diagnosis`;
 * :func:`run_fast` / :func:`run_reference` — the two protocols on a loaded model (raw numbers);
 * :class:`RowCapture`, :func:`attention_rows` — attention probabilities of chosen query rows during an
   SDPA/flash forward;
@@ -12,11 +12,11 @@ missing one raises a DependencyError naming ``pip install 'tafagent[diagnose]'``
 
 from __future__ import annotations
 
-from .capture import RowCapture, attention_rows
-from .loading import LoadedModel, MeasurementMemoryError, from_model, load_model
-from .protocols import CorpusRun, run_fast, run_reference
-from .results import diagnosis_json, load_diagnosis, save_diagnosis
-from .runner import DiagnoseOptions, assemble, diagnose, diagnose_loaded
+from tafagent.adapters.measure.capture import RowCapture, attention_rows
+from tafagent.adapters.measure.loading import LoadedModel, MeasurementMemoryError, from_model, load_model
+from tafagent.adapters.measure.protocols import CorpusRun, run_fast, run_reference
+from tafagent.adapters.measure.results import diagnosis_json, load_diagnosis, save_diagnosis
+from tafagent.adapters.measure.runner import DiagnoseOptions, assemble, diagnose, diagnose_loaded
 
 __all__ = [
     "CorpusRun",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from ...core.errors import DependencyError
+from tafagent.core.errors import DependencyError
 
 DIAGNOSE_HINT = "pip install 'tafagent[diagnose]'"
 

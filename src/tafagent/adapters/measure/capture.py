@@ -34,8 +34,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ...core.errors import TafError
-from ._deps import require_torch
+from tafagent.adapters.measure._deps import require_torch
+from tafagent.core.errors import TafError
 
 RowsCallback = Callable[[int, Any], None]
 """Called once per attention layer and forward: (layer index, probabilities [B, H, R, T_keys] float32)."""

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...core.errors import ConfigError
-from ..files import read_text_file
+from tafagent.adapters.files import read_text_file
+from tafagent.core.errors import ConfigError
 
 REFERENCE_LOW_ID = 1000
 REFERENCE_HIGH_ID = 49000

@@ -14,12 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...core.config_resolver import resolve_spec
-from ...core.errors import ConfigError, DependencyError, ModelNotFoundError, TafError, UnsupportedModelError, UsageError
-from ...core.model_spec import ModelSpec
-from ...core.presets import find_preset
-from ..model_source import HUB_ID
-from ._deps import require_torch, require_transformers
+from tafagent.adapters.measure._deps import require_torch, require_transformers
+from tafagent.core.errors import (
+    ConfigError,
+    DependencyError,
+    ModelNotFoundError,
+    TafError,
+    UnsupportedModelError,
+    UsageError,
+)
+from tafagent.core.spec.config_text import HUB_ID
+from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.spec.presets import find_preset
+from tafagent.core.spec.resolve import resolve_spec
 
 DTYPES = {"float32": "float32", "fp32": "float32", "float16": "float16", "fp16": "float16", "half": "float16"}
 DTYPES |= {"bfloat16": "bfloat16", "bf16": "bfloat16"}
@@ -204,7 +211,7 @@ def load_model(
     resolved_dtype = resolve_dtype(dtype, resolved_device)
     source = resolve_source(model)
     if not Path(source).exists():  # a Hub id, maybe with @revision (as every other command accepts)
-        from ..hub import parse_hub_ref
+        from tafagent.adapters.hub.client import parse_hub_ref
 
         ref = parse_hub_ref(source, revision)
         source, revision = ref.repo_id, ref.revision

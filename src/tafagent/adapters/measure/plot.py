@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from ...core.errors import DependencyError, UsageError
-from ...core.powerlaw import Diagnosis
+from tafagent.core.decay.powerlaw import Diagnosis
+from tafagent.core.errors import DependencyError, UsageError
 
 PLOT_SUFFIXES = (".png", ".svg")
 

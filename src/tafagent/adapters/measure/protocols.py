@@ -27,12 +27,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...core.errors import TafError
-from ...core.powerlaw import REFERENCE_KEY_POSITION, REFERENCE_PREFIX
-from ._deps import require_numpy, require_torch
-from .capture import RowCapture, StopForward, attention_modules, uses_attention_interface
-from .corpora import TokenSource
-from .loading import LoadedModel, MeasurementMemoryError
+from tafagent.adapters.measure._deps import require_numpy, require_torch
+from tafagent.adapters.measure.capture import RowCapture, StopForward, attention_modules, uses_attention_interface
+from tafagent.adapters.measure.corpora import TokenSource
+from tafagent.adapters.measure.loading import LoadedModel, MeasurementMemoryError
+from tafagent.core.decay.powerlaw import REFERENCE_KEY_POSITION, REFERENCE_PREFIX
+from tafagent.core.errors import TafError
 
 Progress = Callable[[int, int, str], None]
 CURVE_GRID_POINTS = 48

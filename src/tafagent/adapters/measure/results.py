@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ...core.errors import ConfigError, UsageError
-from ...core.jsonsafe import json_safe
-from ...core.powerlaw import DIAGNOSIS_SCHEMA, Diagnosis
-from ..files import read_text_file
+from tafagent.adapters.files import read_text_file
+from tafagent.core.decay.powerlaw import DIAGNOSIS_SCHEMA, Diagnosis
+from tafagent.core.errors import ConfigError, UsageError
+from tafagent.core.jsonsafe import json_safe
 
 MAX_DIAGNOSIS_BYTES = 64 * 1024 * 1024
 

@@ -10,9 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ... import __version__
-from ...core.errors import ConfigError, UsageError
-from ...core.powerlaw import (
+from tafagent._version import __version__
+from tafagent.adapters.measure._deps import require_numpy, require_torch, require_transformers
+from tafagent.adapters.measure.capture import attention_modules
+from tafagent.adapters.measure.corpora import TokenSource, default_text, random_tokens, read_text, text_tokens
+from tafagent.adapters.measure.loading import LoadedModel, load_model, quiet_transformers
+from tafagent.adapters.measure.protocols import CorpusRun, Progress, run_fast, run_reference
+from tafagent.core.decay.powerlaw import (
     CORPORA,
     DISTANCES_FAST,
     DISTANCES_FULL,
@@ -25,11 +29,7 @@ from ...core.powerlaw import (
     Diagnosis,
     build_corpus_result,
 )
-from ._deps import require_numpy, require_torch, require_transformers
-from .capture import attention_modules
-from .corpora import TokenSource, default_text, random_tokens, read_text, text_tokens
-from .loading import LoadedModel, load_model, quiet_transformers
-from .protocols import CorpusRun, Progress, run_fast, run_reference
+from tafagent.core.errors import ConfigError, UsageError
 
 NO_ATTENTION_MESSAGE = (
     "no attention to measure: {model} has no attention layers ({kind}); attention decay γ is undefined"

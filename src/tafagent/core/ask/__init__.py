@@ -8,10 +8,10 @@ parameters, and a plain-language answer from the audit chain (English, Spanish, 
 Standard library only (it runs in the browser under Pyodide); same question → same result.
 """
 
-from .assist import Assistant, LLMReplyError
-from .router import Note, Route, Suggestion, route
-from .service import AskResult, ModelLoader, ask
-from .summary import fmt_number, numbers_in, summarize
+from tafagent.core.ask.assist import Assistant, LLMReplyError
+from tafagent.core.ask.router import Note, Route, Suggestion, route
+from tafagent.core.ask.service import AskResult, ModelLoader, ask
+from tafagent.core.ask.summary import fmt_number, numbers_in, summarize
 
 __all__ = [
     "AskResult",

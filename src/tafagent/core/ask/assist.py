@@ -17,10 +17,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from ..errors import TafError
-from ..recipes import get_recipe
-from ..recipes.base import coerce
-from .summary import numbers_in, strings
+from tafagent.core.ask.summary import numbers_in, strings
+from tafagent.core.errors import TafError
+from tafagent.core.recipes import get_recipe
+from tafagent.core.recipes.base import coerce
 
 
 class Assistant(Protocol):

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Literal, TypeVar
 
-from ..catalogs import Catalogs
-from ..presets import find_preset, list_presets
-from .text import overlaps as _overlaps
+from tafagent.core.ask.text import overlaps as _overlaps
+from tafagent.core.catalogs import Catalogs
+from tafagent.core.spec.presets import find_preset, list_presets
 
 _T = TypeVar("_T")
 _Token = tuple[str, int, int]  # (text, start, end) in the folded question
@@ -333,7 +333,7 @@ _API_LOOSE = (
 
 @cache
 def gpu_keys_default() -> frozenset[str]:
-    from ..catalogs import default_catalogs
+    from tafagent.core.catalogs import default_catalogs
 
     return frozenset(_gpu_keys(default_catalogs()))
 

@@ -20,7 +20,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from .text import overlaps as _overlaps
+from tafagent.core.ask.text import overlaps as _overlaps
 
 # ---- numbers ----------------------------------------------------------------------------------------
 _NUM_EN = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}|\d+(?:[.,]\d+)?)(?:e[+-]?\d+)?"

@@ -14,14 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalogs import Catalogs, default_catalogs
-from ..errors import TafError
-from ..recipes import get_recipe
-from ..recipes.base import coerce
-from . import lexicon
-from .lexicon import Entity
-from .quantities import Quantity, extract, per_day, per_month
-from .text import detect_language, mask, prepare
+from tafagent.core.ask import lexicon
+from tafagent.core.ask.lexicon import Entity
+from tafagent.core.ask.quantities import Quantity, extract, per_day, per_month
+from tafagent.core.ask.text import detect_language, mask, prepare
+from tafagent.core.catalogs import Catalogs, default_catalogs
+from tafagent.core.errors import TafError
+from tafagent.core.recipes import get_recipe
+from tafagent.core.recipes.base import coerce
 
 MIN_SCORE = 2.0  # below this no recipe is recognised
 MIN_MARGIN = 1.0  # the leader must be this far ahead of the runner-up

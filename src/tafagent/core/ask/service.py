@@ -11,14 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..audit import RecipeResult
-from ..catalogs import Catalogs, default_catalogs
-from ..errors import TafError
-from ..messages import LANGUAGES
-from ..model_spec import ModelSpec
-from ..presets import find_preset
-from ..recipes import get_recipe, run_recipe
-from .assist import (
+from tafagent.core.ask.assist import (
     Assistant,
     LLMReplyError,
     parse_json_object,
@@ -27,8 +20,15 @@ from .assist import (
     validate_choice,
     validate_rephrase,
 )
-from .router import ARCHITECTURE_RECIPES, RECIPE_ORDER, Note, Route, route, size_param
-from .summary import fmt_number, render_note, strings, summarize
+from tafagent.core.ask.router import ARCHITECTURE_RECIPES, RECIPE_ORDER, Note, Route, route, size_param
+from tafagent.core.ask.summary import fmt_number, render_note, strings, summarize
+from tafagent.core.audit import RecipeResult
+from tafagent.core.catalogs import Catalogs, default_catalogs
+from tafagent.core.errors import TafError
+from tafagent.core.messages import LANGUAGES
+from tafagent.core.recipes import get_recipe, run_recipe
+from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.spec.presets import find_preset
 
 ModelLoader = Callable[[str], ModelSpec]
 

@@ -17,8 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..audit import RecipeResult, Step
-from ..messages import LANGUAGES, localise_number
+from tafagent.core.audit import RecipeResult, Step
+from tafagent.core.messages import LANGUAGES, localise_number
 
 NUMBER_TOKEN = re.compile(r"[+\-]?\d+(?:[.,\u202f\u00a0]\d+)*")
 FORMAT_KINDS = (

@@ -14,12 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..audit import Confidence, ConfidenceCheck, RecipeResult, Step
-from ..catalogs import Catalogs
-from ..errors import ConfigError
-from ..messages import Msg
-from ..model_spec import ModelSpec
-from ..numbers import parse_number
+from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult, Step
+from tafagent.core.catalogs import Catalogs
+from tafagent.core.errors import ConfigError
+from tafagent.core.messages import Msg
+from tafagent.core.numbers import parse_number
+from tafagent.core.spec.model_spec import ModelSpec
 
 ParamKind = Literal["float", "int", "bool", "str"]
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import (
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import (
     DELTA_GQA_EVIDENCE,
     DF_OUTSIDE_ZONE_EVIDENCE,
     DF_ZONE,
@@ -11,14 +12,13 @@ from ..constants import (
     KV_EVIDENCE,
     PADE_EVIDENCE,
 )
-from ..decomposition import gamma_decompose
-from ..diagnostics import phase_label
-from ..economics import kv_cache_bytes_uniform
-from ..evidence import Evidence, EvidenceNote
-from ..memory import kv_dtype_for_bytes, kv_plan
-from ..messages import Msg
-from ..pade import gamma_pade
-from .base import Param, RecipeContext
+from tafagent.core.laws.decomposition import gamma_decompose
+from tafagent.core.laws.diagnostics import phase_label
+from tafagent.core.laws.economics import kv_cache_bytes_uniform
+from tafagent.core.laws.pade import gamma_pade
+from tafagent.core.memory.engine import kv_dtype_for_bytes, kv_plan
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import Param, RecipeContext
 
 
 def theta_param(default: float = 500000.0) -> Param:

@@ -7,11 +7,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..audit import Confidence, ConfidenceCheck, RecipeResult
-from ..catalogs import Catalogs, default_catalogs
-from ..errors import UsageError
-from ..model_spec import ModelSpec
-from . import (
+from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult
+from tafagent.core.catalogs import Catalogs, default_catalogs
+from tafagent.core.errors import UsageError
+from tafagent.core.recipes import (
     x01_build_vs_buy,
     x02_long_context,
     x03_budget,
@@ -21,8 +20,9 @@ from . import (
     x22_invariant,
     x23_ih_phase,
 )
-from .base import ParameterError, Recipe, RecipeContext, resolve_inputs
-from .common import not_rope
+from tafagent.core.recipes.base import ParameterError, Recipe, RecipeContext, resolve_inputs
+from tafagent.core.recipes.common import not_rope
+from tafagent.core.spec.model_spec import ModelSpec
 
 # Registry order is the reference's (spec §2.10): it fills drop-downs and lists.
 RECIPES: tuple[Recipe, ...] = (
@@ -78,7 +78,7 @@ def run_recipe(
 
 def attach_panel_evidence(result: RecipeResult) -> RecipeResult:
     """Put, next to each predictive step, what the shipped reference measurements say about its law."""
-    from ..validation import STEP_LAW_KEYS, law_evidence  # the panel loads on first use only
+    from tafagent.core.validation.engine import STEP_LAW_KEYS, law_evidence  # the panel loads on first use only
 
     chain = tuple(
         replace(step, panel=law_evidence(STEP_LAW_KEYS[step.name]).to_dict()) if step.name in STEP_LAW_KEYS else step

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 
-from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import (
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import (
     CHINCHILLA_EVIDENCE,
     DECODE_ROOFLINE_EVIDENCE,
     PRICE_EVIDENCE,
     TRAINING_FLOPS_EVIDENCE,
 )
-from ..economics import (
+from tafagent.core.laws.economics import (
     break_even_volume,
     chinchilla_optimal_tokens,
     inference_cost_per_token,
@@ -25,10 +26,9 @@ from ..economics import (
     training_flops,
     weights_bytes,
 )
-from ..evidence import Evidence, EvidenceNote
-from ..messages import Msg
-from .base import Param, ParameterError, Recipe, RecipeContext
-from .common import D_TOKENS
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import Param, ParameterError, Recipe, RecipeContext
+from tafagent.core.recipes.common import D_TOKENS
 
 N_PARAMS = Param(
     "N_params",

@@ -11,14 +11,14 @@ horizon"), deterministically. Every closed-form result carries the tautology cav
 
 from __future__ import annotations
 
-from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import HALLUCINATION_EVIDENCE, HORIZON_EVIDENCE, NIAH_EVIDENCE
-from ..diagnostics import pade_deviation_index
-from ..evidence import Evidence, EvidenceNote
-from ..messages import Msg
-from ..pade import alpha_opt, d_horizon, l_niah, p_hallucinate, theta_design
-from .base import Recipe, RecipeContext
-from .common import (
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import HALLUCINATION_EVIDENCE, HORIZON_EVIDENCE, NIAH_EVIDENCE
+from tafagent.core.laws.diagnostics import pade_deviation_index
+from tafagent.core.laws.pade import alpha_opt, d_horizon, l_niah, p_hallucinate, theta_design
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import Recipe, RecipeContext
+from tafagent.core.recipes.common import (
     BYTES_PER_ELEMENT,
     D_HEAD,
     GAMMA_OBS,

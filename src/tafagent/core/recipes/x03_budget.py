@@ -13,19 +13,24 @@ from __future__ import annotations
 
 import math
 
-from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import CHINCHILLA_EVIDENCE, EMERGENCE_EVIDENCE, MEMORY_16N_EVIDENCE, TRAINING_FLOPS_EVIDENCE
-from ..economics import (
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import (
+    CHINCHILLA_EVIDENCE,
+    EMERGENCE_EVIDENCE,
+    MEMORY_16N_EVIDENCE,
+    TRAINING_FLOPS_EVIDENCE,
+)
+from tafagent.core.laws.economics import (
     chinchilla_optimal_params,
     chinchilla_optimal_tokens,
     emergent_threshold,
     training_cost,
     training_memory_16n_bytes,
 )
-from ..evidence import Evidence, EvidenceNote
-from ..messages import Msg
-from .base import Param, Recipe, RecipeContext
-from .x01_build_vs_buy import GPU, GPU_PRICE, MFU, gpu_price
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import Param, Recipe, RecipeContext
+from tafagent.core.recipes.x01_build_vs_buy import GPU, GPU_PRICE, MFU, gpu_price
 
 BUDGET = Param(
     "USD_budget",

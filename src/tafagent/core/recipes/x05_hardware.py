@@ -22,16 +22,16 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from .. import memory
-from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import DECODE_ROOFLINE_EVIDENCE
-from ..economics import decode_tokens_per_s_ceiling, weights_bytes
-from ..evidence import Evidence, EvidenceNote
-from ..manual import spec_from_reference_inputs
-from ..messages import Msg
-from ..model_spec import ModelSpec
-from .base import Param, Recipe, RecipeContext
-from .common import kv_step
+import tafagent.core.memory.engine as memory
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import DECODE_ROOFLINE_EVIDENCE
+from tafagent.core.laws.economics import decode_tokens_per_s_ceiling, weights_bytes
+from tafagent.core.manual import spec_from_reference_inputs
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import Param, Recipe, RecipeContext
+from tafagent.core.recipes.common import kv_step
+from tafagent.core.spec.model_spec import ModelSpec
 
 N_PARAMS = Param(
     "N_params",

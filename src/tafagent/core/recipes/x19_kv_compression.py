@@ -8,14 +8,14 @@ verdict set and its decision order are the reference's, so results compare one t
 
 from __future__ import annotations
 
-from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import DF_ZONE, SOFT_DECAY_EVIDENCE
-from ..evidence import Evidence, EvidenceNote
-from ..messages import Msg
-from ..pade import kv_soft_decay_regime
-from ..thermo import df_window
-from .base import Param, Recipe, RecipeContext
-from .common import (
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import DF_ZONE, SOFT_DECAY_EVIDENCE
+from tafagent.core.laws.pade import kv_soft_decay_regime
+from tafagent.core.laws.thermo import df_window
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import Param, Recipe, RecipeContext
+from tafagent.core.recipes.common import (
     BYTES_PER_ELEMENT,
     D_HEAD,
     GAMMA_OBS,

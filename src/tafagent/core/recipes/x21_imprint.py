@@ -6,14 +6,24 @@ Without a measurement the result is PREDICTION ONLY and says how to measure.
 
 from __future__ import annotations
 
-from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import IMPRINT_CI_HALF_WIDTH, IMPRINT_EVIDENCE, NU_IMPRINT, P0_IMPRINT_M
-from ..decomposition import imprint_shift
-from ..evidence import Evidence, EvidenceNote
-from ..imprint import imprint_purity, imprint_verdict
-from ..messages import Msg
-from .base import Param, Recipe, RecipeContext
-from .common import D_HEAD, HEADS, KV_HEADS, N_LAYERS, N_PARAMS, not_rope, pade_step, t_train_param, theta_param
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import IMPRINT_CI_HALF_WIDTH, IMPRINT_EVIDENCE, NU_IMPRINT, P0_IMPRINT_M
+from tafagent.core.laws.decomposition import imprint_shift
+from tafagent.core.laws.imprint import imprint_purity, imprint_verdict
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import Param, Recipe, RecipeContext
+from tafagent.core.recipes.common import (
+    D_HEAD,
+    HEADS,
+    KV_HEADS,
+    N_LAYERS,
+    N_PARAMS,
+    not_rope,
+    pade_step,
+    t_train_param,
+    theta_param,
+)
 
 T_EVAL = Param(
     "T_eval",

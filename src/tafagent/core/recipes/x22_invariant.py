@@ -6,13 +6,13 @@ spec §9.2 item 5). The Padé deviation step is skipped for models without RoPE.
 
 from __future__ import annotations
 
-from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import K_EVIDENCE, K_PANEL_MEAN, K_PANEL_STD, PADE_EVIDENCE
-from ..imprint import compute_invariant_K
-from ..messages import Msg
-from ..pade import gamma_pade
-from .base import Param, Recipe, RecipeContext
-from .common import D_TOKENS, GAMMA_OBS, N_PARAMS, t_train_param, theta_param
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.laws.constants import K_EVIDENCE, K_PANEL_MEAN, K_PANEL_STD, PADE_EVIDENCE
+from tafagent.core.laws.imprint import compute_invariant_K
+from tafagent.core.laws.pade import gamma_pade
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import Param, Recipe, RecipeContext
+from tafagent.core.recipes.common import D_TOKENS, GAMMA_OBS, N_PARAMS, t_train_param, theta_param
 
 T_EVAL = Param(
     "T_eval",

@@ -5,13 +5,13 @@ The sign of Δγ = γ_text − γ_random is the probe; size alone (≥ 400M) giv
 
 from __future__ import annotations
 
-from ..audit import ConfidenceCheck, RecipeResult, Step
-from ..constants import IH_EVIDENCE, IH_PANEL_STD, IH_THRESHOLD_M
-from ..evidence import Evidence, EvidenceNote
-from ..imprint import ih_phase_check, ih_phase_expected
-from ..messages import Msg
-from .base import Param, Recipe, RecipeContext
-from .common import N_PARAMS
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import IH_EVIDENCE, IH_PANEL_STD, IH_THRESHOLD_M
+from tafagent.core.laws.imprint import ih_phase_check, ih_phase_expected
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import Param, Recipe, RecipeContext
+from tafagent.core.recipes.common import N_PARAMS
 
 GAMMA_TEXT = Param("gamma_text", "float", "γ measured on natural text", None, optional=True, minimum=-10, maximum=10)
 GAMMA_RANDOM = Param(

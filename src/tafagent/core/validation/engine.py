@@ -3,7 +3,7 @@
 For each law the engine applies (γ_Padé, the δ decompositions v1/v2 and each δ on its own, the imprint law
 for γ_random, the K band, the IH-phase sign rule, architectural concentration, the D_f window, X-2's NIAH
 ceiling, X-19's soft-decay regime) this module computes, at run time from the packaged measurements
-(:mod:`tafagent.core.panel`), n, MAE, RMSE, bias, Pearson r, Spearman ρ, hit rate and the cases that fail.
+(:mod:`tafagent.core.validation.panel`), n, MAE, RMSE, bias, Pearson r, Spearman ρ, hit rate and the cases that fail.
 Predictions come from the engine's own functions (``core/pade.py``, ``core/decomposition.py``,
 ``core/imprint.py``, ``core/diagnostics.py``, ``core/thermo.py``), so the validation tests exactly what the
 product computes. It also refits every stored power law from its raw curve (OLS of ln A on ln d over the
@@ -29,7 +29,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .constants import (
+from tafagent.core.errors import UsageError
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.jsonsafe import json_safe as _finite
+from tafagent.core.laws.constants import (
     ARCH_CONCENTRATION_EVIDENCE,
     DELTA_GQA,
     DELTA_GQA_EVIDENCE,
@@ -58,15 +61,12 @@ from .constants import (
     PADE_EVIDENCE,
     SOFT_DECAY_EVIDENCE,
 )
-from .decomposition import gamma_decompose, gamma_decompose_v2, imprint_shift
-from .diagnostics import architectural_concentration_predict
-from .errors import UsageError
-from .evidence import Evidence, EvidenceNote
-from .imprint import compute_invariant_K, gamma_random_predict, ih_phase_check
-from .jsonsafe import json_safe as _finite
-from .pade import d_horizon, gamma_pade, kv_soft_decay_regime, l_niah, theta_design
-from .panel import GammaRow, OutcomeRow, load_curves, load_panel, outcome_set
-from .thermo import df_window
+from tafagent.core.laws.decomposition import gamma_decompose, gamma_decompose_v2, imprint_shift
+from tafagent.core.laws.diagnostics import architectural_concentration_predict
+from tafagent.core.laws.imprint import compute_invariant_K, gamma_random_predict, ih_phase_check
+from tafagent.core.laws.pade import d_horizon, gamma_pade, kv_soft_decay_regime, l_niah, theta_design
+from tafagent.core.laws.thermo import df_window
+from tafagent.core.validation.panel import GammaRow, OutcomeRow, load_curves, load_panel, outcome_set
 
 __all__ = [
     "CARD_KEY_LAW_KEYS",
@@ -1598,7 +1598,7 @@ def _law_niah_ceiling() -> LawReport:
         works,
     )
     # RULER (third party): config-only predictions for models whose architecture ships as a preset.
-    from .presets import find_preset  # local import: only this law needs the presets
+    from tafagent.core.spec.presets import find_preset  # local import: only this law needs the presets
 
     ruler_cases = []
     untested: list[str] = []
@@ -1882,7 +1882,7 @@ def refit_check() -> RefitCheck:
     """Refit every stored power law with the product's own fitter (``core.powerlaw.fit_power_law``, the OLS of
     ln A on ln d that ``taf diagnose`` uses) over the points the row's fit used (its window fit_d_min ≤ d ≤ T_eval).
     """
-    from .powerlaw import fit_power_law  # local import: only the refit needs the measurement module
+    from tafagent.core.decay.powerlaw import fit_power_law  # local import: only the refit needs the measurement module
 
     panel = load_panel()
     curves = load_curves()

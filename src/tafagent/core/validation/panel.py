@@ -26,7 +26,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from .model_spec import ModelSpec
+from tafagent.core.spec.model_spec import ModelSpec
 
 __all__ = [
     "AttnCurve",

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .config_view import ConfigView
-from .model_spec import MLASpec, MoESpec, SSMSpec
+from tafagent.core.spec.config_view import ConfigView
+from tafagent.core.spec.model_spec import MLASpec, MoESpec, SSMSpec
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ import math
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
-from .constants import EULER_GAMMA, SQRT2
-from .diagnostics import chi_susceptibility
+from tafagent.core.laws.constants import EULER_GAMMA, SQRT2
+from tafagent.core.laws.diagnostics import chi_susceptibility
 
 __all__ = [
     "ThermoProfile",

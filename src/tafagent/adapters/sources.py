@@ -7,21 +7,15 @@ go wrong becomes a one-line :class:`TafError` with a fix.
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 
-from ..core.config_resolver import resolve_spec
-from ..core.errors import ConfigError, ModelNotFoundError, UsageError
-from ..core.model_spec import ModelSpec
-from ..core.presets import find_preset, suggest_presets
-from .files import read_text_file
-
-MAX_CONFIG_BYTES = 16 * 1024 * 1024  # real config.json files are a few KB; refuse pathological input
-_REPO = r"[A-Za-z0-9][\w.\-]*/[\w.\-]+"
-REPO_ID = re.compile(rf"^{_REPO}$")  # org/name
-HUB_ID = re.compile(rf"^{_REPO}(@[\w.\-/]+)?$")  # org/name[@revision]
+from tafagent.adapters.files import read_text_file
+from tafagent.core.errors import ModelNotFoundError, UsageError
+from tafagent.core.spec.config_text import HUB_ID, MAX_CONFIG_BYTES, parse_config_text
+from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.spec.presets import find_preset, suggest_presets
+from tafagent.core.spec.resolve import resolve_spec
 
 
 def load_spec(model: str, *, revision: str | None = None, token: str | None = None) -> ModelSpec:
@@ -71,26 +65,10 @@ def read_config_file(config_path: Path) -> dict[str, Any]:
     return parse_config_text(text, str(config_path))
 
 
-def parse_config_text(text: str, origin: str) -> dict[str, Any]:
-    """JSON text → dict; malformed or non-object JSON is a one-line ConfigError."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"'{origin}' is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-            "fix the file or download config.json again",
-        ) from exc
-    except RecursionError as exc:
-        raise ConfigError(f"'{origin}' is nested too deeply to be a config", "pass a real config.json") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(
-            f"'{origin}' holds a JSON {type(data).__name__}, not an object", "a config.json is a JSON object {...}"
-        )
-    return data
-
-
 def _from_hub(model_id: str, *, revision: str | None, token: str | None) -> ModelSpec:
-    """Fetch the config (and checkpoint headers) of a Hub repo through :mod:`tafagent.adapters.hub`."""
-    from .hub import load_hub_spec  # huggingface_hub is imported only when a Hub id is asked for
+    """Fetch the config (and checkpoint headers) of a Hub repo through :mod:`tafagent.adapters.hub.client`."""
+    from tafagent.adapters.hub.client import (
+        load_hub_spec,  # huggingface_hub is imported only when a Hub id is asked for
+    )
 
     return load_hub_spec(model_id, revision=revision, token=token)

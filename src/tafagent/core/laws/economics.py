@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .catalogs import GPU
-from .constants import CHINCHILLA_TOKENS_PER_PARAM
+from tafagent.core.catalogs import GPU
+from tafagent.core.laws.constants import CHINCHILLA_TOKENS_PER_PARAM
 
 
 def chinchilla_optimal_tokens(n_params: float, ratio: float = CHINCHILLA_TOKENS_PER_PARAM) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .constants import (
+from tafagent.core.laws.constants import (
     DELTA_GQA,
     DELTA_GQA_EVIDENCE,
     DELTA_INSTRUCT,

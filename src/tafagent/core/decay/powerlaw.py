@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ConfigError
-from .pade import gamma_pade
-from .thermo import measured_phase_label, thermodynamic_profile
+from tafagent.core.errors import ConfigError
+from tafagent.core.laws.pade import gamma_pade
+from tafagent.core.laws.thermo import measured_phase_label, thermodynamic_profile
 
 __all__ = [
     "CORPORA",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from .evidence import Evidence, EvidenceNote
+from tafagent.core.evidence import Evidence, EvidenceNote
 
 SQRT2 = math.sqrt(2.0)
 EULER_GAMMA = 0.5772156649015329

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .constants import (
+from tafagent.core.laws.constants import (
     CHINCHILLA_TOKENS_PER_PARAM,
     IH_PANEL_POST_MEAN,
     IH_PANEL_PRE_MEAN,
@@ -20,8 +20,8 @@ from .constants import (
     K_PANEL_MEAN,
     K_PANEL_STD,
 )
-from .decomposition import imprint_shift
-from .pade import gamma_pade
+from tafagent.core.laws.decomposition import imprint_shift
+from tafagent.core.laws.pade import gamma_pade
 
 
 def gamma_random_predict(theta: float, T_eval: float, n_params_M: float) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-from .jsonsafe import json_safe
+from tafagent.core.jsonsafe import json_safe
 
 Family = Literal["rope-mha", "rope-gqa", "alibi", "abspe", "ssm", "hybrid"]
 FAMILIES: tuple[str, ...] = ("rope-mha", "rope-gqa", "alibi", "abspe", "ssm", "hybrid")

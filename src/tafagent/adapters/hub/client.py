@@ -7,7 +7,7 @@ Built on ``huggingface_hub`` (extra ``[hub]``, imported inside functions):
   (so LFS files resolve to their content, never to pointer text, and a warm cache works offline);
 * safetensors and GGUF headers are read with HTTP range requests on the same ``/resolve/`` URLs through the
   library's HTTP session (a few KB per file; no weights are downloaded) and parsed by the pure
-  :mod:`tafagent.core.weight_headers`.
+  :mod:`tafagent.core.spec.weight_headers`.
 
 The environment is read at call time (``HF_ENDPOINT``, ``HF_HOME``/``HF_HUB_CACHE``, ``HF_HUB_OFFLINE``,
 ``HF_TOKEN``, ``HF_HUB_ETAG_TIMEOUT``) and passed to the library explicitly, because ``huggingface_hub``
@@ -32,11 +32,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
-from ..core.config_resolver import resolve_spec
-from ..core.errors import ConfigError, DependencyError, ModelNotFoundError, TafError, UsageError
-from ..core.model_spec import FieldSource, ModelSpec
-from ..core.presets import suggest_presets
-from ..core.weight_headers import (
+from tafagent.core.errors import ConfigError, DependencyError, ModelNotFoundError, TafError, UsageError
+from tafagent.core.spec.config_text import MAX_CONFIG_BYTES, REPO_ID, parse_config_text
+from tafagent.core.spec.model_spec import FieldSource, ModelSpec
+from tafagent.core.spec.presets import suggest_presets
+from tafagent.core.spec.resolve import resolve_spec
+from tafagent.core.spec.weight_headers import (
     GGUFConfig,
     GGUFHeader,
     HeaderTruncatedError,
@@ -51,7 +52,6 @@ from ..core.weight_headers import (
     summarize_gguf,
     summarize_safetensors,
 )
-from .model_source import MAX_CONFIG_BYTES, REPO_ID, parse_config_text
 
 T = TypeVar("T")
 

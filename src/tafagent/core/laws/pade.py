@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 
-from .constants import SQRT2
-from .diagnostics import chi_susceptibility
+from tafagent.core.laws.constants import SQRT2
+from tafagent.core.laws.diagnostics import chi_susceptibility
 
 
 def gamma_pade(theta: float, T_eval: float) -> float:

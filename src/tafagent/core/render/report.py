@@ -10,9 +10,9 @@ import html
 import math
 from typing import Any
 
-from .audit import RecipeResult, Step
-from .card import Card
-from .compare import Comparison
+from tafagent.core.audit import RecipeResult, Step
+from tafagent.core.card import Card
+from tafagent.core.compare import Comparison
 
 TONE_EMOJI = {"good": "✅", "caution": "⚠️", "bad": "❌", "info": "ℹ️"}
 NONE_ACTIONS = ("None required.", "None — proceed with Chinchilla-optimal recipe.")

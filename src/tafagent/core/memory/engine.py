@@ -24,11 +24,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .catalogs import GPU
-from .config_resolver import MAX_POSITIONS
-from .errors import ConfigError
-from .evidence import Evidence, EvidenceNote
-from .model_spec import ModelSpec
+from tafagent.core.catalogs import GPU
+from tafagent.core.errors import ConfigError
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.spec.resolve import MAX_POSITIONS
 
 GIB = 2**30
 # HBM/GDDR capacities are binary (an "80 GB" H100 has 80 GiB); CUDA exposes ~99 % of it

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import ConfigError
+from tafagent.core.errors import ConfigError
 
 _MISSING = object()
 

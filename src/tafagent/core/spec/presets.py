@@ -20,9 +20,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .config_resolver import resolve_spec
-from .errors import ModelNotFoundError
-from .model_spec import ModelSpec
+from tafagent.core.errors import ModelNotFoundError
+from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.spec.resolve import resolve_spec
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    python src/tafagent/core/data/panel/build_panel.py ../shared/data/reference_panel
+    python scripts/build_panel.py ../shared/data/reference_panel
 
 It reads ``gamma_panel.json``, ``attn_curves.csv`` and ``ground_truth.json`` of the shared panel and
 writes ``gamma_panel.json``, ``attn_curves.json`` and ``ground_truth.json`` next to this file. The
@@ -22,14 +22,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent / "src" / "tafagent" / "core" / "data" / "panel"  # package data
 
 SNAPSHOT_NOTE = (
     "karlesmarin/tafagent @ e0d8cb601ea29af8a87b17472695624b6bfda239 (2026-07-10), via the project's shared "
     "reference panel (data/reference_panel/README.md)"
 )
 
-# Columns of gamma_panel kept, in order (names are the GammaRow fields of core/panel.py).
+# Columns of gamma_panel kept, in order (names are the GammaRow fields of core/validation/panel.py).
 GAMMA_COLUMNS = (
     "row_id",
     "model",

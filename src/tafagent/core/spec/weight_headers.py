@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import TafError
-from .model_spec import StoredWeights
+from tafagent.core.errors import TafError
+from tafagent.core.spec.model_spec import StoredWeights
 
 
 class WeightHeaderError(TafError):

@@ -8,10 +8,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .card import Card
-from .model_spec import ModelSpec
-from .pade import gamma_pade
-from .panel import load_panel
+from tafagent.core.card import Card
+from tafagent.core.laws.pade import gamma_pade
+from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.validation.panel import load_panel
 
 PHASE_DIAGRAM_T = 2000  # the reference's phase diagram draws the Padé curve at T = 2000 (spec §7.14)
 

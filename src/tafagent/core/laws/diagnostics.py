@@ -27,15 +27,15 @@ import math
 import numbers
 from typing import Any
 
-from .constants import (
+from tafagent.core.errors import TafError
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import (
     ARCH_CONCENTRATION_EVIDENCE,
     K_ARCH,
     NU_IMPRINT,
     PRECISION_SHIFT_EVIDENCE,
     SQRT2,
 )
-from .errors import TafError
-from .evidence import Evidence, EvidenceNote
 
 __all__ = [
     "BIMODAL_CLASSES",

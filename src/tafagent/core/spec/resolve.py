@@ -18,9 +18,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from .config_view import ConfigView
-from .errors import ConfigError, UnsupportedModelError
-from .model_spec import (
+from tafagent.core.errors import ConfigError, UnsupportedModelError
+from tafagent.core.spec.config_view import ConfigView
+from tafagent.core.spec.model_spec import (
     FieldSource,
     MLASpec,
     ModelSpec,
@@ -29,7 +29,7 @@ from .model_spec import (
     RopeScaling,
     SSMSpec,
 )
-from .param_count import SUPPORTED_MODEL_TYPES, ArchDims, count_parameters
+from tafagent.core.spec.param_count import SUPPORTED_MODEL_TYPES, ArchDims, count_parameters
 
 # Upper bounds that no real model reaches; values above them are typos or hostile input.
 MAX_LAYERS = 100_000

@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 
-from tafagent.adapters.llm import LLMError, OpenAICompatibleClient, chat_completions_url
+from tafagent.adapters.errors import LLMError
+from tafagent.adapters.llm import OpenAICompatibleClient, chat_completions_url
 from tafagent.core.ask import ask, numbers_in, route
-from tafagent.core.ask.assist import LLMReplyError, parse_json_object, validate_choice, validate_rephrase
+from tafagent.core.ask.assist import parse_json_object, validate_choice, validate_rephrase
+from tafagent.core.errors import LLMReplyError
 
 TIE = "Is Llama 3 8B worth it at 32k and 10M tokens/day?"  # the rule-based router is undecided here
 ROUTED = "Will Meta-Llama-3-8B handle 32000-token NIAH retrieval reliably?"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tafagent.core.errors import TafError
+from tafagent.core.errors import DiagnosticInputError, TafError
 from tafagent.core.laws.constants import NU_IMPRINT
 from tafagent.core.laws.diagnostics import (
     BIMODAL_CLASSES,
@@ -20,7 +20,6 @@ from tafagent.core.laws.diagnostics import (
     HAGEDORN_LEVELS,
     PDI_REGIMES,
     PHASE_LABELS,
-    DiagnosticInputError,
     architectural_concentration_predict,
     bimodal_phase_class,
     chi_susceptibility,

@@ -30,14 +30,8 @@ from hub_server import (
     safetensors_data_bytes,
     tiny_gguf,
 )
-from tafagent.adapters.hub.client import (
-    HubAccessError,
-    HubSettings,
-    HubUnavailableError,
-    choose_gguf,
-    load_hub_spec,
-    parse_hub_ref,
-)
+from tafagent.adapters.errors import HubAccessError, HubUnavailableError
+from tafagent.adapters.hub.client import HubSettings, choose_gguf, load_hub_spec, parse_hub_ref
 from tafagent.adapters.sources import load_spec
 from tafagent.cli.main import main
 from tafagent.core.errors import (

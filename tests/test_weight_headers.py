@@ -25,15 +25,14 @@ from hub_server import (
     safetensors_data_bytes,
     tiny_gguf,
 )
+from tafagent.core.errors import HeaderTruncatedError, WeightHeaderError
 from tafagent.core.spec.resolve import resolve_spec
 from tafagent.core.spec.weight_headers import (
     GGML_TYPES,
     MAX_GGUF_ARRAY_DEPTH,
     GGUFArray,
-    HeaderTruncatedError,
     HeaderWeights,
     ParamsCheck,
-    WeightHeaderError,
     check_params,
     gguf_to_config,
     parse_gguf_header,

@@ -17,14 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from tafagent.core.errors import TafError
+from tafagent.adapters.errors import LLMError
 
 DEFAULT_TIMEOUT_S = 30.0
 MAX_REPLY_BYTES = 1_000_000
-
-
-class LLMError(TafError):
-    """The LLM endpoint could not be used (unreachable, slow, HTTP error, malformed answer)."""
 
 
 def chat_completions_url(url: str) -> str:

@@ -52,3 +52,31 @@ class UsageError(TafError):
 
 class DependencyError(TafError):
     """An optional dependency (an extra such as ``[hub]`` or ``[diagnose]``) is not installed."""
+
+
+class DiagnosticInputError(TafError, ValueError):
+    """An input outside a diagnostic's domain; ``parameter`` names the offending argument."""
+
+    def __init__(self, parameter: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.parameter = parameter
+
+
+class WeightHeaderError(TafError):
+    """A checkpoint header that is not a valid safetensors or GGUF header."""
+
+
+class HeaderTruncatedError(WeightHeaderError):
+    """The bytes given end inside the header; ``needed_bytes`` is the prefix length the parser needs next."""
+
+    def __init__(self, needed_bytes: int, origin: str) -> None:
+        super().__init__(f"{origin}: the header needs at least {needed_bytes:,} bytes", "read more of the file")
+        self.needed_bytes = needed_bytes
+
+
+class ParameterError(ConfigError):
+    """A recipe parameter with a wrong type or a value outside its domain."""
+
+
+class LLMReplyError(TafError):
+    """An LLM reply that failed validation; the deterministic answer is used instead."""

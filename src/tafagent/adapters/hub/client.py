@@ -32,7 +32,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
-from tafagent.core.errors import ConfigError, DependencyError, ModelNotFoundError, TafError, UsageError
+from tafagent.adapters.errors import HubAccessError, HubError, HubUnavailableError
+from tafagent.core.errors import (
+    ConfigError,
+    DependencyError,
+    HeaderTruncatedError,
+    ModelNotFoundError,
+    TafError,
+    UsageError,
+    WeightHeaderError,
+)
 from tafagent.core.spec.config_text import MAX_CONFIG_BYTES, REPO_ID, parse_config_text
 from tafagent.core.spec.model_spec import FieldSource, ModelSpec
 from tafagent.core.spec.presets import suggest_presets
@@ -40,10 +49,8 @@ from tafagent.core.spec.resolve import resolve_spec
 from tafagent.core.spec.weight_headers import (
     GGUFConfig,
     GGUFHeader,
-    HeaderTruncatedError,
     HeaderWeights,
     SafetensorsHeader,
-    WeightHeaderError,
     check_params,
     gguf_to_config,
     parse_gguf_header,
@@ -72,18 +79,6 @@ HEADER_WORKERS = 8
 LFS_POINTER_PREFIX = b"version https://git-lfs.github.com/spec/"
 GGUF_PREFERENCE = ("Q4_K_M", "Q4_K_S", "Q5_K_M", "Q6_K", "Q8_0", "Q5_K_S", "Q4_0", "BF16", "F16")
 _SPLIT_GGUF = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
-
-
-class HubError(TafError):
-    """The Hub could not answer (unexpected status, foreign server)."""
-
-
-class HubAccessError(HubError):
-    """A gated or private repo that the token (or its absence) does not open."""
-
-
-class HubUnavailableError(HubError):
-    """No answer: network down, timeouts or server errors after bounded retries, or offline with a cold cache."""
 
 
 # =============================================================================================

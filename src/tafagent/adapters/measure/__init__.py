@@ -12,8 +12,9 @@ missing one raises a DependencyError naming ``pip install 'tafagent[diagnose]'``
 
 from __future__ import annotations
 
+from tafagent.adapters.errors import MeasurementMemoryError
 from tafagent.adapters.measure.capture import RowCapture, attention_rows
-from tafagent.adapters.measure.loading import LoadedModel, MeasurementMemoryError, from_model, load_model
+from tafagent.adapters.measure.loading import LoadedModel, from_model, load_model
 from tafagent.adapters.measure.protocols import CorpusRun, run_fast, run_reference
 from tafagent.adapters.measure.results import diagnosis_json, load_diagnosis, save_diagnosis
 from tafagent.adapters.measure.runner import DiagnoseOptions, assemble, diagnose, diagnose_loaded

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tafagent.adapters.errors import MeasurementMemoryError
 from tafagent.adapters.measure._deps import require_torch, require_transformers
 from tafagent.core.errors import (
     ConfigError,
     DependencyError,
     ModelNotFoundError,
-    TafError,
     UnsupportedModelError,
     UsageError,
 )
@@ -31,10 +31,6 @@ from tafagent.core.spec.resolve import resolve_spec
 DTYPES = {"float32": "float32", "fp32": "float32", "float16": "float16", "fp16": "float16", "half": "float16"}
 DTYPES |= {"bfloat16": "bfloat16", "bf16": "bfloat16"}
 GPU_FILL_LIMIT = 0.85  # above this share of free GPU memory for the weights alone, spread with device_map="auto"
-
-
-class MeasurementMemoryError(TafError):
-    """The model or one forward pass does not fit in memory; the hint names the option that would."""
 
 
 @dataclass

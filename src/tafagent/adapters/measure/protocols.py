@@ -27,10 +27,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tafagent.adapters.errors import MeasurementMemoryError
 from tafagent.adapters.measure._deps import require_numpy, require_torch
 from tafagent.adapters.measure.capture import RowCapture, StopForward, attention_modules, uses_attention_interface
 from tafagent.adapters.measure.corpora import TokenSource
-from tafagent.adapters.measure.loading import LoadedModel, MeasurementMemoryError
+from tafagent.adapters.measure.loading import LoadedModel
 from tafagent.core.decay.powerlaw import REFERENCE_KEY_POSITION, REFERENCE_PREFIX
 from tafagent.core.errors import TafError
 

@@ -8,10 +8,11 @@ parameters, and a plain-language answer from the audit chain (English, Spanish, 
 Standard library only (it runs in the browser under Pyodide); same question → same result.
 """
 
-from tafagent.core.ask.assist import Assistant, LLMReplyError
+from tafagent.core.ask.assist import Assistant
 from tafagent.core.ask.router import Note, Route, Suggestion, route
 from tafagent.core.ask.service import AskResult, ModelLoader, ask
 from tafagent.core.ask.summary import fmt_number, numbers_in, summarize
+from tafagent.core.errors import LLMReplyError
 
 __all__ = [
     "AskResult",

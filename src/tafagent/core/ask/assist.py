@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from tafagent.core.ask.summary import numbers_in, strings
-from tafagent.core.errors import TafError
+from tafagent.core.errors import LLMReplyError, TafError
 from tafagent.core.recipes import get_recipe
 from tafagent.core.recipes.base import coerce
 
@@ -27,10 +27,6 @@ class Assistant(Protocol):
     """Anything that completes a chat prompt (an HTTP client, a local model, a test double)."""
 
     def complete(self, system: str, user: str, *, json_mode: bool = False) -> str: ...
-
-
-class LLMReplyError(TafError):
-    """An LLM reply that failed validation; the deterministic answer is used instead."""
 
 
 def routing_prompt(candidates: Sequence[str]) -> str:

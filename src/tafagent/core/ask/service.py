@@ -13,7 +13,6 @@ from typing import Any
 
 from tafagent.core.ask.assist import (
     Assistant,
-    LLMReplyError,
     parse_json_object,
     rephrase_prompt,
     routing_prompt,
@@ -24,7 +23,7 @@ from tafagent.core.ask.router import ARCHITECTURE_RECIPES, RECIPE_ORDER, Note, R
 from tafagent.core.ask.summary import fmt_number, render_note, strings, summarize
 from tafagent.core.audit import RecipeResult
 from tafagent.core.catalogs import Catalogs, default_catalogs
-from tafagent.core.errors import TafError
+from tafagent.core.errors import LLMReplyError, TafError
 from tafagent.core.messages import LANGUAGES
 from tafagent.core.recipes import get_recipe, run_recipe
 from tafagent.core.spec.model_spec import ModelSpec

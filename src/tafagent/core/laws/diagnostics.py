@@ -27,7 +27,7 @@ import math
 import numbers
 from typing import Any
 
-from tafagent.core.errors import TafError
+from tafagent.core.errors import DiagnosticInputError
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import (
     ARCH_CONCENTRATION_EVIDENCE,
@@ -64,14 +64,6 @@ __all__ = [
     "precision_shift_predict_4bit",
     "verify_algebraic_consistency",
 ]
-
-
-class DiagnosticInputError(TafError, ValueError):
-    """An input outside a diagnostic's domain; ``parameter`` names the offending argument."""
-
-    def __init__(self, parameter: str, message: str, hint: str | None = None) -> None:
-        super().__init__(message, hint)
-        self.parameter = parameter
 
 
 # ---- evidence notes for the laws that constants.py does not carry ------------------------------

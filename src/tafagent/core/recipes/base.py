@@ -16,16 +16,12 @@ from typing import Any, Literal
 
 from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult, Step
 from tafagent.core.catalogs import Catalogs
-from tafagent.core.errors import ConfigError
+from tafagent.core.errors import ParameterError
 from tafagent.core.messages import Msg
 from tafagent.core.numbers import parse_number
 from tafagent.core.spec.model_spec import ModelSpec
 
 ParamKind = Literal["float", "int", "bool", "str"]
-
-
-class ParameterError(ConfigError):
-    """A recipe parameter with a wrong type or a value outside its domain."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult
 from tafagent.core.catalogs import Catalogs, default_catalogs
-from tafagent.core.errors import UsageError
+from tafagent.core.errors import ParameterError, UsageError
 from tafagent.core.recipes import (
     x01_build_vs_buy,
     x02_long_context,
@@ -20,7 +20,7 @@ from tafagent.core.recipes import (
     x22_invariant,
     x23_ih_phase,
 )
-from tafagent.core.recipes.base import ParameterError, Recipe, RecipeContext, resolve_inputs
+from tafagent.core.recipes.base import Recipe, RecipeContext, resolve_inputs
 from tafagent.core.recipes.common import not_rope
 from tafagent.core.spec.model_spec import ModelSpec
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.errors import ParameterError
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import (
     CHINCHILLA_EVIDENCE,
@@ -27,7 +28,7 @@ from tafagent.core.laws.economics import (
     weights_bytes,
 )
 from tafagent.core.messages import Msg
-from tafagent.core.recipes.base import Param, ParameterError, Recipe, RecipeContext
+from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import D_TOKENS
 
 N_PARAMS = Param(

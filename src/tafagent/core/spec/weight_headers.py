@@ -22,21 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tafagent.core.errors import TafError
+from tafagent.core.errors import HeaderTruncatedError, WeightHeaderError
 from tafagent.core.spec.model_spec import StoredWeights
-
-
-class WeightHeaderError(TafError):
-    """A checkpoint header that is not a valid safetensors or GGUF header."""
-
-
-class HeaderTruncatedError(WeightHeaderError):
-    """The bytes given end inside the header; ``needed_bytes`` is the prefix length the parser needs next."""
-
-    def __init__(self, needed_bytes: int, origin: str) -> None:
-        super().__init__(f"{origin}: the header needs at least {needed_bytes:,} bytes", "read more of the file")
-        self.needed_bytes = needed_bytes
-
 
 # =============================================================================================
 # safetensors

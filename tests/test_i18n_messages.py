@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 
 from tafagent.core import recipes as recipes_package
-from tafagent.core.messages import LANGUAGES, Msg, catalog, localise_number, placeholders, verdict_label
+from tafagent.core.messages import LANGUAGES, Msg, catalog, placeholders, verdict_label
 from tafagent.core.recipes import run_recipe
+from tafagent.core.render.format import localise_number
 
 TRANSLATIONS = tuple(lang for lang in LANGUAGES if lang != "en")
 ENGLISH = catalog("en")

@@ -10,6 +10,7 @@ from tafagent.adapters.sources import load_spec
 from tafagent.cli.common import add_catalog_option, load_catalogs
 from tafagent.cli.output import console, emit_json
 from tafagent.core.errors import UsageError
+from tafagent.core.messages import LANGUAGES
 
 if TYPE_CHECKING:  # the router and its tables load only when `taf ask` runs, not for every `taf` command
     from tafagent.core.ask import AskResult
@@ -27,7 +28,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("question", nargs="+", metavar="QUESTION", help="the question (quote it)")
     parser.add_argument(
-        "--lang", choices=("en", "es", "fr", "zh"), help="language of the answer (default: the question's)"
+        "--lang", choices=LANGUAGES, help="language of the answer (default: the question's)"
     )
     parser.add_argument(
         "--llm-url",
@@ -77,7 +78,8 @@ def _render(result: AskResult, *, chain: bool) -> None:
 
     from tafagent.cli.render import TONE_STYLE, render_result
     from tafagent.core.ask.summary import strings
-    from tafagent.core.render.report import TONE_EMOJI, fmt
+    from tafagent.core.render.format import fmt
+    from tafagent.core.render.report import TONE_EMOJI
 
     labels = strings(result.language)["cli"]
     out = console()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tafagent.cli.output import console, emit_json, fmt_count
+from tafagent.cli.output import console, emit_json
+from tafagent.core.render.format import fmt_count
 from tafagent.core.spec.presets import list_presets
 
 

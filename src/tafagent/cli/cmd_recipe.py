@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     from tafagent.core.recipes import list_recipes
-    from tafagent.core.render.report import fmt
+    from tafagent.core.render.format import fmt
 
     recipes = list_recipes()
     if args.json:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.jsonsafe import json_safe as _clean
+from tafagent.core.laws.registry import get_law
 from tafagent.core.messages import Msg, recipe_label, verdict_label
 
 Tone = Literal["good", "caution", "bad", "info"]
@@ -34,10 +35,12 @@ class Step:
     evidence: EvidenceNote = field(default_factory=lambda: EvidenceNote(Evidence.EXACT))
     breakdown: dict[str, Any] | None = None
     panel: dict[str, Any] | None = None  # how the shipped reference measurements back or contradict this law
+    law: str | None = None  # the id of the law it applies (tafagent.core.laws.registry), None for plain arithmetic
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "step": self.step,
+            "law": self.law,
             "section": self.section,
             "name": self.name,
             "formula": self.formula,
@@ -52,6 +55,38 @@ class Step:
         if self.panel:
             out["panel"] = _clean(self.panel)
         return out
+
+
+def law_step(
+    number: int,
+    law_id: str,
+    inputs: dict[str, Any],
+    result: Any,
+    interpretation: str,
+    *,
+    name: str | None = None,
+    formula: str | None = None,
+    unit: str | None = None,
+    evidence: EvidenceNote | None = None,
+    breakdown: dict[str, Any] | None = None,
+) -> Step:
+    """A Step that applies the registered law ``law_id``: section, name, formula, unit and evidence come from
+    the registry; a recipe overrides one only where its instance differs (a KV formula spelled out per layer
+    kind, a step named for its role, an evidence note for the case at hand)."""
+    law = get_law(law_id)
+    return Step(
+        number,
+        law.section,
+        law.name if name is None else name,
+        law.formula if formula is None else formula,
+        inputs,
+        result,
+        law.unit if unit is None else unit,
+        interpretation,
+        law.evidence if evidence is None else evidence,
+        breakdown=breakdown,
+        law=law.id,
+    )
 
 
 @dataclass(frozen=True)
@@ -125,6 +160,13 @@ class RecipeResult:
     def step_named(self, name: str) -> Step | None:
         for step in self.chain:
             if step.name == name:
+                return step
+        return None
+
+    def step_of_law(self, law_id: str) -> Step | None:
+        """The first step that applies law ``law_id`` (the stable way to find a number in a chain)."""
+        for step in self.chain:
+            if step.law == law_id:
                 return step
         return None
 

@@ -16,18 +16,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from tafagent.core.render.format import localise_number
+
 LANGUAGES = ("en", "es", "fr", "zh")
 # Number marks per language: Spanish and French group with a narrow no-break space and use a decimal comma
 # ("8 192", "0,937"); a French reader would take "8,192" for eight and a bit.
-NUMBER_GROUP = {"en": ",", "zh": ",", "es": "\u202f", "fr": "\u202f"}
-NUMBER_DECIMAL = {"en": ".", "zh": ".", "es": ",", "fr": ","}
-
-
-def localise_number(text: str, lang: str) -> str:
-    """A number formatted the Python way ('8,192.5') with the language's grouping and decimal marks."""
-    if lang not in ("es", "fr"):
-        return text
-    return text.translate(str.maketrans({",": NUMBER_GROUP[lang], ".": NUMBER_DECIMAL[lang]}))
 
 
 class _NumberFormatter(string.Formatter):

@@ -18,7 +18,8 @@ from importlib import resources
 from typing import Any
 
 from tafagent.core.audit import RecipeResult, Step
-from tafagent.core.messages import LANGUAGES, localise_number
+from tafagent.core.messages import LANGUAGES
+from tafagent.core.render.format import localise_number
 
 NUMBER_TOKEN = re.compile(r"[+\-]?\d+(?:[.,\u202f\u00a0]\d+)*")
 FORMAT_KINDS = (

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import (
     DELTA_GQA_EVIDENCE,
     DF_OUTSIDE_ZONE_EVIDENCE,
     DF_ZONE,
     DF_ZONE_EVIDENCE,
-    KV_EVIDENCE,
-    PADE_EVIDENCE,
 )
 from tafagent.core.laws.decomposition import gamma_decompose
 from tafagent.core.laws.diagnostics import phase_label
 from tafagent.core.laws.economics import kv_cache_bytes_uniform
 from tafagent.core.laws.pade import gamma_pade
-from tafagent.core.memory.engine import kv_dtype_for_bytes, kv_plan
+from tafagent.core.laws.registry import get_law
+from tafagent.core.memory.dtypes import kv_dtype_for_bytes
+from tafagent.core.memory.kv import kv_plan
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, RecipeContext
 
@@ -143,17 +143,7 @@ def strictly_less(a: float, b: float) -> bool:
 
 def pade_step(n: int, theta: float, T_eval: float) -> tuple[Step, float]:
     g = gamma_pade(theta, T_eval)
-    step = Step(
-        n,
-        "§26.1",
-        "γ_Padé",
-        "γ = (2θ − T√2)/(2θ + T√2)",
-        {"theta": theta, "T_eval": T_eval},
-        g,
-        "dimensionless",
-        phase_label(g),
-        PADE_EVIDENCE,
-    )
+    step = law_step(n, "gamma_pade", {"theta": theta, "T_eval": T_eval}, g, phase_label(g))
     return step, g
 
 
@@ -168,22 +158,19 @@ def decomposition_step(n: int, g_pade: float, has_gqa: bool, has_swa: bool, n_pa
     if has_swa:
         applied.append("δ_SWA 0 (disabled)")
     if decomposition["delta_post_IH"]:
-        evidence = EvidenceNote(Evidence.EXPLORATORY, "includes δ_post_IH, which did not replicate")
+        evidence = get_law("gamma_decomposition").evidence
     elif decomposition["delta_GQA"]:
         evidence = DELTA_GQA_EVIDENCE
     else:
         evidence = EvidenceNote(Evidence.EXACT, "no correction applies: γ_corrected = γ_Padé")
     interpretation = "γ_corrected = γ_Padé" + ("".join(f" + {a}" for a in applied) if applied else " (no δ applies)")
-    step = Step(
+    step = law_step(
         n,
-        "§26.10",
-        "γ-decomposition",
-        "γ_Padé + δ_GQA + δ_SWA + δ_post_IH",
+        "gamma_decomposition",
         {"has_GQA": has_gqa, "has_SWA": has_swa, "n_params": n_params},
         g_corr,
-        "dimensionless",
         interpretation,
-        evidence,
+        evidence=evidence,
         breakdown=decomposition,
     )
     return step, g_corr
@@ -202,11 +189,9 @@ def kv_step(
     total = kv_cache_bytes_uniform(n_layers, n_kv, d_head, seq, bytes_per_element)
     total_int = round(total)
     result = {"bytes": total_int, "MB": total / 1e6, "GB": total / 1e9}
-    return Step(
+    return law_step(
         n,
-        "§19.1",
-        name,
-        "2·L·n_kv·d_h·seq·B",
+        "kv_cache",
         {
             "n_layers": n_layers,
             "n_kv_heads": n_kv,
@@ -215,9 +200,8 @@ def kv_step(
             "bytes_per_element": bytes_per_element,
         },
         result,
-        "bytes",
         f"{total / 1e9:.2f} GB {interpretation_suffix} (every layer full attention)",
-        KV_EVIDENCE,
+        name=name,
     )
 
 
@@ -239,17 +223,15 @@ def model_kv_step(
     plan = kv_plan(model, "transformers", dtype)
     total = plan.bytes_per_sequence(seq)
     formula = " + ".join(f"{g.n_layers} × [{g.formula}]" for g in plan.groups) or "no KV cache"
-    return Step(
+    return law_step(
         n,
-        "§19.1",
-        name,
-        formula,
+        "kv_cache",
         {"seq_len": seq, "kv_dtype": dtype, "layers": model.n_layers},
         {"bytes": total, "MB": total / 1e6, "GB": total / 1e9},
-        "bytes",
         f"{total / 1e9:.2f} GB {interpretation_suffix} (per layer kind: sliding windows, MLA and SSM state "
         "counted exactly)",
-        KV_EVIDENCE,
+        name=name,
+        formula=formula,
         breakdown={"layers": plan.breakdown(seq)},
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult
 from tafagent.core.catalogs import Catalogs, default_catalogs
 from tafagent.core.errors import ParameterError, UsageError
+from tafagent.core.laws.registry import panel_key
 from tafagent.core.recipes import (
     x01_build_vs_buy,
     x02_long_context,
@@ -78,10 +79,10 @@ def run_recipe(
 
 def attach_panel_evidence(result: RecipeResult) -> RecipeResult:
     """Put, next to each predictive step, what the shipped reference measurements say about its law."""
-    from tafagent.core.validation.engine import STEP_LAW_KEYS, law_evidence  # the panel loads on first use only
+    from tafagent.core.validation.engine import law_evidence  # the panel loads on first use only
 
     chain = tuple(
-        replace(step, panel=law_evidence(STEP_LAW_KEYS[step.name]).to_dict()) if step.name in STEP_LAW_KEYS else step
+        replace(step, panel=law_evidence(key).to_dict()) if (key := panel_key(step.law)) is not None else step
         for step in result.chain
     )
     contradicted = sorted(

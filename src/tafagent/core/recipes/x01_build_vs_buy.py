@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import math
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.errors import ParameterError
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import (
     CHINCHILLA_EVIDENCE,
-    DECODE_ROOFLINE_EVIDENCE,
     PRICE_EVIDENCE,
-    TRAINING_FLOPS_EVIDENCE,
 )
 from tafagent.core.laws.economics import (
     break_even_volume,
@@ -25,7 +23,7 @@ from tafagent.core.laws.economics import (
     inference_cost_per_token,
     training_cost,
     training_flops,
-    weights_bytes,
+    weights_bytes_uniform,
 )
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
@@ -113,31 +111,18 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     chain: list[Step] = []
     d_tokens = ctx["D_tokens"] if ctx["D_tokens"] is not None else chinchilla_optimal_tokens(n_params)
     chain.append(
-        Step(
+        law_step(
             1,
-            "§17.30",
-            "Chinchilla optimal D",
-            "D = 20·N",
+            "chinchilla_tokens",
             {"N_params": n_params},
             d_tokens,
-            "tokens",
             f"recommended D = {d_tokens:.2e} tokens" + (" (given)" if ctx["D_tokens"] is not None else ""),
-            CHINCHILLA_EVIDENCE if ctx["D_tokens"] is None else EvidenceNote(Evidence.EXACT, "given"),
+            evidence=CHINCHILLA_EVIDENCE if ctx["D_tokens"] is None else EvidenceNote(Evidence.EXACT, "given"),
         )
     )
     flops = training_flops(n_params, d_tokens)
     chain.append(
-        Step(
-            2,
-            "§17.10",
-            "Training FLOPs",
-            "C = 6·N·D",
-            {"N": n_params, "D": d_tokens},
-            flops,
-            "FLOP",
-            f"{flops:.2e} FLOPs total",
-            TRAINING_FLOPS_EVIDENCE,
-        )
+        law_step(2, "training_flops", {"N": n_params, "D": d_tokens}, flops, f"{flops:.2e} FLOPs total", unit="FLOP")
     )
     cost = training_cost(n_params, d_tokens, gpu, n_gpus, mfu, price)
     chain.append(
@@ -153,19 +138,15 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             EvidenceNote(Evidence.DERIVED, f"6ND at {mfu:.0%} MFU; price: {price_origin}"),
         )
     )
-    model_GB = weights_bytes(n_params, ctx["bytes_per_weight"]) / 1e9
+    model_GB = weights_bytes_uniform(n_params, ctx["bytes_per_weight"]) / 1e9
     inference = inference_cost_per_token(model_GB, gpu, price)
     chain.append(
-        Step(
+        law_step(
             4,
-            "§19.9 / §20.12",
-            "Self-inference $/Mtok",
-            "BW / model_GB → tok/s → $/Mtok",
+            "decode_roofline",
             {"model_GB": model_GB, "gpu": gpu.name},
             inference,
-            "USD/Mtok",
             f"${inference['USD_per_Mtok']:.2f} per million tokens (single user, decode ceiling)",
-            DECODE_ROOFLINE_EVIDENCE,
         )
     )
 

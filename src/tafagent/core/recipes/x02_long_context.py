@@ -11,9 +11,8 @@ horizon"), deterministically. Every closed-form result carries the tautology cav
 
 from __future__ import annotations
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
-from tafagent.core.laws.constants import HALLUCINATION_EVIDENCE, HORIZON_EVIDENCE, NIAH_EVIDENCE
 from tafagent.core.laws.diagnostics import pade_deviation_index
 from tafagent.core.laws.pade import alpha_opt, d_horizon, l_niah, p_hallucinate, theta_design
 from tafagent.core.messages import Msg
@@ -70,45 +69,19 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     dh_interp = "n/a, γ outside (0, 1)" if dh is None else f"horizon at d = {dh:,.0f}"
     if snapped:
         dh_interp += " = T_eval exactly (identity D-NEW-1: no correction moved γ away from γ_Padé)"
-    chain.append(
-        Step(
-            3,
-            "§26.2",
-            "d_horizon",
-            "d_h = θ(1−γ)√2/(1+γ)",
-            {"theta": theta, "gamma": g_corr},
-            dh,
-            "tokens",
-            dh_interp,
-            HORIZON_EVIDENCE,
-        )
-    )
+    chain.append(law_step(3, "d_horizon", {"theta": theta, "gamma": g_corr}, dh, dh_interp))
     niah = l_niah(dh)
     chain.append(
-        Step(
-            4,
-            "§26.5",
-            "L_NIAH^c",
-            "L_NIAH^c = 2·d_horizon",
-            {"d_horizon": dh},
-            niah,
-            "tokens",
-            "n/a" if niah is None else f"NIAH 50 % at L = {niah:,.0f}",
-            NIAH_EVIDENCE,
-        )
+        law_step(4, "l_niah", {"d_horizon": dh}, niah, "n/a" if niah is None else f"NIAH 50 % at L = {niah:,.0f}")
     )
     p = p_hallucinate(T_eval, theta, g_corr)
     chain.append(
-        Step(
+        law_step(
             5,
-            "§26.9",
-            "P_hallucinate",
-            "max(0, 1−(d_h/L)^(1−γ))·√χ/(1+√χ)",
+            "p_hallucinate",
             {"L": T_eval, "theta": theta, "gamma": g_corr},
             p,
-            "probability",
             "n/a (Phase B)" if p is None else f"{p * 100:.1f} % predicted",
-            HALLUCINATION_EVIDENCE,
         )
     )
     chain.append(model_kv_step(6, "KV cache memory", ctx, T_eval, ctx["bytes_per_element"], "per request"))
@@ -178,30 +151,24 @@ def _measured(
     measured = EvidenceNote(Evidence.DERIVED, "§26.2 horizon of the measured γ (measurement, not closed form)")
     dh_obs = d_horizon(theta, gamma_obs)
     chain.append(
-        Step(
+        law_step(
             7,
-            "§26.2",
-            "d_horizon (measured γ_obs)",
-            "d_h = θ(1−γ_obs)√2/(1+γ_obs)",
+            "d_horizon_measured",
             {"theta": theta, "gamma_obs": gamma_obs},
             dh_obs,
-            "tokens",
             "n/a, γ_obs outside (0, 1)" if dh_obs is None else f"measured horizon at d = {dh_obs:,.0f}",
-            measured,
+            evidence=measured,
         )
     )
     pdi = pade_deviation_index(theta, gamma_obs, T_eval)
     chain.append(
-        Step(
+        law_step(
             8,
-            "§33.2",
-            "PDI (measured γ_obs)",
-            "PDI = θ(1−γ_obs)√2 / ((1+γ_obs)·T_eval)",
+            "pdi",
             {"theta": theta, "gamma_obs": gamma_obs, "T_eval": T_eval},
             pdi.get("PDI"),
-            "dimensionless",
             str(pdi.get("regime", "")),
-            measured,
+            evidence=measured,
         )
     )
     if gamma_obs >= 1 or dh_obs is None:

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 import math
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import (
-    CHINCHILLA_EVIDENCE,
-    EMERGENCE_EVIDENCE,
-    MEMORY_16N_EVIDENCE,
     TRAINING_FLOPS_EVIDENCE,
 )
 from tafagent.core.laws.economics import (
@@ -93,49 +90,29 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     n_star = chinchilla_optimal_params(c_max)
     d_star = chinchilla_optimal_tokens(n_star)
     chain.append(
-        Step(
+        law_step(
             3,
-            "§17.30",
-            "Chinchilla-optimal N",
-            "N = √(C/120) at D = 20N",
+            "chinchilla_params",
             {"max_FLOPs": c_max},
             n_star,
-            "parameters",
             f"N ≈ {n_star:.2e} params with D = {d_star:.2e} tokens",
-            CHINCHILLA_EVIDENCE,
         )
     )
     tier = emergent_threshold(n_star)
-    chain.append(
-        Step(
-            4,
-            "§17.60",
-            "Emergence threshold",
-            "Wei 2022 capability tiers",
-            {"N": n_star},
-            tier,
-            "",
-            tier,
-            EMERGENCE_EVIDENCE,
-        )
-    )
+    chain.append(law_step(4, "emergence", {"N": n_star}, tier, tier))
     mem_bytes = training_memory_16n_bytes(n_star)
     per_gpu_GB = mem_bytes / 1e9 / n_gpus
     fits = per_gpu_GB <= gpu.vram_GB
     shard = "" if n_gpus == 1 else f" ({per_gpu_GB:.1f} GB per GPU sharded over {n_gpus})"
     chain.append(
-        Step(
+        law_step(
             5,
-            "§17.20",
-            "16N training memory",
-            "model + grads + AdamW = 16 bytes/param",
+            "training_memory_16n",
             {"N": n_star},
             {"bytes": int(mem_bytes), "GB": mem_bytes / 1e9},
-            "bytes",
             f"{mem_bytes / 1e9:.1f} GB needed{shard}; "
             + ("fits in " if fits else "EXCEEDS ")
             + f"{gpu.vram_GB:g} GB VRAM",
-            MEMORY_16N_EVIDENCE,
         )
     )
 

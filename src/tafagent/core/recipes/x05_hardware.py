@@ -22,12 +22,17 @@ import math
 from dataclasses import replace
 from typing import Any
 
-import tafagent.core.memory.engine as memory
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import DECODE_ROOFLINE_EVIDENCE
-from tafagent.core.laws.economics import decode_tokens_per_s_ceiling, weights_bytes
+from tafagent.core.laws.economics import decode_tokens_per_s_ceiling, weights_bytes_uniform
 from tafagent.core.manual import spec_from_reference_inputs
+from tafagent.core.memory.activations import vllm_activation_peak_bytes
+from tafagent.core.memory.dtypes import GIB
+from tafagent.core.memory.kv import KVPlan, kv_plan
+from tafagent.core.memory.serving import TP_SIZES, fewest_gpus, max_batch, memory_budget
+from tafagent.core.memory.speed import decode_throughput, efficiency_range
+from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import kv_step
@@ -145,15 +150,15 @@ def _spec_for_memory(ctx: RecipeContext) -> ModelSpec:
     return replace(spec, n_params_breakdown={"mlp": int(ctx["N_params"])})
 
 
-def _weights(ctx: RecipeContext, spec: ModelSpec) -> memory.WeightsEstimate:
+def _weights(ctx: RecipeContext, spec: ModelSpec) -> WeightsEstimate:
     fmt = ctx["weights_dtype"]
     if fmt:
-        return memory.weights_bytes(spec, fmt)
+        return weights_bytes(spec, fmt)
     if ctx.model is not None and ctx.sources.get("bytes_per_weight") == "default":
-        return memory.weights_bytes(spec, "auto")
+        return weights_bytes(spec, "auto")
     b = ctx["bytes_per_weight"]
     n_bytes = math.ceil(ctx["N_params"] * b)
-    return memory.WeightsEstimate(
+    return WeightsEstimate(
         f"{b:g} bytes/weight",
         n_bytes,
         8 * b,
@@ -176,7 +181,7 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
     T_eval, target, users, engine = ctx["T_eval"], ctx["target_tokens_per_day"], ctx["concurrent_users"], ctx["engine"]
     spec = _spec_for_memory(ctx)
     weights = _weights(ctx, spec)
-    plan = memory.kv_plan(spec, engine, _kv_dtype(ctx))
+    plan = kv_plan(spec, engine, _kv_dtype(ctx))
     if ctx.model is None and ctx["n_kv_heads"] == 0:
         plan = replace(plan, groups=())
     kv_seq = plan.bytes_per_sequence(T_eval)
@@ -190,11 +195,11 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
             {
                 "bytes": weights.n_bytes,
                 "GB": weights.n_bytes / 1e9,
-                "GiB": weights.n_bytes / memory.GIB,
+                "GiB": weights.n_bytes / GIB,
                 "bits_per_weight": weights.bits_per_weight,
             },
             "bytes",
-            f"{weights.n_bytes / 1e9:.2f} GB ({weights.n_bytes / memory.GIB:.2f} GiB) at "
+            f"{weights.n_bytes / 1e9:.2f} GB ({weights.n_bytes / GIB:.2f} GiB) at "
             f"{weights.bits_per_weight:.3g} bits per weight",
             weights.evidence,
         ),
@@ -204,20 +209,20 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
             "KV cache (per request)",
             " + ".join(f"{g.n_layers} × [{g.formula}]" for g in plan.groups) or "no KV cache",
             {"T_eval": T_eval, "engine": plan.engine.name, "kv_dtype": plan.kv_dtype},
-            {"bytes": kv_seq, "GB": kv_seq / 1e9, "GiB": kv_seq / memory.GIB},
+            {"bytes": kv_seq, "GB": kv_seq / 1e9, "GiB": kv_seq / GIB},
             "bytes",
             f"{kv_seq / 1e9:.3f} GB per concurrent request ({plan.engine.version})",
             EvidenceNote(Evidence.EXACT, "per-layer KV rules of the engine (tested against transformers' cache)"),
             breakdown={"layers": plan.breakdown(T_eval)},
         ),
     ]
-    activation_note = memory.vllm_activation_peak_bytes(spec)[1] if plan.engine.name == "vllm" else "prefill peak"
+    activation_note = vllm_activation_peak_bytes(spec)[1] if plan.engine.name == "vllm" else "prefill peak"
     candidates: list[dict[str, Any]] = []
     for gpu in ctx.catalogs.gpus:
-        budget = memory.memory_budget(spec, gpu, weights, plan.engine.name, 1, None, T_eval, users)
+        budget = memory_budget(spec, gpu, weights, plan.engine.name, 1, None, T_eval, users)
         if budget.kv_available_bytes < kv_seq * users:
             continue
-        tp = memory.decode_throughput(spec, gpu, weights, plan, T_eval, users)
+        tp = decode_throughput(spec, gpu, weights, plan, T_eval, users)
         low, high = tp["expected_tok_s_range"]
         mid = (low + high) / 2
         usd_day = None if gpu.usd_per_hour is None else gpu.usd_per_hour * 24
@@ -236,8 +241,8 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
                 if usd_day is None
                 else [usd_day / (high * 86400 / 1e6), usd_day / (low * 86400 / 1e6)],
                 "users_supported": mid * 86400 / target,
-                "max_batch_at_T_eval": memory.max_batch(plan, budget.kv_available_bytes, T_eval),
-                "kv_available_GiB": budget.kv_available_bytes / memory.GIB,
+                "max_batch_at_T_eval": max_batch(plan, budget.kv_available_bytes, T_eval),
+                "kv_available_GiB": budget.kv_available_bytes / GIB,
                 "price_as_of": gpu.price_as_of,
             }
         )
@@ -257,7 +262,7 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
     )
     ranked, n_unpriced = _rank(candidates)
     best = ranked[0] if ranked else None
-    low_eff, high_eff, n_eff = memory.efficiency_range("decode_efficiency")
+    low_eff, high_eff, n_eff = efficiency_range("decode_efficiency")
     chain.append(
         Step(
             4,
@@ -345,8 +350,8 @@ def _rank(candidates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
 def _batch_for_target(
     spec: ModelSpec,
     ctx: RecipeContext,
-    weights: memory.WeightsEstimate,
-    plan: memory.KVPlan,
+    weights: WeightsEstimate,
+    plan: KVPlan,
     best: dict[str, Any],
     T_eval: int,
     target: float,
@@ -356,7 +361,7 @@ def _batch_for_target(
     limit = best["max_batch_at_T_eval"]
     batch = max(1, ctx["concurrent_users"])
     while batch <= limit:
-        tp = memory.decode_throughput(spec, gpu, weights, plan, T_eval, batch)
+        tp = decode_throughput(spec, gpu, weights, plan, T_eval, batch)
         low, high = tp["expected_tok_s_range"]
         if (low + high) / 2 * 86400 >= target:
             return batch
@@ -365,15 +370,13 @@ def _batch_for_target(
 
 
 def _fewest_gpus(
-    ctx: RecipeContext, spec: ModelSpec, weights: memory.WeightsEstimate, plan: memory.KVPlan, T_eval: int, users: int
+    ctx: RecipeContext, spec: ModelSpec, weights: WeightsEstimate, plan: KVPlan, T_eval: int, users: int
 ) -> dict[str, Any] | None:
     best: dict[str, Any] | None = None
     for gpu in ctx.catalogs.gpus:
         if gpu.usd_per_hour is None:
             continue
-        fewest = memory.fewest_gpus(
-            spec, gpu, weights, plan.engine.name, plan.kv_dtype, T_eval, users, sizes=memory.TP_SIZES[1:]
-        )
+        fewest = fewest_gpus(spec, gpu, weights, plan.engine.name, plan.kv_dtype, T_eval, users, sizes=TP_SIZES[1:])
         if fewest is not None and (best is None or fewest["usd_per_hour"] < best["usd_per_hour"]):
             best = {"gpu": gpu.name, "n_gpus": fewest["n_gpus"], "usd_per_hour": fewest["usd_per_hour"]}
     return best
@@ -385,7 +388,7 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
     target, users = ctx["target_tokens_per_day"], ctx["concurrent_users"]
 
     chain: list[Step] = []
-    weights_GB = weights_bytes(n_params, bytes_per) / 1e9
+    weights_GB = weights_bytes_uniform(n_params, bytes_per) / 1e9
     chain.append(
         Step(
             1,

@@ -8,9 +8,9 @@ verdict set and its decision order are the reference's, so results compare one t
 
 from __future__ import annotations
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
-from tafagent.core.laws.constants import DF_ZONE, SOFT_DECAY_EVIDENCE
+from tafagent.core.laws.constants import DF_ZONE
 from tafagent.core.laws.pade import kv_soft_decay_regime
 from tafagent.core.laws.thermo import df_window
 from tafagent.core.messages import Msg
@@ -88,34 +88,18 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             f"D_f = {df:,} tokens ({df / T_eval * 100:.1f}% of T_eval keep {f:.0%} of attention mass); "
             f"γ = {gamma:.3f} is {where} the calibrated band [{DF_ZONE[0]}, {DF_ZONE[1]}]"
         )
-    chain.append(
-        Step(
-            n,
-            "§26.7",
-            "D_f window",
-            "smallest D with Σ_{d≤D} d^−γ ≥ f·Σ_{d≤N} d^−γ (exact discrete sum)",
-            {"gamma": gamma, "N": T_eval, "f": f},
-            df,
-            "tokens",
-            df_interp,
-            zone_evidence,
-        )
-    )
+    chain.append(law_step(n, "df_window", {"gamma": gamma, "N": T_eval, "f": f}, df, df_interp, evidence=zone_evidence))
     regime, dh, ratio = kv_soft_decay_regime(theta, gamma, T_train)
     dh_text = "n/a" if dh is None else f"{dh:,.0f}"
     chain.append(
-        Step(
+        law_step(
             n + 1,
-            "§26.8",
-            "Soft decay régimen",
-            "d_h ≳ T_train/2 (ratio = d_h / (T_train/2))",
+            "soft_decay",
             {"theta": theta, "gamma": gamma, "T_train": T_train},
             regime,
-            "",
             f"d_horizon = {dh_text}; ratio {ratio:.2f}; regime: {regime}"
             if ratio is not None
             else f"d_horizon = n/a; regime: {regime}",
-            SOFT_DECAY_EVIDENCE,
         )
     )
     chain.append(

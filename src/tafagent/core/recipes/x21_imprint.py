@@ -6,9 +6,9 @@ Without a measurement the result is PREDICTION ONLY and says how to measure.
 
 from __future__ import annotations
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
-from tafagent.core.laws.constants import IMPRINT_CI_HALF_WIDTH, IMPRINT_EVIDENCE, NU_IMPRINT, P0_IMPRINT_M
+from tafagent.core.laws.constants import IMPRINT_CI_HALF_WIDTH, NU_IMPRINT, P0_IMPRINT_M
 from tafagent.core.laws.decomposition import imprint_shift
 from tafagent.core.laws.imprint import imprint_purity, imprint_verdict
 from tafagent.core.messages import Msg
@@ -72,30 +72,22 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     chain.append(step)
     shift = imprint_shift(n_params_M)
     chain.append(
-        Step(
+        law_step(
             2,
-            "§28.1",
-            "Imprint shift",
-            "ν·log10(P/P_0), ν = −1/(2π)",
+            "imprint_shift",
             {"P_M": n_params_M, "P_0_M": P0_IMPRINT_M, "nu": NU_IMPRINT},
             shift,
-            "dimensionless",
             "bigger models imprint a stronger positional bias (more negative shift)",
-            IMPRINT_EVIDENCE,
         )
     )
     g_pred = g_pade + shift
     chain.append(
-        Step(
+        law_step(
             3,
-            "§28.1",
-            "γ_random predicted",
-            "γ_Padé + ν·log10(P/P_0)",
+            "gamma_random",
             {"gamma_pade": g_pade, "imprint": shift},
             g_pred,
-            "dimensionless",
             f"Predicted γ_random = {g_pred:.4f} ± {IMPRINT_CI_HALF_WIDTH} (95% CI)",
-            IMPRINT_EVIDENCE,
         )
     )
     if obs is None:
@@ -110,16 +102,13 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     purity = imprint_purity(obs, theta, T_eval, n_params_M)
     residual = purity["imprint_residual"]
     chain.append(
-        Step(
+        law_step(
             4,
-            "§28.2",
-            "Imprint purity",
-            "obs − pred (clean within ±0.18)",
+            "imprint_purity",
             {"gamma_random_obs": obs, "gamma_random_pred": g_pred},
             residual,
-            "dimensionless",
             purity["purity"],
-            EvidenceNote(Evidence.EXPLORATORY, "residual against the imprint law", statistic="95% CI ±0.18"),
+            evidence=EvidenceNote(Evidence.EXPLORATORY, "residual against the imprint law", statistic="95% CI ±0.18"),
         )
     )
     verdict = imprint_verdict(residual)

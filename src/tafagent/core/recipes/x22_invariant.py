@@ -6,8 +6,8 @@ spec §9.2 item 5). The Padé deviation step is skipped for models without RoPE.
 
 from __future__ import annotations
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
-from tafagent.core.laws.constants import K_EVIDENCE, K_PANEL_MEAN, K_PANEL_STD, PADE_EVIDENCE
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, law_step
+from tafagent.core.laws.constants import K_PANEL_MEAN, K_PANEL_STD
 from tafagent.core.laws.imprint import compute_invariant_K
 from tafagent.core.laws.pade import gamma_pade
 from tafagent.core.messages import Msg
@@ -30,16 +30,13 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     gamma, n_params, theta = ctx["gamma_obs"], ctx["n_params"], ctx["theta"]
     if gamma is None:
         band = (K_PANEL_MEAN - K_PANEL_STD, K_PANEL_MEAN + K_PANEL_STD)
-        step = Step(
+        step = law_step(
             1,
-            "§29",
-            "K panel band",
-            "K = γ·ln(N²·D); band = mean ± 1 std",
+            "k_band",
             {"mean": K_PANEL_MEAN, "std": K_PANEL_STD},
             {"low": band[0], "high": band[1]},
-            "",
             "the band a measured γ is tested against",
-            K_EVIDENCE,
+            unit="",
         )
         return ctx.result(
             [step],
@@ -53,42 +50,31 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     n_params_M = n_params / 1e6
     inv = compute_invariant_K(gamma, n_params_M, ctx["D_tokens"])
     chain = [
-        Step(
+        law_step(
             1,
-            "§29",
-            "K = γ·log(N²·D)",
-            "γ × ln(N²·D)",
+            "k_invariant",
             {"gamma": gamma, "N": n_params, "D": inv["D_tokens"]},
             inv["K"],
-            "nats",
             f"K = {inv['K']:.2f} (panel mean {K_PANEL_MEAN:.1f} ± {K_PANEL_STD:.1f})",
-            K_EVIDENCE,
+            unit="nats",
         ),
-        Step(
+        law_step(
             2,
-            "§29",
-            "z-score vs panel",
-            "(K − μ)/σ",
+            "k_zscore",
             {"K": inv["K"], "mean": K_PANEL_MEAN, "std": K_PANEL_STD},
             inv["z_score"],
-            "σ",
             inv["interpretation"],
-            K_EVIDENCE,
         ),
     ]
     if theta is not None:
         diff = gamma - gamma_pade(theta, T_eval)
         chain.append(
-            Step(
+            law_step(
                 3,
-                "§26.1",
-                "γ deviation from Padé",
-                "γ_obs − γ_Padé",
+                "gamma_deviation",
                 {"gamma_obs": gamma, "gamma_pade": gamma - diff},
                 diff,
-                "dimensionless",
                 "negative = sub-Padé anomaly, positive = supra-Padé",
-                PADE_EVIDENCE,
             )
         )
     checks = [

@@ -5,9 +5,9 @@ The sign of Δγ = γ_text − γ_random is the probe; size alone (≥ 400M) giv
 
 from __future__ import annotations
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
-from tafagent.core.laws.constants import IH_EVIDENCE, IH_PANEL_STD, IH_THRESHOLD_M
+from tafagent.core.laws.constants import IH_PANEL_STD, IH_THRESHOLD_M
 from tafagent.core.laws.imprint import ih_phase_check, ih_phase_expected
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
@@ -31,16 +31,13 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     n_params_M = n_params / 1e6
     expected = ih_phase_expected(n_params_M)
     chain = [
-        Step(
+        law_step(
             1,
-            "§30",
-            "Size-based phase prediction",
-            "P ≥ 400M ⇒ post-IH",
+            "ih_size_phase",
             {"n_params_M": n_params_M, "threshold_M": IH_THRESHOLD_M},
             expected,
-            "",
             f"{n_params_M:,.0f}M parameters",
-            EvidenceNote(Evidence.EXPLORATORY, "§30 size threshold"),
+            evidence=EvidenceNote(Evidence.EXPLORATORY, "§30 size threshold"),
         )
     ]
     g_text, g_random = ctx["gamma_text"], ctx["gamma_random"]
@@ -55,16 +52,12 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         )
     check = ih_phase_check(g_text, g_random, n_params_M)
     chain.append(
-        Step(
+        law_step(
             2,
-            "§30",
-            "Δγ discriminator",
-            "sign(γ_text − γ_random)",
+            "ih_delta",
             {"gamma_text": g_text, "gamma_random": g_random},
             check["delta_gamma"],
-            "dimensionless",
             f"observed phase: {check['phase_observed']}",
-            IH_EVIDENCE,
         )
     )
     checks = [

@@ -7,12 +7,12 @@ same documents. Every dynamic text is escaped in HTML; Markdown table cells esca
 from __future__ import annotations
 
 import html
-import math
 from typing import Any
 
 from tafagent.core.audit import RecipeResult, Step
 from tafagent.core.card import Card
 from tafagent.core.compare import Comparison
+from tafagent.core.render.format import fmt
 
 TONE_EMOJI = {"good": "✅", "caution": "⚠️", "bad": "❌", "info": "ℹ️"}
 NONE_ACTIONS = ("None required.", "None — proceed with Chinchilla-optimal recipe.")
@@ -57,32 +57,6 @@ def key_number_rows(card: Card) -> list[tuple[str, str, str, dict[str, Any] | No
             )
         )
     return rows
-
-
-def fmt(value: Any, unit: str = "") -> str:
-    """Human number formatting: thousands separators, 4 significant digits for small floats, n/a for None."""
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        text = f"{value:,}"
-    elif isinstance(value, float):
-        if not math.isfinite(value):
-            return "n/a"
-        if value == 0:
-            text = "0"
-        elif abs(value) >= 1e15 or abs(value) < 1e-3:
-            text = f"{value:.3e}"
-        elif abs(value) >= 1000:
-            text = f"{value:,.0f}"
-        else:
-            text = f"{value:.4g}"
-    else:
-        text = str(value)
-    if unit == "bytes" and isinstance(value, (int, float)):
-        return f"{text} B ({value / 1e9:.3f} GB, {value / 2**30:.3f} GiB)"
-    return f"{text} {unit}".strip() if unit and unit not in ("dimensionless",) else text
 
 
 def step_result_text(step: Step) -> str:

@@ -7,7 +7,8 @@ import warnings
 import pytest
 
 from tafagent.core import resolve_spec
-from tafagent.core.memory.engine import kv_plan, weights_bytes
+from tafagent.core.memory.kv import kv_plan
+from tafagent.core.memory.weights import weights_bytes
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")

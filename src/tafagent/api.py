@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from tafagent.core.catalogs import Catalogs
     from tafagent.core.compare import Comparison
     from tafagent.core.decay.powerlaw import Diagnosis
-    from tafagent.core.memory.engine import MemoryReport
+    from tafagent.core.memory.report import MemoryReport
     from tafagent.core.spec.model_spec import ModelSpec
     from tafagent.core.validation.engine import ValidationReport
 
@@ -84,7 +84,7 @@ def memory(
 ) -> MemoryReport:
     """Exact serving memory (`taf memory`); ``options``: weights_dtype, kv_dtype, engine, tp, ..."""
     from tafagent.core.catalogs import default_catalogs
-    from tafagent.core.memory.engine import memory_report
+    from tafagent.core.memory.report import memory_report
 
     gpu_row = (catalogs or default_catalogs()).gpu(gpu) if gpu else None
     return memory_report(_spec(model), context, batch, gpu=gpu_row, **options)

@@ -9,7 +9,11 @@ from tafagent.adapters.sources import load_spec
 from tafagent.cli.common import add_catalog_option, load_catalogs, number, positive_int
 from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json
-from tafagent.core.memory.engine import ENGINES, GIB, TP_SIZES, memory_report
+from tafagent.core.catalogs import GPU
+from tafagent.core.memory.dtypes import GIB
+from tafagent.core.memory.report import MemoryReport, memory_report
+from tafagent.core.memory.runtimes import ENGINES
+from tafagent.core.memory.serving import TP_SIZES
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -70,12 +74,24 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(data)
         return 0
-    from rich.table import Table
-
     out = console()
     out.print(
         f"[bold]{spec.model_id}[/bold] — {args.context:,} tokens × {args.batch} sequence(s), {data['engine_version']}"
     )
+    out.print(_components_table(report, data, args))
+    out.print(_kv_layers_table(data))
+    if gpu is not None:
+        _print_gpu_fit(out, gpu, data, args)
+        _print_speed(out, data, args)
+    for warning in spec.warnings:
+        out.print(f"[yellow]warning:[/yellow] {warning}")
+    return 0
+
+
+def _components_table(report: MemoryReport, data: dict[str, Any], args: argparse.Namespace) -> Any:
+    """Bytes of each component (weights, KV, prefill activations) and their total, with how each is counted."""
+    from rich.table import Table
+
     table = Table(show_header=True)
     table.add_column("component")
     table.add_column("bytes", justify="right")
@@ -105,7 +121,13 @@ def run(args: argparse.Namespace) -> int:
         f"{args.attn}: scores {data['activation']['attention_scores_bytes']:,} B; {data['activation']['note']}",
     )
     table.add_row("[bold]total[/bold]", f"{report.total_bytes:,}", _bytes(report.total_bytes), "")
-    out.print(table)
+    return table
+
+
+def _kv_layers_table(data: dict[str, Any]) -> Any:
+    """The KV cache by layer kind: tokens each layer holds under the engine's rules, bytes and formula."""
+    from rich.table import Table
+
     layers = Table(title="KV by layer kind", title_justify="left")
     for column in ("kind", "layers", "tokens cached / layer", "bytes", "formula"):
         layers.add_column(column, overflow="fold")
@@ -117,43 +139,47 @@ def run(args: argparse.Namespace) -> int:
             f"{group['bytes']:,}",
             group["formula"],
         )
-    out.print(layers)
-    if gpu is not None:
-        b = data["budget"]
-        verdict = "[green]fits[/green]" if data["fits"] else "[red]does not fit[/red]"
-        out.print(
-            f"[bold]{gpu.name}[/bold] × {args.tp} ({args.engine}): {verdict} — usable {_bytes(b['usable_bytes'])}, "
-            f"budget {_bytes(b['budget_bytes'])}, weights/GPU {_bytes(b['weights_bytes_per_gpu'])}, "
-            f"activations {_bytes(b['activation_bytes'])}, overhead {_bytes(b['overhead_bytes'])}, "
-            f"KV available {_bytes(b['kv_available_bytes'])}"
-        )
-        for note in b["notes"]:
-            out.print(f"  · {note}")
-        out.print(
-            f"Longest context at batch {args.batch}: {data['max_context']:,} tokens; largest batch at "
-            f"{args.context:,} tokens: {data['max_batch']:,}"
-        )
-        fewest = data["min_gpus"]
-        if fewest:
-            price = f", ${fewest['usd_per_hour']:.2f}/h" if fewest["usd_per_hour"] is not None else ""
-            out.print(f"Fewest {gpu.name} GPUs (tensor parallel): {fewest['n_gpus']}{price}")
-        else:
-            out.print(f"Even {max(TP_SIZES)} × {gpu.name} do not fit this load.")
-        t = data["throughput"]
-        low, high = t["expected_tok_s_range"]
-        out.print(
-            f"Decode: ceiling {t['ceiling_tok_s']:,.0f} tok/s ({t['bound']}-bound); expected {low:,.0f}–{high:,.0f}"
-            f" tok/s (×{t['efficiency_range'][0]:.2f}–{t['efficiency_range'][1]:.2f}, {t['evidence']['label']} n = "
-            f"{t['evidence']['n']})"
-        )
-        p = data["prefill"]
-        out.print(
-            f"Prefill of {args.context:,} tokens: ≥ {p['floor_seconds'] * 1000:,.0f} ms at peak; expected "
-            f"{p['expected_seconds_range'][0] * 1000:,.0f}–{p['expected_seconds_range'][1] * 1000:,.0f} ms "
-            f"({p['evidence']['label']} n = {p['evidence']['n']})"
-        )
-        if data.get("capacity_message"):
-            out.print(f"vLLM check: {data['capacity_message']}")
-    for warning in spec.warnings:
-        out.print(f"[yellow]warning:[/yellow] {warning}")
-    return 0
+    return layers
+
+
+def _print_gpu_fit(out: Any, gpu: GPU, data: dict[str, Any], args: argparse.Namespace) -> None:
+    """Whether the load fits the GPU (the budget line and its notes), the capacity limits and the fewest GPUs."""
+    b = data["budget"]
+    verdict = "[green]fits[/green]" if data["fits"] else "[red]does not fit[/red]"
+    out.print(
+        f"[bold]{gpu.name}[/bold] × {args.tp} ({args.engine}): {verdict} — usable {_bytes(b['usable_bytes'])}, "
+        f"budget {_bytes(b['budget_bytes'])}, weights/GPU {_bytes(b['weights_bytes_per_gpu'])}, "
+        f"activations {_bytes(b['activation_bytes'])}, overhead {_bytes(b['overhead_bytes'])}, "
+        f"KV available {_bytes(b['kv_available_bytes'])}"
+    )
+    for note in b["notes"]:
+        out.print(f"  · {note}")
+    out.print(
+        f"Longest context at batch {args.batch}: {data['max_context']:,} tokens; largest batch at "
+        f"{args.context:,} tokens: {data['max_batch']:,}"
+    )
+    fewest = data["min_gpus"]
+    if fewest:
+        price = f", ${fewest['usd_per_hour']:.2f}/h" if fewest["usd_per_hour"] is not None else ""
+        out.print(f"Fewest {gpu.name} GPUs (tensor parallel): {fewest['n_gpus']}{price}")
+    else:
+        out.print(f"Even {max(TP_SIZES)} × {gpu.name} do not fit this load.")
+
+
+def _print_speed(out: Any, data: dict[str, Any], args: argparse.Namespace) -> None:
+    """The decode and prefill ranges (ceiling × fitted efficiency) and, for vLLM, its start-up capacity check."""
+    t = data["throughput"]
+    low, high = t["expected_tok_s_range"]
+    out.print(
+        f"Decode: ceiling {t['ceiling_tok_s']:,.0f} tok/s ({t['bound']}-bound); expected {low:,.0f}–{high:,.0f}"
+        f" tok/s (×{t['efficiency_range'][0]:.2f}–{t['efficiency_range'][1]:.2f}, {t['evidence']['label']} n = "
+        f"{t['evidence']['n']})"
+    )
+    p = data["prefill"]
+    out.print(
+        f"Prefill of {args.context:,} tokens: ≥ {p['floor_seconds'] * 1000:,.0f} ms at peak; expected "
+        f"{p['expected_seconds_range'][0] * 1000:,.0f}–{p['expected_seconds_range'][1] * 1000:,.0f} ms "
+        f"({p['evidence']['label']} n = {p['evidence']['n']})"
+    )
+    if data.get("capacity_message"):
+        out.print(f"vLLM check: {data['capacity_message']}")

@@ -9,6 +9,7 @@ verdicts (§9.1 item 18).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,24 +18,18 @@ from tafagent.core.audit import RecipeResult, _clean
 from tafagent.core.catalogs import Catalogs, default_catalogs
 from tafagent.core.errors import TafError
 from tafagent.core.laws.constants import IMPRINT_EVIDENCE, K_EVIDENCE, POST_IH_THRESHOLD_PARAMS
-from tafagent.core.laws.decomposition import gamma_decompose, imprint_shift
-from tafagent.core.laws.diagnostics import (
-    bimodal_phase_class,
-    chi_susceptibility,
-    hagedorn_safety_alert,
-    nearest_famous_constant,
-    verify_algebraic_consistency,
-)
-from tafagent.core.laws.imprint import compute_invariant_K, gamma_random_predict
-from tafagent.core.laws.pade import d_horizon, gamma_pade, l_niah
-from tafagent.core.laws.thermo import thermodynamic_profile
-from tafagent.core.memory.engine import kv_plan
-from tafagent.core.recipes import run_recipe
+from tafagent.core.laws.decomposition import imprint_shift
+from tafagent.core.laws.diagnostics import bimodal_phase_class, hagedorn_safety_alert
+from tafagent.core.laws.famous_constants import nearest_famous_constant
+from tafagent.core.laws.identities import verify_algebraic_consistency
+from tafagent.core.laws.imprint import compute_invariant_K
+from tafagent.core.laws.thermo import chi_susceptibility, thermodynamic_profile
+from tafagent.core.memory.kv import kv_plan
+from tafagent.core.recipes.registry import card_recipes, run_recipe
 from tafagent.core.spec.model_spec import ModelSpec
 from tafagent.core.validation.engine import CARD_KEY_LAW_KEYS, law_evidence
 from tafagent.core.validation.panel import nearest_measured
 
-CARD_RECIPES = ("X-2", "X-19", "X-1", "X-3", "X-5", "X-21", "X-22", "X-23")
 DEFAULT_T_EVAL_WITHOUT_T_TRAIN = 4096
 
 
@@ -118,24 +113,12 @@ def profile(spec: ModelSpec, options: CardOptions | None = None, catalogs: Catal
     catalogs = catalogs or default_catalogs()
     T_eval = options.T_eval or spec.T_train or DEFAULT_T_EVAL_WITHOUT_T_TRAIN
 
+    card_options = {**dataclasses.asdict(options), "T_eval": T_eval}
     recipes: dict[str, RecipeResult] = {}
-    common: dict[str, Any] = {"T_eval": T_eval}
-    per_recipe: dict[str, dict[str, Any]] = {
-        "X-2": {**common, "gamma_obs": options.gamma_obs},
-        "X-19": {**common, "gamma_obs": options.gamma_obs},
-        "X-1": {"api_model": options.api_model, "monthly_tokens_M": options.monthly_tokens_M},
-        "X-3": {"USD_budget": options.USD_budget},
-        "X-5": {**common, "target_tokens_per_day": options.target_tokens_per_day},
-        "X-21": {**common, "gamma_random_obs": options.gamma_random},
-        "X-22": {**common, "gamma_obs": options.gamma_obs if options.gamma_obs is not None else options.gamma_text},
-        "X-23": {
-            "gamma_text": options.gamma_text if options.gamma_text is not None else options.gamma_obs,
-            "gamma_random": options.gamma_random,
-        },
-    }
-    for rid in CARD_RECIPES:
-        params = {k: v for k, v in per_recipe[rid].items() if v is not None}
-        recipes[rid] = run_recipe(rid, params, model=spec, catalogs=catalogs)
+    for recipe in card_recipes():  # each recipe declares its card rank and which card options it takes
+        declared = recipe.card_params(card_options) if recipe.card_params is not None else {}
+        params = {k: v for k, v in declared.items() if v is not None}
+        recipes[recipe.id] = run_recipe(recipe.id, params, model=spec, catalogs=catalogs)
 
     key_numbers, gamma_used, gamma_source = _key_numbers(spec, T_eval, options, recipes)
     diagnostics = _diagnostics(spec, T_eval, gamma_used, gamma_source)
@@ -166,14 +149,21 @@ def profile(spec: ModelSpec, options: CardOptions | None = None, catalogs: Catal
     )
 
 
+def _step_result(result: RecipeResult | None, law_id: str) -> Any:
+    """The result of the step of ``result`` that applies ``law_id`` (None when the recipe has no such step)."""
+    step = result.step_of_law(law_id) if result is not None else None
+    return None if step is None else step.result
+
+
 def _key_numbers(
     spec: ModelSpec, T_eval: int, options: CardOptions, recipes: dict[str, RecipeResult]
 ) -> tuple[dict[str, Any], float | None, str]:
-    theta = spec.rope_theta
-    kv = recipes["X-2"].step_named("KV cache memory") if theta is not None else None
-    kv_bytes = (
-        kv.result["bytes"] if kv is not None else kv_plan(spec, "transformers", "bf16").bytes_per_sequence(T_eval)
-    )
+    """The card's key numbers, read from the recipes' steps by law id (nothing recomputed that a recipe
+    computed); χ is the susceptibility law applied to X-2's γ_corrected."""
+    x2 = recipes.get("X-2")
+    kv = _step_result(x2, "kv_cache") if spec.rope_theta is not None else None
+    # a model without RoPE has no X-2 chain: its KV still has an exact size
+    kv_bytes = kv["bytes"] if kv is not None else kv_plan(spec, "transformers", "bf16").bytes_per_sequence(T_eval)
     numbers: dict[str, Any] = {
         "T_eval": T_eval,
         "gamma_pade": None,
@@ -187,23 +177,20 @@ def _key_numbers(
         "gamma_random_predicted": None,
     }
     gamma_used, gamma_source = options.gamma_obs, "measured (gamma_obs)"
-    if theta is not None:
-        g_pade = gamma_pade(theta, T_eval)
-        g_corr = gamma_decompose(g_pade, spec.has_gqa, spec.has_swa, spec.n_params)["gamma_corrected"]
-        horizon = recipes["X-2"].step_named("d_horizon")
-        dh = horizon.result if horizon is not None else d_horizon(theta, g_corr)
+    g_corr = _step_result(x2, "gamma_decomposition")
+    if g_corr is not None:
         numbers.update(
             {
-                "gamma_pade": g_pade,
+                "gamma_pade": _step_result(x2, "gamma_pade"),
                 "gamma_corrected": g_corr,
-                "d_horizon": dh,
-                "l_niah": l_niah(dh),
+                "d_horizon": _step_result(x2, "d_horizon"),
+                "l_niah": _step_result(x2, "l_niah"),
                 "chi": chi_susceptibility(g_corr) if 0 < g_corr < 2 else None,
-                "gamma_random_predicted": gamma_random_predict(theta, T_eval, spec.n_params / 1e6),
+                "gamma_random_predicted": _step_result(recipes.get("X-21"), "gamma_random"),
             }
         )
         if options.gamma_obs is not None:
-            numbers["d_horizon_measured"] = d_horizon(theta, options.gamma_obs)
+            numbers["d_horizon_measured"] = _step_result(x2, "d_horizon_measured")
         if gamma_used is None:
             gamma_used, gamma_source = g_corr, "predicted (γ_corrected, closed form)"
     if gamma_used is not None:

@@ -21,7 +21,7 @@ from tafagent.core.compare import compare
 from tafagent.core.decay.powerlaw import CORPORA, PROTOCOLS
 from tafagent.core.errors import ConfigError, TafError, UsageError
 from tafagent.core.jsonsafe import json_safe as _finite
-from tafagent.core.memory.engine import ENGINES
+from tafagent.core.memory.runtimes import ENGINES
 from tafagent.core.messages import LANGUAGES, recipe_label, verdict_label
 from tafagent.core.numbers import parse_number
 from tafagent.core.recipes import get_recipe, list_recipes, run_recipe

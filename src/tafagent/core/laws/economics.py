@@ -63,8 +63,12 @@ def kv_cache_bytes_uniform(
     return 2.0 * n_layers * n_kv_heads * d_head * seq_len * bytes_per_element
 
 
-def weights_bytes(n_params: float, bytes_per_weight: float = 2.0) -> float:
-    """N · bytes per weight (BF16 = 2, INT8 = 1, INT4 = 0.5)   (§19)."""
+def weights_bytes_uniform(n_params: float, bytes_per_weight: float = 2.0) -> float:
+    """bytes = N · bytes per weight, every parameter at one width (BF16 = 2, INT8 = 1, INT4 = 0.5)   (§19).
+
+    This is the reference's formula; weights by storage format (group scales, unquantised embeddings,
+    checkpoint headers) are the memory module's job.
+    """
     return n_params * bytes_per_weight
 
 

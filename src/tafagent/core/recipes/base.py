@@ -123,6 +123,11 @@ class Recipe:
     needs_rope: bool = False
     reference_result_name: str = ""
     examples: tuple[str, ...] = field(default=())
+    order: int = 0  # position in lists and menus (the reference's registry order, spec §2.10)
+    card_rank: int | None = None  # position on the TAF Card (None: not on the card)
+    # The card's options (T_eval, gamma_obs, gamma_random, gamma_text, USD_budget, target_tokens_per_day,
+    # api_model, monthly_tokens_M) → this recipe's parameters; None values are dropped by the card.
+    card_params: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
 
     def param(self, name: str) -> Param | None:
         """The parameter called ``name`` or one of its aliases; exact spelling first, then any case."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import (
@@ -254,3 +256,8 @@ def not_rope(ctx: RecipeContext) -> RecipeResult:
         ["not_rope"],
         [ConfidenceCheck("applicable", "miss", f"{family} model")],
     )
+
+
+def first_given(*values: Any) -> Any:
+    """The first value that is not None (a card option that falls back on another)."""
+    return next((v for v in values if v is not None), None)

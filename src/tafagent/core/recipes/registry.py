@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import importlib
+import pkgutil
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -11,36 +14,57 @@ from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult
 from tafagent.core.catalogs import Catalogs, default_catalogs
 from tafagent.core.errors import ParameterError, UsageError
 from tafagent.core.laws.registry import panel_key
-from tafagent.core.recipes import (
-    x01_build_vs_buy,
-    x02_long_context,
-    x03_budget,
-    x05_hardware,
-    x19_kv_compression,
-    x21_imprint,
-    x22_invariant,
-    x23_ih_phase,
-)
 from tafagent.core.recipes.base import Recipe, RecipeContext, resolve_inputs
 from tafagent.core.recipes.common import not_rope
 from tafagent.core.spec.model_spec import ModelSpec
 
-# Registry order is the reference's (spec §2.10): it fills drop-downs and lists.
-RECIPES: tuple[Recipe, ...] = (
-    x01_build_vs_buy.RECIPE,
-    x02_long_context.RECIPE,
-    x03_budget.RECIPE,
-    x05_hardware.RECIPE,
-    x19_kv_compression.RECIPE,
-    x21_imprint.RECIPE,
-    x22_invariant.RECIPE,
-    x23_ih_phase.RECIPE,
-)
-_BY_ID = {r.id: r for r in RECIPES}
+RECIPE_MODULE = re.compile(r"^x\d+_")  # recipe modules: x02_long_context.py, ...
+_registered: dict[str, Recipe] = {}  # id → recipe, filled on first use (discovery) and by register_recipe
+
+
+def _discover() -> None:
+    """Import every ``x<N>_*.py`` module of this package and register its ``RECIPE``: adding a recipe is adding
+    one module (no list to edit). Runs once, on first use, so that importing the registry stays cheap."""
+    import tafagent.core.recipes as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if RECIPE_MODULE.match(info.name):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            recipe = getattr(module, "RECIPE", None)
+            if isinstance(recipe, Recipe):
+                _registered.setdefault(recipe.id, recipe)
+
+
+def _recipes() -> dict[str, Recipe]:
+    if not _registered:
+        _discover()
+    return _registered
+
+
+def register_recipe(recipe: Recipe) -> Recipe:
+    """Add a recipe defined outside this package (a plug-in, a test); it then shows in every list, the card
+    (when it has a ``card_rank``), ``taf ask`` (when it declares ``ask``) and the web page's recipe forms."""
+    recipes = _recipes()
+    if recipe.id in recipes and recipes[recipe.id] is not recipe:
+        raise UsageError(f"a recipe with id '{recipe.id}' is already registered", "choose another id")
+    recipes[recipe.id] = recipe
+    return recipe
+
+
+def unregister_recipe(recipe_id: str) -> None:
+    """Remove a recipe added with :func:`register_recipe` (tests clean up with it)."""
+    _recipes().pop(recipe_id, None)
 
 
 def list_recipes() -> tuple[Recipe, ...]:
-    return RECIPES
+    """Every recipe in list order (``Recipe.order``: the reference's registry order, spec §2.10)."""
+    return tuple(sorted(_recipes().values(), key=lambda r: (r.order, r.id)))
+
+
+def card_recipes() -> tuple[Recipe, ...]:
+    """The recipes the TAF Card runs, in card order (``Recipe.card_rank``)."""
+    on_card = [r for r in _recipes().values() if r.card_rank is not None]
+    return tuple(sorted(on_card, key=lambda r: (r.card_rank or 0, r.id)))
 
 
 def get_recipe(recipe_id: str) -> Recipe:
@@ -48,10 +72,12 @@ def get_recipe(recipe_id: str) -> Recipe:
     key = recipe_id.strip().upper().replace("_", "-")
     if key.startswith("X") and not key.startswith("X-"):
         key = "X-" + key[1:]
-    if key in _BY_ID:
-        return _BY_ID[key]
-    close = difflib.get_close_matches(key, list(_BY_ID), n=2)
-    hint = (f"did you mean {' or '.join(close)}? " if close else "") + "known: " + ", ".join(_BY_ID)
+    recipes = _recipes()
+    if key in recipes:
+        return recipes[key]
+    ids = [r.id for r in list_recipes()]
+    close = difflib.get_close_matches(key, ids, n=2)
+    hint = (f"did you mean {' or '.join(close)}? " if close else "") + "known: " + ", ".join(ids)
     raise UsageError(f"unknown recipe '{recipe_id}'", hint)
 
 

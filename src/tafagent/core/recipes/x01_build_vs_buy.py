@@ -9,6 +9,8 @@ volume is "never breaks even" instead of a ZeroDivisionError (spec §9.2 item 5)
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.errors import ParameterError
@@ -218,6 +220,11 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     return ctx.result(chain, verdict, reason, mitigation, ["x1_decode_ceiling_cost"], checks)
 
 
+def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
+    """What the TAF Card passes to this recipe (its options by name)."""
+    return {"api_model": card["api_model"], "monthly_tokens_M": card["monthly_tokens_M"]}
+
+
 RECIPE = Recipe(
     id="X-1",
     name="Custom Training vs API",
@@ -226,6 +233,9 @@ RECIPE = Recipe(
     sections=("§17", "§19", "§20", "§24"),
     params=(N_PARAMS, D_TOKENS, GPU, N_GPUS, MFU, API_MODEL, MONTHLY, BYTES_PER_WEIGHT, GPU_PRICE, API_IN, API_OUT),
     compute=compute,
+    order=1,
+    card_rank=3,
+    card_params=card_params,
     reference_result_name="Custom training vs API",
     examples=("Should I train a custom 7B model or pay for GPT-4o at 50M tokens a month?",),
 )

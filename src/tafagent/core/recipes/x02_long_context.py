@@ -11,6 +11,9 @@ horizon"), deterministically. Every closed-form result carries the tautology cav
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.diagnostics import pade_deviation_index
@@ -190,6 +193,11 @@ def _measured(
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 
 
+def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
+    """What the TAF Card passes to this recipe (its options by name)."""
+    return {"T_eval": card["T_eval"], "gamma_obs": card["gamma_obs"]}
+
+
 RECIPE = Recipe(
     id="X-2",
     name="Long Context Viability",
@@ -210,6 +218,9 @@ RECIPE = Recipe(
         GAMMA_OBS,
     ),
     compute=compute,
+    order=2,
+    card_rank=1,
+    card_params=card_params,
     needs_rope=True,
     reference_result_name="Long Context Viability",
     examples=("Will Llama-3-8B handle 32K context with needle-in-a-haystack retrieval?",),

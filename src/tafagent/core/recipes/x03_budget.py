@@ -12,6 +12,8 @@ reference divided by its $0.00 card, spec §9.2 item 4); memory counts the n_gpu
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
@@ -166,6 +168,11 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     return ctx.result(chain, verdict, reason, mitigation, [], checks)
 
 
+def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
+    """What the TAF Card passes to this recipe (its options by name)."""
+    return {"USD_budget": card["USD_budget"]}
+
+
 RECIPE = Recipe(
     id="X-3",
     name="Budget Pre-flight",
@@ -174,6 +181,9 @@ RECIPE = Recipe(
     sections=("§17", "§20"),
     params=(BUDGET, GPU, MFU, N_GPUS, GPU_PRICE, TARGET),
     compute=compute,
+    order=3,
+    card_rank=4,
+    card_params=card_params,
     reference_result_name="Budget pre-flight",
     examples=("What can $5,000 train?",),
 )

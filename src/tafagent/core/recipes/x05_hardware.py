@@ -19,6 +19,7 @@ item 4).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -488,6 +489,11 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 
 
+def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
+    """What the TAF Card passes to this recipe (its options by name)."""
+    return {"T_eval": card["T_eval"], "target_tokens_per_day": card["target_tokens_per_day"]}
+
+
 RECIPE = Recipe(
     id="X-5",
     name="Hardware Selection",
@@ -509,6 +515,9 @@ RECIPE = Recipe(
         THROUGHPUT_MODEL,
     ),
     compute=compute,
+    order=5,
+    card_rank=5,
+    card_params=card_params,
     reference_result_name="Hardware selection for serving",
     examples=("Which GPU serves Llama-3-8B at 10 million tokens/day most cheaply?",),
 )

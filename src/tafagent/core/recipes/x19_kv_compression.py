@@ -8,6 +8,9 @@ verdict set and its decision order are the reference's, so results compare one t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import DF_ZONE
@@ -149,6 +152,11 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 
 
+def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
+    """What the TAF Card passes to this recipe (its options by name)."""
+    return {"T_eval": card["T_eval"], "gamma_obs": card["gamma_obs"]}
+
+
 RECIPE = Recipe(
     id="X-19",
     name="KV Compression Decision",
@@ -170,6 +178,9 @@ RECIPE = Recipe(
         GAMMA_OBS,
     ),
     compute=compute,
+    order=19,
+    card_rank=2,
+    card_params=card_params,
     needs_rope=True,
     reference_result_name="KV compression decision",
     examples=("Should I use soft KV decay or a hard cutoff for Qwen2.5-7B at 32K?",),

@@ -6,6 +6,9 @@ Without a measurement the result is PREDICTION ONLY and says how to measure.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import IMPRINT_CI_HALF_WIDTH, NU_IMPRINT, P0_IMPRINT_M
@@ -127,6 +130,11 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     )
 
 
+def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
+    """What the TAF Card passes to this recipe (its options by name)."""
+    return {"T_eval": card["T_eval"], "gamma_random_obs": card["gamma_random"]}
+
+
 RECIPE = Recipe(
     id="X-21",
     name="Imprint Purity Diagnostic",
@@ -145,6 +153,9 @@ RECIPE = Recipe(
         GAMMA_RANDOM_OBS,
     ),
     compute=compute,
+    order=21,
+    card_rank=6,
+    card_params=card_params,
     needs_rope=True,
     reference_result_name="Imprint Purity Diagnostic",
     examples=("How strong is this checkpoint's positional imprint?",),

@@ -6,6 +6,9 @@ spec §9.2 item 5). The Padé deviation step is skipped for models without RoPE.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, law_step
 from tafagent.core.laws.constants import K_PANEL_MEAN, K_PANEL_STD
 from tafagent.core.laws.imprint import compute_invariant_K
@@ -13,6 +16,7 @@ from tafagent.core.laws.pade import gamma_pade
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import D_TOKENS, GAMMA_OBS, N_PARAMS, t_train_param, theta_param
+from tafagent.core.recipes.common import first_given as _first
 
 T_EVAL = Param(
     "T_eval",
@@ -109,6 +113,11 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     )
 
 
+def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
+    """What the TAF Card passes to this recipe (its options by name)."""
+    return {"T_eval": card["T_eval"], "gamma_obs": _first(card["gamma_obs"], card["gamma_text"])}
+
+
 RECIPE = Recipe(
     id="X-22",
     name="Compute-Context Invariant",
@@ -117,6 +126,9 @@ RECIPE = Recipe(
     sections=("§26", "§29"),
     params=(theta_param(), t_train_param(), N_PARAMS, GAMMA_OBS, D_TOKENS, T_EVAL),
     compute=compute,
+    order=22,
+    card_rank=7,
+    card_params=card_params,
     reference_result_name="Compute-Context Invariant",
     examples=("Is this model's K invariant in band?",),
 )

@@ -5,6 +5,9 @@ The sign of Δγ = γ_text − γ_random is the probe; size alone (≥ 400M) giv
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import IH_PANEL_STD, IH_THRESHOLD_M
@@ -12,6 +15,7 @@ from tafagent.core.laws.imprint import ih_phase_check, ih_phase_expected
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import N_PARAMS
+from tafagent.core.recipes.common import first_given as _first
 
 GAMMA_TEXT = Param("gamma_text", "float", "γ measured on natural text", None, optional=True, minimum=-10, maximum=10)
 GAMMA_RANDOM = Param(
@@ -87,6 +91,11 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     )
 
 
+def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
+    """What the TAF Card passes to this recipe (its options by name)."""
+    return {"gamma_text": _first(card["gamma_text"], card["gamma_obs"]), "gamma_random": card["gamma_random"]}
+
+
 RECIPE = Recipe(
     id="X-23",
     name="IH-Phase Detector",
@@ -95,6 +104,9 @@ RECIPE = Recipe(
     sections=("§30",),
     params=(N_PARAMS, GAMMA_TEXT, GAMMA_RANDOM),
     compute=compute,
+    order=23,
+    card_rank=8,
+    card_params=card_params,
     reference_result_name="IH-Phase Detector",
     examples=("Has this checkpoint formed induction heads?",),
 )

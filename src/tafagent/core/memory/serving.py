@@ -1,0 +1,150 @@
+"""Serving on GPUs: the memory one GPU can hand out, where it goes before the KV cache (the budget), and the
+capacity questions asked of it (longest context, largest batch, vLLM's start-up check, fewest GPUs)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from tafagent.core.catalogs import GPU
+from tafagent.core.memory.activations import prefill_activation_bytes, vllm_activation_peak_bytes
+from tafagent.core.memory.dtypes import GIB
+from tafagent.core.memory.kv import KVPlan, kv_plan
+from tafagent.core.memory.runtimes import runtime_data, runtime_profile
+from tafagent.core.memory.weights import WeightsEstimate
+from tafagent.core.spec.model_spec import ModelSpec
+
+# HBM/GDDR capacities are binary (an "80 GB" H100 has 80 GiB); CUDA exposes ~99 % of it
+# (vLLM reports 79.18 GiB total on an H100 80GB): 79.18 / 80 = 0.98975.
+USABLE_FRACTION_OF_NOMINAL = 79.18 / 80.0
+# Tensor-parallel sizes fewest_gpus tries, smallest first.
+TP_SIZES = (1, 2, 4, 8, 16, 32, 64)
+
+
+def usable_gpu_bytes(gpu: GPU) -> int:
+    """Memory CUDA can hand out: nominal binary capacity × 0.98975 (H100 80GB → 79.18 GiB)."""
+    return int(gpu.vram_GB * GIB * USABLE_FRACTION_OF_NOMINAL)
+
+
+@dataclass(frozen=True)
+class MemoryBudget:
+    """Where the memory of one GPU goes before the KV cache gets what is left."""
+
+    gpu: str
+    engine: str
+    usable_bytes: int
+    budget_bytes: int  # after gpu_memory_utilization
+    weights_bytes_per_gpu: int
+    activation_bytes: int
+    overhead_bytes: int
+    kv_available_bytes: int
+    notes: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "notes"} | {"notes": list(self.notes)}
+
+
+def memory_budget(
+    spec: ModelSpec,
+    gpu: GPU,
+    weights: WeightsEstimate,
+    engine: str = "vllm",
+    tp: int = 1,
+    gpu_memory_utilization: float | None = None,
+    prompt_tokens: int = 2048,
+    batch: int = 1,
+) -> MemoryBudget:
+    """KV memory available per GPU: usable × utilisation − weights/tp − activation peak − overhead."""
+    profile = runtime_profile(engine)
+    usable = usable_gpu_bytes(gpu)
+    util = profile.gpu_memory_utilization if gpu_memory_utilization is None else gpu_memory_utilization
+    budget = int(usable * util)
+    weights_per_gpu = math.ceil(weights.n_bytes / tp)
+    notes = []
+    if profile.name == "vllm":
+        activation, why = vllm_activation_peak_bytes(spec)
+        non_torch = runtime_data()["runtimes"]["vllm"]["non_torch_GiB"]["tp1" if tp == 1 else "tp2plus"]
+        overhead = int(non_torch * GIB)
+        notes.append(f"activation peak: {why}; non-torch memory {non_torch} GiB")
+    elif profile.name == "llama.cpp":
+        activation = prefill_activation_bytes(spec, min(prompt_tokens, profile.n_ubatch), batch, "sdpa")["total_bytes"]
+        overhead = int(0.5 * GIB)
+        notes.append("compute buffers ≈ one micro-batch of activations; 0.5 GiB assumed for the rest (exploratory)")
+    else:
+        activation = prefill_activation_bytes(spec, prompt_tokens, batch, "sdpa")["total_bytes"]
+        overhead = 0
+        notes.append(
+            "transformers: prefill peak with SDPA; CUDA context (~0.3-0.5 GiB, outside the allocator) not counted"
+        )
+    available = budget - weights_per_gpu - activation - overhead
+    return MemoryBudget(
+        gpu.name, profile.name, usable, budget, weights_per_gpu, activation, overhead, available, tuple(notes)
+    )
+
+
+def max_context(plan: KVPlan, kv_available_bytes: int, batch: int = 1, limit: int = 2**31) -> int:
+    """Largest context whose KV for ``batch`` sequences fits (vLLM's estimate_max_model_len: a binary search)."""
+    if kv_available_bytes <= 0 or plan.bytes_per_sequence(1) * batch > kv_available_bytes:
+        return 0
+    lo, hi = 1, limit
+    if plan.bytes_per_sequence(hi) * batch <= kv_available_bytes:
+        return hi  # no growing layer (e.g. SSM): bounded only by the model
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if plan.bytes_per_sequence(mid) * batch <= kv_available_bytes:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def max_batch(plan: KVPlan, kv_available_bytes: int, context: int) -> int:
+    """Most sequences of ``context`` tokens whose KV fits."""
+    per_sequence = plan.bytes_per_sequence(context)
+    if kv_available_bytes <= 0:
+        return 0
+    return kv_available_bytes // per_sequence if per_sequence else 2**31
+
+
+def vllm_capacity_message(plan: KVPlan, max_model_len: int, kv_available_bytes: int) -> str:
+    """vLLM's start-up check, reproduced: needed vs available KV and the estimated maximum model length."""
+    needed = plan.bytes_per_sequence(max_model_len)
+    if needed <= kv_available_bytes:
+        return (
+            f"max seq len ({max_model_len}) needs {needed / GIB:.2f} GiB of KV cache; {kv_available_bytes / GIB:.2f} "
+            "GiB available: fits"
+        )
+    estimate = max_context(plan, kv_available_bytes, 1, max_model_len)
+    return (
+        f"To serve at least one request with the model's max seq len ({max_model_len}), "
+        f"{needed / GIB:.2f} GiB KV cache is needed, which is larger than the available KV cache memory "
+        f"({kv_available_bytes / GIB:.2f} GiB). Based on the available memory, the estimated maximum model "
+        f"length is {estimate}."
+    )
+
+
+def fewest_gpus(
+    spec: ModelSpec,
+    gpu: GPU,
+    weights: WeightsEstimate,
+    engine: str,
+    kv_dtype: str,
+    context: int,
+    batch: int,
+    gpu_memory_utilization: float | None = None,
+    sizes: tuple[int, ...] = TP_SIZES,
+) -> dict[str, Any] | None:
+    """The smallest tensor-parallel size in ``sizes`` whose per-GPU KV budget holds ``batch`` × ``context``
+    tokens: {n_gpus, usd_per_hour (None without a price), kv_available_bytes_per_gpu}, or None."""
+    for n in sizes:
+        plan_n = kv_plan(spec, engine, kv_dtype, n)
+        budget_n = memory_budget(spec, gpu, weights, engine, n, gpu_memory_utilization, context, batch)
+        if budget_n.kv_available_bytes >= plan_n.bytes_per_sequence(context) * batch:
+            price = gpu.usd_per_hour
+            return {
+                "n_gpus": n,
+                "usd_per_hour": None if price is None else price * n,
+                "kv_available_bytes_per_gpu": budget_n.kv_available_bytes,
+            }
+    return None

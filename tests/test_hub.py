@@ -31,7 +31,10 @@ from hub_server import (
     tiny_gguf,
 )
 from tafagent.adapters.errors import HubAccessError, HubUnavailableError
-from tafagent.adapters.hub.client import HubSettings, choose_gguf, load_hub_spec, parse_hub_ref
+from tafagent.adapters.hub.loader import load_hub_spec
+from tafagent.adapters.hub.reference import parse_hub_ref
+from tafagent.adapters.hub.settings import HubSettings
+from tafagent.adapters.hub.weight_files import choose_gguf
 from tafagent.adapters.sources import load_spec
 from tafagent.cli.main import main
 from tafagent.core.errors import (
@@ -42,7 +45,7 @@ from tafagent.core.errors import (
     UnsupportedModelError,
     UsageError,
 )
-from tafagent.core.spec.weight_headers import HeaderWeights
+from tafagent.core.spec.weights_summary import HeaderWeights
 
 pytest.importorskip("huggingface_hub")
 

@@ -66,8 +66,8 @@ def read_config_file(config_path: Path) -> dict[str, Any]:
 
 
 def _from_hub(model_id: str, *, revision: str | None, token: str | None) -> ModelSpec:
-    """Fetch the config (and checkpoint headers) of a Hub repo through :mod:`tafagent.adapters.hub.client`."""
+    """Fetch the config (and checkpoint headers) of a Hub repo through :mod:`tafagent.adapters.hub.loader`."""
     # huggingface_hub is imported only when a Hub id is asked for
-    from tafagent.adapters.hub.client import load_hub_spec
+    from tafagent.adapters.hub.loader import load_hub_spec
 
     return load_hub_spec(model_id, revision=revision, token=token)

@@ -1,0 +1,78 @@
+"""The parts of huggingface_hub (and the HTTP library under it) that this adapter uses, imported on demand.
+
+The import happens inside :func:`load_library` so that the core and the CLI start without the ``[hub]``
+extra; error classes are looked up by name so that one missing from the installed version matches nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from tafagent.core.errors import DependencyError
+
+
+@dataclass(frozen=True)
+class HubLibrary:
+    """The parts of huggingface_hub (and its HTTP library) this adapter uses."""
+
+    hub: ModuleType
+    errors: ModuleType
+    transport: ModuleType
+    version: str
+
+    def error(self, name: str) -> type[BaseException]:
+        """An error class by name; one missing in this library version matches nothing."""
+        found = getattr(self.errors, name, None)
+        return found if isinstance(found, type) else _NeverRaised
+
+
+class _NeverRaised(Exception):
+    """Stands in for an error class that the installed huggingface_hub does not define."""
+
+
+def load_library() -> HubLibrary:
+    """Import huggingface_hub; a missing or too old library is a DependencyError naming the extra."""
+    try:
+        hub = importlib.import_module("huggingface_hub")
+        errors = importlib.import_module("huggingface_hub.errors")
+        utils = importlib.import_module("huggingface_hub.utils")
+    except ImportError as exc:
+        raise DependencyError(
+            "reading Hub ids needs the huggingface_hub package", "pip install 'tafagent[hub]'"
+        ) from exc
+    # huggingface_hub ≥ 1.0 speaks httpx (2.x: httpx2); its session tells which module raises transport errors.
+    transport = importlib.import_module(type(utils.get_session()).__module__.split(".")[0])
+    if not hasattr(transport, "TimeoutException"):
+        raise DependencyError(
+            f"huggingface_hub {hub.__version__} is too old for tafagent", "pip install -U 'tafagent[hub]'"
+        )
+    return HubLibrary(hub, errors, transport, hub.__version__)
+
+
+@contextmanager
+def quiet_library() -> Iterator[None]:
+    """Keep huggingface_hub's retry warnings off stderr: failures reach the user as one TafError line."""
+    logger = logging.getLogger("huggingface_hub")
+    previous = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def silent_tqdm(lib: HubLibrary) -> type:
+    """huggingface_hub's progress bar class, always disabled (config files are tiny; stdout stays clean)."""
+
+    class _Silent(lib.hub.utils.tqdm):  # type: ignore[misc, name-defined]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["disable"] = True
+            super().__init__(*args, **kwargs)
+
+    return _Silent

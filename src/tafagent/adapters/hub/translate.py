@@ -1,0 +1,182 @@
+"""Library and network failures → one :class:`TafError` line with its fix (the HubError family and others).
+
+The checks run in a fixed order, because the library's classes nest (a gated repo error is a repo-not-found
+error, which is an HTTP error): the most specific meaning is tried first, the bare HTTP status and the
+transport errors after, and anything unknown keeps its first line. A token is never shown, only its origin.
+"""
+
+from __future__ import annotations
+
+from tafagent.adapters.errors import HubAccessError, HubError, HubUnavailableError
+from tafagent.adapters.hub.files import CONFIG_FILE
+from tafagent.adapters.hub.retry import RetriesExhausted
+from tafagent.adapters.hub.session import HubSession
+from tafagent.adapters.hub.settings import DEFAULT_ENDPOINT
+from tafagent.core.errors import ConfigError, ModelNotFoundError, TafError
+from tafagent.core.spec.presets import suggest_presets
+
+
+def translate(
+    error: BaseException,
+    session: HubSession,
+    *,
+    filename: str = CONFIG_FILE,
+    cache_checked: bool = False,
+    fallback_error: BaseException | None = None,
+) -> TafError:
+    """One TafError line with the fix for any failure of the library or the network.
+
+    ``cache_checked``: the Hub cache was searched and holds nothing for this repo (say so in the hint).
+    ``fallback_error``: the failure that made the adapter fall back to the cache, if any (it explains a
+    cold cache better than "offline mode").
+    """
+    attempts = 1
+    if isinstance(error, RetriesExhausted):
+        attempts, error = error.attempts, error.error
+    if isinstance(error, TafError):
+        return error
+    lib = session.lib
+    named = _repo_error(error, session, filename)
+    if named is not None:
+        return named
+    if isinstance(error, lib.error("OfflineModeIsEnabled")):
+        return cold_cache_error(session, filename, fallback_error)
+    if isinstance(error, lib.error("HFValidationError")):
+        return ModelNotFoundError(f"'{session.ref.label}' is not a valid Hub id", "a Hub id looks like org/name")
+    cache_hint = _cache_hint(session, cache_checked)
+    tries = f"{attempts} tries" if attempts > 1 else "1 try"
+    if isinstance(error, lib.error("HfHubHTTPError")):
+        return _http_status_error(error, session, tries, cache_hint)
+    unreached = _transport_error(error, session, tries, cache_hint)
+    if unreached is not None:
+        return unreached
+    return _other_error(error, session, filename, cache_hint)
+
+
+def cold_cache_error(session: HubSession, filename: str, fallback_error: BaseException | None) -> TafError:
+    """The cache was the only source and lacks ``filename``: why the Hub was not asked, and what to do."""
+    ref, settings = session.ref, session.settings
+    where = f"{ref.repo_id}@{ref.revision or 'main'}"
+    if fallback_error is not None:
+        reason = translate(fallback_error, session, cache_checked=True, fallback_error=fallback_error)
+        return type(reason)(reason.message, reason.hint)
+    return HubUnavailableError(
+        f"offline mode (HF_HUB_OFFLINE) and {filename} of '{where}' is not in the Hub cache",
+        f"unset HF_HUB_OFFLINE to download it, or pass a local config.json (searched {settings.cache_dir})",
+    )
+
+
+def _repo_error(error: BaseException, session: HubSession, filename: str) -> TafError | None:
+    """The Hub's own answers about the repo: gated, no such revision, no such repo, no such file."""
+    lib, repo = session.lib, session.ref.repo_id
+    if isinstance(error, lib.error("GatedRepoError")):
+        return _gated_error(session)
+    if isinstance(error, lib.error("RevisionNotFoundError")):
+        return ModelNotFoundError(
+            f"'{repo}' has no revision '{session.ref.revision or 'main'}'",
+            "give a branch, tag or full commit sha that exists (default: main)",
+        )
+    if isinstance(error, lib.error("RepositoryNotFoundError")):
+        suggestions = _suggestions(repo)
+        hint = (f"did you mean {', '.join(suggestions)}? " if suggestions else "") + "check the spelling"
+        hint += (
+            "; if the repo is private, check that your token can read it"
+            if session.settings.token
+            else "; if the repo is private, set HF_TOKEN or pass --token"
+        )
+        return ModelNotFoundError(
+            f"no model '{repo}' on {session.settings.endpoint_label}", hint, suggestions=suggestions
+        )
+    if isinstance(error, lib.error("RemoteEntryNotFoundError")):
+        return ConfigError(
+            f"'{session.ref.label}' has no {filename}", "check the repo's files; or pass a local config.json"
+        )
+    return None
+
+
+def _gated_error(session: HubSession) -> HubAccessError:
+    """A gated repo: the licence page to accept, and whether the token we sent lacks access or none was sent."""
+    s, repo = session.settings, session.ref.repo_id
+    page = f"https://huggingface.co/{repo}" if s.endpoint == DEFAULT_ENDPOINT else f"{s.endpoint}/{repo}"
+    if s.token:
+        return HubAccessError(
+            f"'{repo}' is a gated model and the token from {s.token_origin} has no access to it",
+            f"accept the licence on {page} with that token's account, or use a token that has access",
+        )
+    return HubAccessError(
+        f"'{repo}' is a gated model: its files need an accepted licence and a token",
+        f"accept the licence on {page}, then set HF_TOKEN or pass --token",
+    )
+
+
+def _cache_hint(session: HubSession, cache_checked: bool) -> str:
+    """What to do when the Hub does not answer: retry, or use (or fill) the Hub cache."""
+    ref, s = session.ref, session.settings
+    if cache_checked:
+        return (
+            f"nothing is cached for {ref.repo_id}@{ref.revision or 'main'} in {s.cache_dir}: retry when the Hub "
+            f"answers, or download {CONFIG_FILE} and pass its path"
+        )
+    return f"retry later, use a cached copy (HF_HUB_OFFLINE=1) or pass a local {CONFIG_FILE}"
+
+
+def _http_status_error(error: BaseException, session: HubSession, tries: str, cache_hint: str) -> TafError:
+    """An HTTP error the library did not name: rate limit, refused access, server failure or another status."""
+    s, repo = session.settings, session.ref.repo_id
+    response = getattr(error, "response", None)
+    status = response.status_code if response is not None else 0
+    if status == 429:
+        return HubUnavailableError(
+            f"{s.endpoint_label} is rate-limiting requests (HTTP 429, {tries})",
+            "wait a minute and retry; a token (HF_TOKEN) raises the limit",
+        )
+    if status in (401, 403):
+        return HubAccessError(
+            f"{s.endpoint_label} refused access to '{repo}' (HTTP {status})",
+            "set HF_TOKEN or pass --token with a token that can read it",
+        )
+    if status >= 500:
+        return HubUnavailableError(f"{s.endpoint_label} failed with HTTP {status} for '{repo}' ({tries})", cache_hint)
+    return HubError(f"{s.endpoint_label} answered HTTP {status} for '{repo}'", cache_hint)
+
+
+def _transport_error(error: BaseException, session: HubSession, tries: str, cache_hint: str) -> TafError | None:
+    """No HTTP answer at all: a timeout or a failed connection (None for any other failure)."""
+    s, t = session.settings, session.lib.transport
+    if isinstance(error, t.TimeoutException):
+        return HubUnavailableError(
+            f"{s.endpoint_label} did not answer within {s.timeout_s:g} s ({tries})",
+            f"check your connection or raise HF_HUB_ETAG_TIMEOUT; {cache_hint}",
+        )
+    if isinstance(error, t.NetworkError | t.RemoteProtocolError):
+        return HubUnavailableError(
+            f"cannot reach {s.endpoint_label} ({type(error).__name__})", f"check your connection; {cache_hint}"
+        )
+    return None
+
+
+def _other_error(error: BaseException, session: HubSession, filename: str, cache_hint: str) -> TafError:
+    """The rest: a file the library could not locate, a server that is no Hub, or an unknown failure."""
+    lib, s, label = session.lib, session.settings, session.ref.label
+    if isinstance(error, lib.error("LocalEntryNotFoundError")):
+        # Online, the library could not locate the file and had no cached copy: a network problem.
+        return HubUnavailableError(
+            f"could not download {filename} of '{label}' from {s.endpoint_label}, and it is not cached",
+            cache_hint,
+        )
+    if isinstance(error, lib.error("FileMetadataError")):
+        return HubError(
+            f"{s.endpoint} does not answer like a Hugging Face Hub", "check HF_ENDPOINT, proxy and certificates"
+        )
+    first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+    return HubError(f"reading '{label}' from {s.endpoint_label} failed: {first_line}", cache_hint)
+
+
+def _suggestions(repo_id: str) -> list[str]:
+    """Did-you-mean names from the presets and aliases, for the full id and for its name part."""
+    out: list[str] = []
+    for name in (repo_id, repo_id.rsplit("/", 1)[-1]):
+        for suggestion in suggest_presets(name):
+            if suggestion not in out:
+                out.append(suggestion)
+    return out[:3]

@@ -38,7 +38,7 @@ import transformers
 from tafagent.adapters.measure import from_model, run_fast, run_reference
 from tafagent.adapters.measure.corpora import random_tokens
 from tafagent.adapters.measure.protocols import eager_attention
-from tafagent.core.decay.powerlaw import DISTANCES_FAST, DISTANCES_FULL, REFERENCE_PREFIX
+from tafagent.core.decay.protocol import DISTANCES_FAST, DISTANCES_FULL, REFERENCE_PREFIX
 
 
 def pythia_70m_config() -> Any:

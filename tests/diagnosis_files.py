@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tafagent.core.decay.powerlaw import Diagnosis, build_corpus_result, fit_power_law
+from tafagent.core.decay.corpus_result import build_corpus_result
+from tafagent.core.decay.diagnosis import Diagnosis
+from tafagent.core.decay.fit import fit_power_law
 
 DISTANCES = (10, 50, 200, 1000)
 

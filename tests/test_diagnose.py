@@ -32,7 +32,7 @@ from tafagent.adapters.measure import (  # noqa: E402
 from tafagent.adapters.measure.corpora import random_tokens  # noqa: E402
 from tafagent.cli import cmd_diagnose  # noqa: E402
 from tafagent.cli.main import _Parser  # noqa: E402
-from tafagent.core.decay.powerlaw import uniform_null  # noqa: E402
+from tafagent.core.decay.null import uniform_null  # noqa: E402
 from tafagent.core.errors import TafError  # noqa: E402
 
 pytestmark = pytest.mark.slow

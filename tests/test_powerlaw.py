@@ -10,22 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tafagent.core.decay.powerlaw import (
-    DISTANCES_FAST,
-    DISTANCES_FULL,
-    CorpusResult,
-    Diagnosis,
-    PowerLawFit,
-    bootstrap_gamma_ci,
-    build_corpus_result,
-    fit_power_law,
-    gamma_band,
-    kl_grammar,
-    kl_level,
-    null_attention,
-    uniform_attention,
-    uniform_null,
-)
+from tafagent.core.decay.corpus_result import CorpusResult, build_corpus_result
+from tafagent.core.decay.diagnosis import Diagnosis
+from tafagent.core.decay.fit import PowerLawFit, bootstrap_gamma_ci, fit_power_law
+from tafagent.core.decay.grammar import kl_grammar
+from tafagent.core.decay.interpretation import gamma_band, kl_level
+from tafagent.core.decay.null import null_attention, uniform_attention, uniform_null
+from tafagent.core.decay.protocol import DISTANCES_FAST, DISTANCES_FULL
 from tafagent.core.errors import ConfigError
 from tafagent.core.laws.pade import gamma_pade
 from tafagent.core.laws.thermo import thermodynamic_profile

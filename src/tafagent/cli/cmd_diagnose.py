@@ -10,7 +10,10 @@ from typing import Any
 
 from tafagent.cli.common import non_negative_int, number, positive_int, positive_number
 from tafagent.cli.output import console, emit_json
-from tafagent.core.decay.powerlaw import PROTOCOLS, REFERENCE_SEEDS, Diagnosis, gamma_band, kl_level
+from tafagent.core.decay.corpus_result import CorpusResult
+from tafagent.core.decay.diagnosis import Diagnosis
+from tafagent.core.decay.interpretation import gamma_band, kl_level
+from tafagent.core.decay.protocol import PROTOCOLS, REFERENCE_SEEDS
 from tafagent.core.errors import UsageError
 
 DESCRIPTION = """Measure the attention decay A(d) ∝ d^−γ of MODEL (a local directory or a Hub id) from real
@@ -179,18 +182,45 @@ def _fmt(value: Any, digits: int = 4) -> str:
 def render_diagnosis(out: Any, diagnosis: Diagnosis) -> None:
     """The human report (spec §5.8, plus CI, null, per-layer γ and environment)."""
     from rich.panel import Panel
-    from rich.table import Table
 
-    env = diagnosis.env
-    header = (
-        f"[bold]{diagnosis.model}[/bold] — protocol {diagnosis.protocol}, corpus {diagnosis.corpus}, "
-        f"θ = {_fmt(diagnosis.theta, 0) if diagnosis.theta is not None else 'none (no RoPE)'}, "
-        f"device {env.get('device', '?')}, dtype {env.get('dtype', '?')}"
-    )
+    header = _header(diagnosis)
     if diagnosis.status == "no_attention":
         out.print(Panel(f"{header}\n[yellow]{diagnosis.message}[/yellow]", title="taf diagnose", title_align="left"))
         return
     out.print(Panel(header, title="taf diagnose", title_align="left"))
+    out.print(_curve_table(diagnosis))
+    out.print(_fit_table(diagnosis))
+    headline = _headline(diagnosis)
+    if headline:
+        out.print("\n".join(headline))
+    thermo = diagnosis.thermodynamics()
+    if thermo is not None:
+        out.print(_thermodynamics_table(thermo))
+    primary = diagnosis.primary
+    if primary is not None and primary.per_layer_gamma:
+        out.print(_per_layer_table(primary))
+    for note in diagnosis.notes:
+        out.print(f"[dim]note:[/dim] {note}")
+    env = diagnosis.env
+    out.print(
+        f"[dim]seeds {env.get('seeds')}, {env.get('n_prompts_per_seed')} prompts per seed, "
+        f"torch {env.get('torch')}, transformers {env.get('transformers')}, {env.get('elapsed_s')} s[/dim]"
+    )
+
+
+def _header(diagnosis: Diagnosis) -> str:
+    env = diagnosis.env
+    return (
+        f"[bold]{diagnosis.model}[/bold] — protocol {diagnosis.protocol}, corpus {diagnosis.corpus}, "
+        f"θ = {_fmt(diagnosis.theta, 0) if diagnosis.theta is not None else 'none (no RoPE)'}, "
+        f"device {env.get('device', '?')}, dtype {env.get('dtype', '?')}"
+    )
+
+
+def _curve_table(diagnosis: Diagnosis) -> Any:
+    """A(d) per corpus, with the primary corpus's uniform null alongside."""
+    from rich.table import Table
+
     curve = Table(title="Mean attention A(d) (key at 49, query at d + 49)", title_justify="left")
     curve.add_column("d", justify="right")
     for corpus in diagnosis.results:
@@ -206,7 +236,13 @@ def render_diagnosis(out: Any, diagnosis: Diagnosis) -> None:
         null_value = None if primary is None else primary.null.attn_by_distance.get(d)
         row.append("—" if null_value is None else f"{null_value:.6f}")
         curve.add_row(*row)
-    out.print(curve)
+    return curve
+
+
+def _fit_table(diagnosis: Diagnosis) -> Any:
+    """One row per corpus: γ, its CI and R², the null, KL grammar and the curve estimator's γ."""
+    from rich.table import Table
+
     fits = Table(title="Power-law fit", title_justify="left")
     for column in ("corpus", "γ", "95% CI", "R²", "γ_null (uniform)", "γ − γ_null", "KL grammar", "curve γ"):
         fits.add_column(column)
@@ -223,46 +259,53 @@ def render_diagnosis(out: Any, diagnosis: Diagnosis) -> None:
             kl,
             _fmt(None if result.curve is None else result.curve.gamma),
         )
-    out.print(fits)
-    gamma = diagnosis.gamma
-    if gamma is not None and primary is not None:
-        lines = [f"γ = {gamma:.4f} ({primary.corpus}) — {gamma_band(gamma)}"]
-        if primary.distinguishable_from_uniform is False:
-            lines.append(
-                "[yellow]The uniform-attention null lies inside the 95% CI: this γ shows no positional structure "
-                "beyond what the protocol itself produces.[/yellow]"
-            )
-        if diagnosis.delta_gamma_text_random is not None:
-            lines.append(f"Δγ = γ_text − γ_random = {diagnosis.delta_gamma_text_random:+.4f}")
-        if diagnosis.gamma_pade is not None:
-            lines.append(
-                f"γ_Padé(θ, T = {diagnosis.T_pade}) = {diagnosis.gamma_pade:.4f}; Δγ = γ − γ_Padé = "
-                f"{diagnosis.delta_gamma:+.4f}"
-            )
-        out.print("\n".join(lines))
-    thermo = diagnosis.thermodynamics()
-    if thermo is not None:
-        table = Table(title=f"Thermodynamic profile (N = {thermo['N']:,}, exact discrete sums)", title_justify="left")
-        table.add_column("quantity")
-        table.add_column("value", justify="right")
-        for key in ("phase", "T_attn", "Z", "U", "S", "F", "Cv", "chi", "xi", "D90", "D90_frac", "delta_H_90"):
-            table.add_row(key, _fmt(thermo[key]))
-        if thermo["theta_eff_pade"] is not None:
-            table.add_row("theta_eff_pade", _fmt(thermo["theta_eff_pade"], 1))
-        out.print(table)
-    if primary is not None and primary.per_layer_gamma:
-        layers = Table(title=f"Per-layer γ ({primary.corpus})", title_justify="left")
-        layers.add_column("layer", justify="right")
-        layers.add_column("γ", justify="right")
-        layers.add_column("per-head γ (min / median / max)")
-        for layer, layer_gamma in primary.per_layer_gamma.items():
-            heads = sorted(g for g in primary.per_head_gamma.get(layer, ()) if g is not None)
-            spread = "—" if not heads else f"{heads[0]:.3f} / {statistics.median(heads):.3f} / {heads[-1]:.3f}"
-            layers.add_row(str(layer), _fmt(layer_gamma), spread)
-        out.print(layers)
-    for note in diagnosis.notes:
-        out.print(f"[dim]note:[/dim] {note}")
-    out.print(
-        f"[dim]seeds {env.get('seeds')}, {env.get('n_prompts_per_seed')} prompts per seed, "
-        f"torch {env.get('torch')}, transformers {env.get('transformers')}, {env.get('elapsed_s')} s[/dim]"
-    )
+    return fits
+
+
+def _headline(diagnosis: Diagnosis) -> list[str]:
+    """The headline γ with its band, the null warning, Δγ text − random and γ − γ_Padé; empty without γ."""
+    gamma, primary = diagnosis.gamma, diagnosis.primary
+    if gamma is None or primary is None:
+        return []
+    lines = [f"γ = {gamma:.4f} ({primary.corpus}) — {gamma_band(gamma)}"]
+    if primary.distinguishable_from_uniform is False:
+        lines.append(
+            "[yellow]The uniform-attention null lies inside the 95% CI: this γ shows no positional structure "
+            "beyond what the protocol itself produces.[/yellow]"
+        )
+    if diagnosis.delta_gamma_text_random is not None:
+        lines.append(f"Δγ = γ_text − γ_random = {diagnosis.delta_gamma_text_random:+.4f}")
+    if diagnosis.gamma_pade is not None:
+        lines.append(
+            f"γ_Padé(θ, T = {diagnosis.T_pade}) = {diagnosis.gamma_pade:.4f}; Δγ = γ − γ_Padé = "
+            f"{diagnosis.delta_gamma:+.4f}"
+        )
+    return lines
+
+
+def _thermodynamics_table(thermo: dict[str, Any]) -> Any:
+    from rich.table import Table
+
+    table = Table(title=f"Thermodynamic profile (N = {thermo['N']:,}, exact discrete sums)", title_justify="left")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    for key in ("phase", "T_attn", "Z", "U", "S", "F", "Cv", "chi", "xi", "D90", "D90_frac", "delta_H_90"):
+        table.add_row(key, _fmt(thermo[key]))
+    if thermo["theta_eff_pade"] is not None:
+        table.add_row("theta_eff_pade", _fmt(thermo["theta_eff_pade"], 1))
+    return table
+
+
+def _per_layer_table(primary: CorpusResult) -> Any:
+    """Per-layer γ with the spread of its heads' γ (min / median / max)."""
+    from rich.table import Table
+
+    layers = Table(title=f"Per-layer γ ({primary.corpus})", title_justify="left")
+    layers.add_column("layer", justify="right")
+    layers.add_column("γ", justify="right")
+    layers.add_column("per-head γ (min / median / max)")
+    for layer, layer_gamma in primary.per_layer_gamma.items():
+        heads = sorted(g for g in primary.per_head_gamma.get(layer, ()) if g is not None)
+        spread = "—" if not heads else f"{heads[0]:.3f} / {statistics.median(heads):.3f} / {heads[-1]:.3f}"
+        layers.add_row(str(layer), _fmt(layer_gamma), spread)
+    return layers

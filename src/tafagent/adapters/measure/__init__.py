@@ -3,7 +3,8 @@
 Importing this package is cheap: torch, transformers and numpy are imported inside functions, and a
 missing one raises a DependencyError naming ``pip install 'tafagent[diagnose]'``.
 
-* :func:`diagnose` / :func:`diagnose_loaded` — the whole measurement → :class:`~tafagent.core.decay.powerlaw.Diagnosis`;
+* :func:`diagnose` / :func:`diagnose_loaded` — the whole measurement →
+  :class:`~tafagent.core.decay.diagnosis.Diagnosis`;
 * :func:`run_fast` / :func:`run_reference` — the two protocols on a loaded model (raw numbers);
 * :class:`RowCapture`, :func:`attention_rows` — attention probabilities of chosen query rows during an
   SDPA/flash forward;

@@ -30,6 +30,7 @@ from tafagent.core.spec.resolve import resolve_spec
 
 DTYPES = {"float32": "float32", "fp32": "float32", "float16": "float16", "fp16": "float16", "half": "float16"}
 DTYPES |= {"bfloat16": "bfloat16", "bf16": "bfloat16"}
+FOUR_BIT_QUANTIZATION = "bitsandbytes 4-bit (nf4 weights, float16 compute, double quantization)"
 GPU_FILL_LIMIT = 0.85  # above this share of free GPU memory for the weights alone, spread with device_map="auto"
 
 
@@ -201,16 +202,11 @@ def load_model(
     with ``device_map="auto"`` (accelerate), which also offloads to the CPU.
     """
     torch = require_torch()
-    transformers = require_transformers()
+    require_transformers()  # a missing extra is named before any option is checked
     # bad device/dtype options fail before anything goes to the network
     resolved_device = resolve_device(device)
     resolved_dtype = resolve_dtype(dtype, resolved_device)
-    source = resolve_source(model)
-    if not Path(source).exists():  # a Hub id, maybe with @revision (as every other command accepts)
-        from tafagent.adapters.hub.client import parse_hub_ref
-
-        ref = parse_hub_ref(source, revision)
-        source, revision = ref.repo_id, ref.revision
+    source, revision = _source_and_revision(model, revision)
     config = load_config(source, trust_remote_code=trust_remote_code, revision=revision)
     check_causal_lm(config, model, trust_remote_code=trust_remote_code)
     spec = _spec_or_none(config, source)
@@ -221,54 +217,19 @@ def load_model(
         kwargs["attn_implementation"] = attn_implementation
     quantization = None
     if load_in_4bit:
-        if not resolved_device.startswith("cuda"):
-            raise UsageError("--load-in-4bit needs a CUDA device", "drop --load-in-4bit or use --device cuda")
-        try:
-            import bitsandbytes  # noqa: F401
-        except ImportError:
-            raise DependencyError("--load-in-4bit needs bitsandbytes", "pip install bitsandbytes") from None
-        kwargs["quantization_config"] = transformers.BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_compute_dtype=torch.float16, bnb_4bit_use_double_quant=True
-        )
+        kwargs["quantization_config"] = _four_bit_config(resolved_device)
         device_map = device_map or "auto"
-        quantization = "bitsandbytes 4-bit (nf4 weights, float16 compute, double quantization)"
+        quantization = FOUR_BIT_QUANTIZATION
     if device_map is None and resolved_device.startswith("cuda") and spec is not None:
-        weight_bytes = spec.n_params * torch.tensor([], dtype=torch_dtype).element_size()
-        free_bytes = torch.cuda.mem_get_info(torch.device(resolved_device))[0]
-        if weight_bytes > GPU_FILL_LIMIT * free_bytes:
-            device_map = "auto"
-            notes.append(
-                f"weights (~{weight_bytes / 1e9:.1f} GB) exceed {GPU_FILL_LIMIT:.0%} of the free GPU memory "
-                f"({free_bytes / 1e9:.1f} GB): spread with device_map='auto' (CPU offload)"
-            )
+        device_map = _spread_if_too_big(spec, torch_dtype, resolved_device, notes)
     if device_map is not None:
-        if device_map != "auto":
-            raise UsageError(f"unknown --device-map {device_map!r}", "use --device-map auto")
-        try:
-            import accelerate  # noqa: F401
-        except ImportError:
-            raise DependencyError("device_map='auto' needs accelerate", "pip install 'tafagent[diagnose]'") from None
-        kwargs["device_map"] = "auto" if resolved_device != "cpu" else {"": "cpu"}
-    try:
-        loaded = transformers.AutoModelForCausalLM.from_pretrained(source, **kwargs)
-    except torch.OutOfMemoryError:
-        raise MeasurementMemoryError(
-            f"'{model}' does not fit in {resolved_device} memory at {resolved_dtype}",
-            "try --device-map auto (CPU offload), --dtype bfloat16 or --load-in-4bit",
-        ) from None
-    except OSError as error:
-        raise ModelNotFoundError(f"cannot load the weights of '{source}': {_first_line(error)}", _hub_hint()) from None
-    except (ValueError, KeyError, TypeError) as error:
-        raise UnsupportedModelError(f"cannot load '{source}' as a causal LM: {_first_line(error)}") from None
+        kwargs["device_map"] = _device_map_argument(device_map, resolved_device)
+    loaded = _from_pretrained(source, kwargs, model=model, device=resolved_device, dtype=resolved_dtype)
     if device_map is None and quantization is None:
         loaded = loaded.to(resolved_device)
     loaded.eval()
     input_device = loaded.get_input_embeddings().weight.device
     tokenizer = _tokenizer_or_none(source, trust_remote_code=trust_remote_code, revision=revision, notes=notes)
-    embedding_rows = int(loaded.get_input_embeddings().weight.shape[0])
-    vocab = embedding_rows
-    if tokenizer is not None and isinstance(getattr(tokenizer, "vocab_size", None), int):
-        vocab = min(vocab, int(tokenizer.vocab_size))  # the reference draws below tokenizer.vocab_size
     return LoadedModel(
         model=loaded,
         tokenizer=tokenizer,
@@ -281,10 +242,77 @@ def load_model(
         dtype=resolved_dtype if quantization is None else "4-bit",
         device_map=device_map,
         quantization=quantization,
-        vocab_size=vocab,
+        vocab_size=_drawable_vocab_size(loaded, tokenizer),
         special_ids=_special_ids(config, tokenizer),
         notes=notes,
     )
+
+
+def _source_and_revision(model: str, revision: str | None) -> tuple[str, str | None]:
+    """MODEL → (local directory or Hub repo id, revision); a Hub id may carry ``@revision`` like every
+    other command accepts."""
+    source = resolve_source(model)
+    if not Path(source).exists():
+        from tafagent.adapters.hub.reference import parse_hub_ref
+
+        ref = parse_hub_ref(source, revision)
+        source, revision = ref.repo_id, ref.revision
+    return source, revision
+
+
+def _four_bit_config(device: str) -> Any:
+    """bitsandbytes 4-bit weights: nf4, float16 compute, double quantization (CUDA only)."""
+    if not device.startswith("cuda"):
+        raise UsageError("--load-in-4bit needs a CUDA device", "drop --load-in-4bit or use --device cuda")
+    try:
+        import bitsandbytes  # noqa: F401
+    except ImportError:
+        raise DependencyError("--load-in-4bit needs bitsandbytes", "pip install bitsandbytes") from None
+    return require_transformers().BitsAndBytesConfig(
+        load_in_4bit=True, bnb_4bit_compute_dtype=require_torch().float16, bnb_4bit_use_double_quant=True
+    )
+
+
+def _spread_if_too_big(spec: ModelSpec, torch_dtype: Any, device: str, notes: list[str]) -> str | None:
+    """``"auto"`` (with a note) when the weights alone would fill more than GPU_FILL_LIMIT of the free GPU
+    memory, else None (the model goes to ``device`` whole)."""
+    torch = require_torch()
+    weight_bytes = spec.n_params * torch.tensor([], dtype=torch_dtype).element_size()
+    free_bytes = torch.cuda.mem_get_info(torch.device(device))[0]
+    if weight_bytes <= GPU_FILL_LIMIT * free_bytes:
+        return None
+    notes.append(
+        f"weights (~{weight_bytes / 1e9:.1f} GB) exceed {GPU_FILL_LIMIT:.0%} of the free GPU memory "
+        f"({free_bytes / 1e9:.1f} GB): spread with device_map='auto' (CPU offload)"
+    )
+    return "auto"
+
+
+def _device_map_argument(device_map: str, device: str) -> Any:
+    """The ``device_map`` that from_pretrained gets: accelerate's ``"auto"``, or everything on the CPU."""
+    if device_map != "auto":
+        raise UsageError(f"unknown --device-map {device_map!r}", "use --device-map auto")
+    try:
+        import accelerate  # noqa: F401
+    except ImportError:
+        raise DependencyError("device_map='auto' needs accelerate", "pip install 'tafagent[diagnose]'") from None
+    return "auto" if device != "cpu" else {"": "cpu"}
+
+
+def _from_pretrained(source: str, kwargs: dict[str, Any], *, model: str, device: str, dtype: str) -> Any:
+    """AutoModelForCausalLM.from_pretrained with one-line errors for out-of-memory, missing and odd models."""
+    torch = require_torch()
+    try:
+        return require_transformers().AutoModelForCausalLM.from_pretrained(source, **kwargs)
+    except torch.OutOfMemoryError:
+        raise MeasurementMemoryError(
+            f"'{model}' does not fit in {device} memory at {dtype}",
+            "try --device-map auto (CPU offload), --dtype bfloat16 or --load-in-4bit",
+        ) from None
+    except OSError as error:
+        raise ModelNotFoundError(f"cannot load the weights of '{source}': {_first_line(error)}", _hub_hint()) from None
+    except (ValueError, KeyError, TypeError) as error:
+        raise UnsupportedModelError(f"cannot load '{source}' as a causal LM: {_first_line(error)}") from None
 
 
 def from_model(model: Any, *, tokenizer: Any = None, name: str = "model") -> LoadedModel:
@@ -292,9 +320,6 @@ def from_model(model: Any, *, tokenizer: Any = None, name: str = "model") -> Loa
     config = model.config
     spec = _spec_or_none(config, name)
     input_device = model.get_input_embeddings().weight.device
-    vocab = int(model.get_input_embeddings().weight.shape[0])
-    if tokenizer is not None and isinstance(getattr(tokenizer, "vocab_size", None), int):
-        vocab = min(vocab, int(tokenizer.vocab_size))
     dtype = str(next(model.parameters()).dtype).removeprefix("torch.")
     return LoadedModel(
         model=model,
@@ -306,9 +331,18 @@ def from_model(model: Any, *, tokenizer: Any = None, name: str = "model") -> Loa
         device=str(input_device),
         input_device=input_device,
         dtype=dtype,
-        vocab_size=vocab,
+        vocab_size=_drawable_vocab_size(model, tokenizer),
         special_ids=_special_ids(config, tokenizer),
     )
+
+
+def _drawable_vocab_size(model: Any, tokenizer: Any) -> int:
+    """How many ids random prompts may draw from: the embedding rows, capped by the tokenizer's vocabulary
+    (the reference draws below tokenizer.vocab_size)."""
+    vocab = int(model.get_input_embeddings().weight.shape[0])
+    if tokenizer is not None and isinstance(getattr(tokenizer, "vocab_size", None), int):
+        vocab = min(vocab, int(tokenizer.vocab_size))
+    return vocab
 
 
 def _spec_or_none(config: Any, source: str) -> ModelSpec | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from tafagent.core.decay.powerlaw import Diagnosis
+from tafagent.core.decay.diagnosis import Diagnosis
 from tafagent.core.errors import DependencyError, UsageError
 
 PLOT_SUFFIXES = (".png", ".svg")

@@ -15,7 +15,7 @@ the prompt, averaged over heads, then layers, then prompts, then seeds.
   its prompts differ only in that the distances of one prompt share its tokens (the reference draws
   fresh tokens per distance), which pairs the samples (the bootstrap resamples whole prompts).
   At no extra cost it also records the full rows of fixed query positions (the ``curve`` estimator,
-  see ``core.powerlaw``).
+  see ``core.decay.protocol``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from tafagent.adapters.measure._deps import require_numpy, require_torch
 from tafagent.adapters.measure.capture import RowCapture, StopForward, attention_modules, uses_attention_interface
 from tafagent.adapters.measure.corpora import TokenSource
 from tafagent.adapters.measure.loading import LoadedModel
-from tafagent.core.decay.powerlaw import REFERENCE_KEY_POSITION, REFERENCE_PREFIX
+from tafagent.core.decay.protocol import REFERENCE_KEY_POSITION, REFERENCE_PREFIX
 from tafagent.core.errors import TafError
 
 Progress = Callable[[int, int, str], None]
@@ -80,6 +80,20 @@ class CorpusRun:
             by_d[d].append(float(prompt_values[i]))
         self.prompts_done += 1
 
+    def add_curve_prompt(self, curve_by_layer: dict[int, Any]) -> None:
+        """Record one prompt's curve: layer → [H, D+1] summed row probabilities (fast protocol)."""
+        numpy = require_numpy()
+        grid_coverage = self.curve_rows_per_distance[self.curve_grid]
+        per_layer = []
+        for layer, layer_curve in curve_by_layer.items():
+            if layer not in self.curve_sums:
+                self.curve_sums[layer] = numpy.zeros(layer_curve.shape)
+            self.curve_sums[layer] += layer_curve
+            per_layer.append(layer_curve.mean(axis=0)[self.curve_grid] / grid_coverage)
+        prompt_curve = numpy.mean(numpy.stack(per_layer), axis=0)
+        for i, d in enumerate(self.curve_grid):
+            self.curve_samples[d].append(float(prompt_curve[i]))
+
     def flat_samples(self) -> dict[int, list[float]]:
         """d → per-prompt values over all seeds (prompt order: seed, then prompt)."""
         return {d: [v for seed in self.seeds for v in self.samples.get(seed, {}).get(d, [])] for d in self.distances}
@@ -115,7 +129,7 @@ class CorpusRun:
             return stacked / counts[None, None, :]
 
     def curve_summary(self) -> dict[str, Any] | None:
-        """The curve on its log grid, for ``core.powerlaw.build_corpus_result``."""
+        """The curve on its log grid, for ``core.decay.corpus_result.build_corpus_result``."""
         full = self.curve_by_layer_head()
         if full is None:
             return None
@@ -336,76 +350,117 @@ def run_fast(
     ``token_override(seed, prompt)`` replaces the drawn tokens (tests). Ctrl-C keeps finished prompts.
     """
     torch = require_torch()
-    numpy = require_numpy()
     distances = list(distances)
-    length = max(distances) + REFERENCE_PREFIX
-    reference_rows = [d + REFERENCE_KEY_POSITION for d in distances]
-    curve_rows = curve_query_positions(length, curve_queries)
-    rows = sorted(set(reference_rows) | set(curve_rows))
-    reference_index = torch.tensor([rows.index(r) for r in reference_rows])
-    max_curve_distance = max(curve_rows) - REFERENCE_KEY_POSITION
-    run = CorpusRun(source.name, distances, list(seeds), paired=True, prompts_planned=n_prompts * len(seeds))
-    run.query_positions = curve_rows
-    run.curve_grid = curve_grid(distances)
-    run.curve_samples = {d: [] for d in run.curve_grid}
-    coverage = numpy.zeros(max_curve_distance + 1)
-    for q in curve_rows:
-        coverage[: q - REFERENCE_KEY_POSITION + 1] += 1
-    run.curve_rows_per_distance = coverage
-    grid_coverage = coverage[run.curve_grid]
-    pending: dict[int, Any] = {}
-    pending_curve: dict[int, Any] = {}
-
-    def on_rows(layer: int, probs: Any) -> None:
-        row_probs = probs[0]  # [H, R, L]
-        index = reference_index.to(row_probs.device)
-        pending[layer] = row_probs.index_select(1, index)[:, :, REFERENCE_KEY_POSITION].double().cpu().numpy().T
-        layer_curve = torch.zeros(row_probs.shape[0], max_curve_distance + 1, device=row_probs.device)
-        for q in curve_rows:
-            # keys q, q−1, …, 49 ↔ distances 0, 1, …, q − 49
-            span = q - REFERENCE_KEY_POSITION + 1
-            layer_curve[:, :span] += row_probs[:, rows.index(q), REFERENCE_KEY_POSITION : q + 1].flip(-1)
-        pending_curve[layer] = layer_curve.double().cpu().numpy()
-
+    rows = _FastRows.plan(distances, curve_queries)
+    run = _new_fast_run(source.name, distances, n_prompts, seeds, rows)
+    reader = _FastRowReader(rows)
     forward = _forward_model(lm.model)
     total = n_prompts * len(seeds)
     done = 0
     try:
-        with RowCapture(lm.model, rows, on_rows, stop_early=lm.device_map is None) as capture, torch.inference_mode():
+        with (
+            RowCapture(lm.model, rows.rows, reader, stop_early=lm.device_map is None) as capture,
+            torch.inference_mode(),
+        ):
             for seed in seeds:
                 rng = random.Random(seed)
                 for p in range(n_prompts):
-                    ids = token_override(seed, p) if token_override else source.draw(rng, length)
-                    pending.clear()
-                    pending_curve.clear()
-                    inputs = torch.tensor([ids], dtype=torch.long, device=lm.input_device)
-                    try:
-                        forward(input_ids=inputs, use_cache=False)
-                    except StopForward:
-                        pass  # the last attention layer's rows are in; the rest of the forward is not needed
-                    except Exception as error:
-                        if is_out_of_memory(error):
-                            raise memory_error("fast", lm, length, max(distances)) from None
-                        raise
+                    ids = token_override(seed, p) if token_override else source.draw(rng, rows.length)
+                    reader.clear()
+                    _fast_forward(lm, forward, ids, rows.length, max(distances))
                     capture.forward_done()
-                    if not pending:
+                    if not reader.reference:
                         raise TafError(
                             f"no attention rows were captured from {type(lm.model).__name__} (route {capture.route})",
                             "this architecture is not supported by the fast protocol; try --protocol reference",
                         )
-                    run.add_prompt(seed, {layer: pending[layer] for layer in sorted(pending)})
-                    per_layer = []
-                    for layer, layer_curve in pending_curve.items():
-                        if layer not in run.curve_sums:
-                            run.curve_sums[layer] = numpy.zeros(layer_curve.shape)
-                        run.curve_sums[layer] += layer_curve
-                        per_layer.append(layer_curve.mean(axis=0)[run.curve_grid] / grid_coverage)
-                    prompt_curve = numpy.mean(numpy.stack(per_layer), axis=0)
-                    for i, d in enumerate(run.curve_grid):
-                        run.curve_samples[d].append(float(prompt_curve[i]))
+                    run.add_prompt(seed, {layer: reader.reference[layer] for layer in sorted(reader.reference)})
+                    run.add_curve_prompt(reader.curve)
                     done += 1
                     if progress is not None:
                         progress(done, total, f"{source.name} seed={seed}")
     except KeyboardInterrupt:
         run.interrupted = True  # only finished prompts were committed
     return run
+
+
+@dataclass(frozen=True)
+class _FastRows:
+    """Which query rows one fast forward computes: the reference rows d + 49 and the curve rows, merged."""
+
+    length: int  # tokens per prompt: max(d) + 50
+    rows: list[int]  # every captured query position, ascending
+    reference_rows: list[int]  # d + 49 for each distance, in distance order
+    curve_rows: list[int]
+
+    @classmethod
+    def plan(cls, distances: Sequence[int], curve_queries: int) -> _FastRows:
+        length = max(distances) + REFERENCE_PREFIX
+        reference_rows = [d + REFERENCE_KEY_POSITION for d in distances]
+        curve_rows = curve_query_positions(length, curve_queries)
+        return cls(length, sorted(set(reference_rows) | set(curve_rows)), reference_rows, curve_rows)
+
+    @property
+    def max_curve_distance(self) -> int:
+        """The longest distance a curve row reaches (its query back to key 49)."""
+        return max(self.curve_rows) - REFERENCE_KEY_POSITION
+
+
+def _new_fast_run(
+    corpus: str, distances: list[int], n_prompts: int, seeds: Sequence[int], rows: _FastRows
+) -> CorpusRun:
+    """An empty paired run with the curve's rows, log grid and per-distance row coverage in place."""
+    numpy = require_numpy()
+    run = CorpusRun(corpus, distances, list(seeds), paired=True, prompts_planned=n_prompts * len(seeds))
+    run.query_positions = rows.curve_rows
+    run.curve_grid = curve_grid(distances)
+    run.curve_samples = {d: [] for d in run.curve_grid}
+    coverage = numpy.zeros(rows.max_curve_distance + 1)
+    for q in rows.curve_rows:
+        coverage[: q - REFERENCE_KEY_POSITION + 1] += 1
+    run.curve_rows_per_distance = coverage
+    return run
+
+
+class _FastRowReader:
+    """The RowCapture callback of one forward: each layer's rows → key-49 values and its curve sums.
+
+    ``reference[layer]``: [n_d, H] float64, p[d + 49 → 49] per distance and head. ``curve[layer]``:
+    [H, D+1] float64, the curve rows' probabilities summed per distance 0…D.
+    """
+
+    def __init__(self, rows: _FastRows) -> None:
+        self.rows = rows
+        self.reference_index = require_torch().tensor([rows.rows.index(r) for r in rows.reference_rows])
+        self.reference: dict[int, Any] = {}
+        self.curve: dict[int, Any] = {}
+
+    def clear(self) -> None:
+        self.reference.clear()
+        self.curve.clear()
+
+    def __call__(self, layer: int, probs: Any) -> None:
+        torch = require_torch()
+        row_probs = probs[0]  # [H, R, L]
+        index = self.reference_index.to(row_probs.device)
+        self.reference[layer] = row_probs.index_select(1, index)[:, :, REFERENCE_KEY_POSITION].double().cpu().numpy().T
+        layer_curve = torch.zeros(row_probs.shape[0], self.rows.max_curve_distance + 1, device=row_probs.device)
+        for q in self.rows.curve_rows:
+            # keys q, q−1, …, 49 ↔ distances 0, 1, …, q − 49
+            span = q - REFERENCE_KEY_POSITION + 1
+            layer_curve[:, :span] += row_probs[:, self.rows.rows.index(q), REFERENCE_KEY_POSITION : q + 1].flip(-1)
+        self.curve[layer] = layer_curve.double().cpu().numpy()
+
+
+def _fast_forward(lm: LoadedModel, forward: Any, ids: list[int], sequence_length: int, max_distance: int) -> None:
+    """One forward of the fast protocol; the capture may stop it early, an OOM becomes the one-line error."""
+    torch = require_torch()
+    inputs = torch.tensor([ids], dtype=torch.long, device=lm.input_device)
+    try:
+        forward(input_ids=inputs, use_cache=False)
+    except StopForward:
+        pass  # the last attention layer's rows are in; the rest of the forward is not needed
+    except Exception as error:
+        if is_out_of_memory(error):
+            raise memory_error("fast", lm, sequence_length, max_distance) from None
+        raise

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tafagent.adapters.files import read_text_file
-from tafagent.core.decay.powerlaw import DIAGNOSIS_SCHEMA, Diagnosis
+from tafagent.core.decay.diagnosis import DIAGNOSIS_SCHEMA, Diagnosis
 from tafagent.core.errors import ConfigError, UsageError
 from tafagent.core.jsonsafe import json_safe
 

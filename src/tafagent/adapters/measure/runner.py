@@ -16,7 +16,9 @@ from tafagent.adapters.measure.capture import attention_modules
 from tafagent.adapters.measure.corpora import TokenSource, default_text, random_tokens, read_text, text_tokens
 from tafagent.adapters.measure.loading import LoadedModel, load_model, quiet_transformers
 from tafagent.adapters.measure.protocols import CorpusRun, Progress, run_fast, run_reference
-from tafagent.core.decay.powerlaw import (
+from tafagent.core.decay.corpus_result import CorpusResult, build_corpus_result
+from tafagent.core.decay.diagnosis import Diagnosis
+from tafagent.core.decay.protocol import (
     CORPORA,
     DISTANCES_FAST,
     DISTANCES_FULL,
@@ -25,9 +27,6 @@ from tafagent.core.decay.powerlaw import (
     PROTOCOLS,
     REFERENCE_PREFIX,
     REFERENCE_SEEDS,
-    CorpusResult,
-    Diagnosis,
-    build_corpus_result,
 )
 from tafagent.core.errors import ConfigError, UsageError
 
@@ -76,17 +75,27 @@ class DiagnoseOptions:
 
     def validate(self) -> None:
         """Edge validation: one-line UsageErrors for impossible values."""
+        self._validate_choices()
+        self._validate_distances()
+        self._validate_counts()
+
+    def _validate_choices(self) -> None:
         if self.protocol not in PROTOCOLS:
             raise UsageError(f"unknown protocol {self.protocol!r}", "use fast or reference")
         if self.corpus not in (*CORPORA, "both"):
             raise UsageError(f"unknown corpus {self.corpus!r}", "use random, text or both")
         if self.text_path is not None and self.corpus == "random":
             raise UsageError("--text needs --corpus text or both", "add --corpus text")
-        if self.distances is not None:
-            if any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in self.distances):
-                raise UsageError("distances must be whole numbers >= 1", "e.g. --distances 10,50,200,1000")
-            if len(set(self.distances)) < 2:
-                raise UsageError("a power-law fit needs at least 2 distinct distances", "e.g. --distances 10,100,1000")
+
+    def _validate_distances(self) -> None:
+        if self.distances is None:
+            return
+        if any(isinstance(d, bool) or not isinstance(d, int) or d < 1 for d in self.distances):
+            raise UsageError("distances must be whole numbers >= 1", "e.g. --distances 10,50,200,1000")
+        if len(set(self.distances)) < 2:
+            raise UsageError("a power-law fit needs at least 2 distinct distances", "e.g. --distances 10,100,1000")
+
+    def _validate_counts(self) -> None:
         if self.n_prompts is not None and self.n_prompts < 1:
             raise UsageError(f"--prompts must be >= 1, got {self.n_prompts}")
         if not self.seeds:

@@ -14,25 +14,22 @@ from hypothesis import strategies as st
 
 from tafagent.core.errors import DiagnosticInputError, TafError
 from tafagent.core.laws.constants import NU_IMPRINT
+from tafagent.core.laws.critical_exponents import critical_exponents_bundle
 from tafagent.core.laws.diagnostics import (
     BIMODAL_CLASSES,
-    FAMOUS_CONSTANTS,
     HAGEDORN_LEVELS,
     PDI_REGIMES,
     PHASE_LABELS,
     architectural_concentration_predict,
     bimodal_phase_class,
-    chi_susceptibility,
-    chi_susceptibility_detail,
-    critical_exponents_bundle,
-    famous_constant_proximity,
     hagedorn_safety_alert,
-    nearest_famous_constant,
     pade_deviation_index,
     phase_label,
     precision_shift_predict_4bit,
-    verify_algebraic_consistency,
 )
+from tafagent.core.laws.famous_constants import FAMOUS_CONSTANTS, famous_constant_proximity, nearest_famous_constant
+from tafagent.core.laws.identities import verify_algebraic_consistency
+from tafagent.core.laws.thermo import chi_susceptibility, chi_susceptibility_detail
 
 CHECK_KEYS = [
     "D-SAGE-1",

@@ -8,7 +8,6 @@ import pytest
 
 from tafagent.core.catalogs import default_catalogs
 from tafagent.core.laws.decomposition import gamma_decompose, gamma_decompose_v2
-from tafagent.core.laws.diagnostics import chi_susceptibility as chi
 from tafagent.core.laws.economics import (
     break_even_volume,
     chinchilla_optimal_tokens,
@@ -29,6 +28,7 @@ from tafagent.core.laws.pade import (
     p_hallucinate,
     theta_design,
 )
+from tafagent.core.laws.thermo import chi_susceptibility as chi
 
 EXACT = dict(rel=1e-15, abs=0)
 

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tafagent.core.laws.constants import DF_ZONE, EULER_GAMMA
+from tafagent.core.laws.power_sums import power_sum
 from tafagent.core.laws.thermo import (
     PHASE_A,
     PHASE_B,
@@ -24,7 +25,6 @@ from tafagent.core.laws.thermo import (
     df_window,
     df_window_bruteforce,
     measured_phase_label,
-    power_sum,
     thermodynamic_profile,
 )
 

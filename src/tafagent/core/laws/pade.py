@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from tafagent.core.laws.constants import SQRT2
-from tafagent.core.laws.diagnostics import chi_susceptibility
+from tafagent.core.laws.thermo import chi_susceptibility
 
 
 def gamma_pade(theta: float, T_eval: float) -> float:

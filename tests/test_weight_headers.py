@@ -26,20 +26,17 @@ from hub_server import (
     tiny_gguf,
 )
 from tafagent.core.errors import HeaderTruncatedError, WeightHeaderError
-from tafagent.core.spec.resolve import resolve_spec
-from tafagent.core.spec.weight_headers import (
+from tafagent.core.spec.gguf_config import gguf_to_config
+from tafagent.core.spec.gguf_header import (
     GGML_TYPES,
     MAX_GGUF_ARRAY_DEPTH,
     GGUFArray,
-    HeaderWeights,
-    ParamsCheck,
-    check_params,
-    gguf_to_config,
     parse_gguf_header,
-    parse_safetensors_header,
     summarize_gguf,
-    summarize_safetensors,
 )
+from tafagent.core.spec.resolve import resolve_spec
+from tafagent.core.spec.safetensors_header import parse_safetensors_header, summarize_safetensors
+from tafagent.core.spec.weights_summary import HeaderWeights, ParamsCheck, check_params
 
 
 # ---------------------------------------------------------------------------------------------- safetensors

@@ -10,7 +10,7 @@ from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json
 from tafagent.core.render.format import fmt_count, fmt_value
 from tafagent.core.spec.model_spec import ModelSpec
-from tafagent.core.spec.weight_headers import HeaderWeights, check_params, iter_dtypes
+from tafagent.core.spec.weights_summary import HeaderWeights, check_params, iter_dtypes
 
 # Display order: what a user checks first.
 FIELD_ORDER = (

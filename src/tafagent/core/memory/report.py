@@ -21,8 +21,8 @@ from tafagent.core.memory.serving import (
 )
 from tafagent.core.memory.speed import decode_throughput, prefill_seconds
 from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
+from tafagent.core.spec.limits import MAX_POSITIONS
 from tafagent.core.spec.model_spec import ModelSpec
-from tafagent.core.spec.resolve import MAX_POSITIONS
 
 
 @dataclass(frozen=True)

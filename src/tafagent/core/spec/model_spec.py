@@ -37,7 +37,7 @@ class FieldSource:
         return f"{text} — {self.note}" if self.note else text
 
     def to_dict(self) -> dict[str, str]:
-        out = {"kind": self.kind}
+        out: dict[str, str] = {"kind": self.kind}
         if self.key is not None:
             out["key"] = self.key
         if self.note:

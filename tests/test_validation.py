@@ -26,21 +26,25 @@ import tafagent.core.laws.constants as constants
 from tafagent.cli import cmd_validate
 from tafagent.core.errors import UsageError
 from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.registry import LAWS, panel_key
 from tafagent.core.recipes import run_recipe
 from tafagent.core.spec.presets import get_preset, list_presets
-from tafagent.core.validation.engine import (
+from tafagent.core.validation import (
     CLAIM_STATUSES,
     LAW_KEYS,
-    STEP_LAW_KEYS,
     Comparison,
     falsification_dashboard,
     law_evidence,
     law_report,
+    load_curves,
+    load_outcomes,
+    load_panel,
+    measured_models,
+    nearest_measured,
     panel_constants,
     refit_check,
     validate,
 )
-from tafagent.core.validation.panel import load_curves, load_outcomes, load_panel, measured_models, nearest_measured
 
 PANEL_DATA = Path(__file__).resolve().parents[1] / "src" / "tafagent" / "core" / "data" / "panel"
 SHARED_PANEL = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference_panel"
@@ -401,7 +405,18 @@ def test_law_evidence_accepts_a_comparison_and_rejects_unknown_keys() -> None:
         law_evidence("niah_ceiling:nope")
 
 
-def test_step_law_keys_name_real_recipe_steps() -> None:
+def test_every_registered_panel_key_names_a_validated_law() -> None:
+    keyed = [law for law in LAWS.values() if law.panel_key is not None]
+    assert keyed
+    for law in keyed:
+        base, _, sub = str(law.panel_key).partition(":")
+        report = law_report(base)
+        if sub:
+            report.comparison(sub)  # KeyError when the registry names a comparison the law does not have
+        assert law_evidence(str(law.panel_key)).n is not None
+
+
+def test_every_recipe_step_with_a_panel_key_carries_its_panel_evidence() -> None:
     spec = get_preset("llama-3-8b").spec()
     results = [
         run_recipe("X-2", {"T_eval": 32000}, model=spec),
@@ -411,11 +426,14 @@ def test_step_law_keys_name_real_recipe_steps() -> None:
         run_recipe("X-22", {"gamma_obs": 1.045}, model=spec),
         run_recipe("X-22", {}, model=spec),
         run_recipe("X-23", {"gamma_text": 1.0, "gamma_random": 0.8}, model=spec),
+        run_recipe("X-2", {"T_eval": 8192}, model=get_preset("mistral-7b").spec()),
+        run_recipe("X-19", {"T_eval": 2048}, model=get_preset("pythia-70m").spec()),
     ]
-    names = {step.name for result in results for step in result.chain}
-    assert set(STEP_LAW_KEYS) <= names, set(STEP_LAW_KEYS) - names
-    for key in set(STEP_LAW_KEYS.values()):
-        assert law_evidence(key).n is not None
+    keyed = [(step, key) for result in results for step in result.chain if (key := panel_key(step.law)) is not None]
+    assert len({key for _, key in keyed}) >= 5
+    for step, key in keyed:
+        assert step.panel is not None, step.name
+        assert step.panel == law_evidence(key).to_dict()
 
 
 # ---- nearest measured neighbours -------------------------------------------------------------------------------
@@ -477,7 +495,7 @@ def test_report_json_is_strict() -> None:
 
 
 def test_validation_is_deterministic_across_processes() -> None:
-    code = "import json; from tafagent.core.validation.engine import validate; print(json.dumps(validate().to_dict()))"
+    code = "import json; from tafagent.core.validation import validate; print(json.dumps(validate().to_dict()))"
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     second = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert first == second
@@ -486,7 +504,7 @@ def test_validation_is_deterministic_across_processes() -> None:
 def test_validation_leaves_heavy_libraries_unloaded() -> None:
     code = (
         "import sys\n"
-        "from tafagent.core.validation.engine import validate, law_evidence\n"
+        "from tafagent.core.validation import validate, law_evidence\n"
         "validate(); law_evidence('pade')\n"
         "heavy = ('rich', 'numpy', 'torch', 'transformers', 'huggingface_hub')\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
@@ -563,7 +581,7 @@ def test_registering_the_command_does_not_load_the_validation() -> None:
         "import sys, argparse\n"
         "from tafagent.cli import cmd_validate\n"
         "cmd_validate.register(argparse.ArgumentParser().add_subparsers(), argparse.ArgumentParser(add_help=False))\n"
-        "print('tafagent.core.validation.engine' in sys.modules)\n"
+        "print('tafagent.core.validation' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

@@ -20,7 +20,7 @@ from tafagent.core.card import CardOptions, profile
 from tafagent.core.compare import compare
 from tafagent.core.recipes import run_recipe
 from tafagent.core.spec.presets import get_preset
-from tafagent.core.validation.engine import falsification_dashboard, validate
+from tafagent.core.validation import falsification_dashboard, validate
 from tafagent.web import bridge
 
 
@@ -135,6 +135,38 @@ def test_decay_curves_are_normalised_power_laws() -> None:
         assert sum(ys) == pytest.approx(1.0)
         first, last = s["points"][0], s["points"][-1]
         assert first["y"] / last["y"] == pytest.approx((last["x"] / first["x"]) ** s["gamma"])
+
+
+def test_numbers_come_with_the_core_formatted_text() -> None:
+    """The page shows the core's formatter's text (``*_display``) next to the raw values it keeps in data-value."""
+    from tafagent.core.render.format import fmt
+    from tafagent.core.render.report import step_result_text
+
+    data = ok("profile_card", {"model": "llama-3-8b", "t_eval": 32768})
+    card = profile(get_preset("llama-3-8b").spec(), CardOptions(T_eval=32768))
+    assert data["key_display"]["kv_cache_bytes"] == fmt(4 * 2**30, "bytes")
+    assert data["key_display"]["d_horizon"] == fmt(card.key_numbers["d_horizon"], "tokens")
+    for rid, result in card.recipes.items():
+        expected = [None if s.result is None else step_result_text(s) for s in result.chain]
+        assert data["step_display"][rid] == expected, rid
+
+
+def test_display_texts_use_the_languages_marks_and_steps_carry_their_law() -> None:
+    data = ok("whatif", {"model": "qwen2.5-7b", "t_eval": 32768, "lang": "fr"})
+    laws = [step["law"] for step in data["result"]["chain"]]
+    assert {"gamma_pade", "gamma_decomposition", "d_horizon", "l_niah"} <= set(laws)
+    d_horizon = data["step_display"][laws.index("d_horizon")]
+    assert d_horizon.endswith(" tokens") and "\u202f" in d_horizon and "," not in d_horizon
+    assert data["step_display"][laws.index("gamma_pade")].startswith("0,")
+    kv = ok("profile_card", {"model": "llama-3-8b", "t_eval": 32768, "lang": "fr"})["key_display"]["kv_cache_bytes"]
+    assert kv == "4\u202f294\u202f967\u202f296 B (4,295 GB, 4,000 GiB)"  # the unit's own comma stays
+
+
+def test_boot_sends_the_core_number_marks() -> None:
+    from tafagent.core.render.format import NUMBER_DECIMAL, NUMBER_GROUP
+
+    data = ok("boot")
+    assert data["number_group"] == NUMBER_GROUP and data["number_decimal"] == NUMBER_DECIMAL
 
 
 # ---------------------------------------------------------------------------------------------- bad input

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tafagent.cli.output import console, emit_json
 
 if TYPE_CHECKING:  # core.validation (and the panel behind it) loads when `taf validate` runs, not at start-up
-    from tafagent.core.validation.engine import Comparison, LawReport, ValidationReport
+    from tafagent.core.validation import Comparison, LawReport, ValidationReport
 
 # The keys of core.validation.LAW_KEYS, for --help without importing the validation at start-up
 # (tests/test_validation.py checks that the two agree).
@@ -61,7 +61,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tafagent.core.validation.engine import law_report, validate
+    from tafagent.core.validation import law_report, validate
 
     if args.law is not None:  # `--law ""` is an unknown key, not the whole report
         law = law_report(args.law)  # UsageError with suggestions for an unknown key

@@ -27,8 +27,7 @@ from tafagent.core.laws.thermo import chi_susceptibility, thermodynamic_profile
 from tafagent.core.memory.kv import kv_plan
 from tafagent.core.recipes.registry import card_recipes, run_recipe
 from tafagent.core.spec.model_spec import ModelSpec
-from tafagent.core.validation.engine import CARD_KEY_LAW_KEYS, law_evidence
-from tafagent.core.validation.panel import nearest_measured
+from tafagent.core.validation import CARD_KEY_LAW_KEYS, law_evidence, nearest_measured
 
 DEFAULT_T_EVAL_WITHOUT_T_TRAIN = 4096
 

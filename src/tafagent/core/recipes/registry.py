@@ -105,7 +105,7 @@ def run_recipe(
 
 def attach_panel_evidence(result: RecipeResult) -> RecipeResult:
     """Put, next to each predictive step, what the shipped reference measurements say about its law."""
-    from tafagent.core.validation.engine import law_evidence  # the panel loads on first use only
+    from tafagent.core.validation import law_evidence  # the panel loads on first use only
 
     chain = tuple(
         replace(step, panel=law_evidence(key).to_dict()) if (key := panel_key(step.law)) is not None else step

@@ -11,7 +11,7 @@ from typing import Any
 from tafagent.core.card import Card
 from tafagent.core.laws.pade import gamma_pade
 from tafagent.core.spec.model_spec import ModelSpec
-from tafagent.core.validation.panel import load_panel
+from tafagent.core.validation import load_panel
 
 PHASE_DIAGRAM_T = 2000  # the reference's phase diagram draws the Padé curve at T = 2000 (spec §7.14)
 

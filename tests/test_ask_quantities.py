@@ -8,7 +8,8 @@ import math
 import pytest
 
 from tafagent.core.ask import route
-from tafagent.core.ask.quantities import parse_cn, per_day, per_month, to_float
+from tafagent.core.ask.numerals import parse_cn, to_float
+from tafagent.core.ask.quantities import per_day, per_month
 
 L3 = "meta-llama/Meta-Llama-3-8B"
 

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from tafagent.adapters.sources import load_spec
-from tafagent.cli.common import add_catalog_option, load_catalogs
+from tafagent.cli.common import add_catalog_option, llm_timeout, load_catalogs
 from tafagent.cli.output import console, emit_json
 from tafagent.core.errors import UsageError
 from tafagent.core.messages import LANGUAGES
@@ -27,9 +27,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "numbers all come from the audit chain. 32K means 32,000 tokens.",
     )
     parser.add_argument("question", nargs="+", metavar="QUESTION", help="the question (quote it)")
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, help="language of the answer (default: the question's)"
-    )
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the answer (default: the question's)")
     parser.add_argument(
         "--llm-url",
         metavar="URL",
@@ -37,7 +35,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "rephrase the answer; every reply is validated, numbers always come from the chain",
     )
     parser.add_argument("--llm-model", default="default", metavar="NAME", help="model name sent to --llm-url")
-    parser.add_argument("--llm-timeout", type=float, default=30.0, metavar="S", help="seconds to wait for the LLM")
+    parser.add_argument("--llm-timeout", type=llm_timeout, default=30.0, metavar="S", help="seconds to wait, ≤ 3600")
     parser.add_argument("--chain", action="store_true", help="also print the full audit chain")
     add_catalog_option(parser)
     parser.set_defaults(run=run)
@@ -68,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     _render(result, chain=args.chain)
     if result.error is not None:
         sys.stderr.write(f"taf: error: {result.error}\n")
+    elif result.recipe_id is None:  # unroutable: the panel above says why; the exit code 1 needs its line
+        sys.stderr.write("taf: error: no question was recognised — rephrase it or try a suggested recipe\n")
     return 0 if result.ok else 1
 
 

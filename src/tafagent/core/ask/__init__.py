@@ -9,7 +9,8 @@ Standard library only (it runs in the browser under Pyodide); same question → 
 """
 
 from tafagent.core.ask.assist import Assistant
-from tafagent.core.ask.router import Note, Route, Suggestion, route
+from tafagent.core.ask.reading import Note
+from tafagent.core.ask.router import Route, Suggestion, route
 from tafagent.core.ask.service import AskResult, ModelLoader, ask
 from tafagent.core.ask.summary import fmt_number, numbers_in, summarize
 from tafagent.core.errors import LLMReplyError

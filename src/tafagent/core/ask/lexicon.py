@@ -1,5 +1,5 @@
-"""What the router recognises by name: models (presets, Hub ids, loose forms, typos), GPUs, APIs, and
-the intent cues of the eight recipes in English, Spanish, French and Chinese.
+"""What the router recognises by name: models (presets, Hub ids, loose forms, typos), GPUs and APIs.
+(The words that point at each recipe are the recipes' own: ``AskSpec.cues``, scored by ``ask/intent.py``.)
 
 Model names are matched on runs of word tokens joined without separators (``Llama3-8B``, ``llama 3 8b``
 and ``Meta-Llama-3-8B`` all give ``llama38b``), so spelling variants need no list. A typo is accepted
@@ -39,7 +39,7 @@ class Entity:
     loose: bool = False  # matched through a typo, a family name or a loose alias: reported in `assumed`
     size: float | None = None  # parameter count read from an unknown model's name ("falcon 40b" → 4e10)
     suggestions: tuple[str, ...] = field(default=())
-    strength: float = 1.0  # how strongly an API mention points at X-1 (single words like "sonnet" are weak)
+    strength: float = 1.0  # how surely an API was named: scales the `api` signal ("sonnet" alone is weak)
 
 
 def key(text: str) -> str:
@@ -177,45 +177,64 @@ def find_presets(low: str, taken: list[tuple[int, int]]) -> list[Entity]:
 def find_model_mentions(low: str, taken: list[tuple[int, int]]) -> list[Entity]:
     """Typos of presets (``lama 3 8b``), bare family names (``Mistral``) and unknown ``family + size`` models."""
     tokens = [t for t in _tokens(low) if not _overlaps((t[1], t[2]), taken)]
+    used: set[int] = set()  # indexes of the tokens already part of a name (each pass skips them)
+    found = _sized_mentions(low, tokens, used)
+    found += _unitless_sizes(low, tokens, used)
+    found += _family_words(low, tokens, used)
+    found.sort(key=lambda e: e.span)
+    return found
+
+
+def _sized_mentions(low: str, tokens: list[_Token], used: set[int]) -> list[Entity]:
+    """Runs ending with a size token: a typo of a preset, else an unknown model when it starts with a family."""
     found: list[Entity] = []
-    used: set[int] = set()
-    # 1. runs ending with a size token: a typo of a preset, else an unknown model when it starts with a family
     for j, (tok, _start, _end) in enumerate(tokens):
         tail = re.sub(r"^[a-z]+", "", tok)
         if j in used or not (_SIZE_TOKEN.match(tail) or _MOE_TOKEN.match(tail)):
             continue
-        hit = None
-        for i in range(max(0, j - 3), j + 1):
-            if any(k in used for k in range(i, j + 1)) or not re.match(r"[a-z]", tokens[i][0]):
-                continue
-            run = tokens[i : j + 1]
-            if not _contiguous(low, run) or not all(_VERSIONISH.match(t[0]) for t in run[1:-1]):
-                continue
-            joined = key("".join(t[0] for t in run))
-            typo = _typo_match(joined)
-            if typo is not None:
-                hit = ("preset", i, typo, joined)
-                break
-            if _family_of(tokens[i][0]) is not None and hit is None:
-                hit = ("unknown_model", i, None, joined)
+        hit = _sized_run(low, tokens, j, used)
         if hit is None:
             continue
-        kind, i, model_id, joined = hit
+        i, model_id, joined = hit
         last = j
         while last + 1 < len(tokens) and last + 1 not in used and tokens[last + 1][0] in _VARIANTS:
             if not _contiguous(low, tokens[last : last + 2]):
                 break
-            last += 1
+            last += 1  # "llama 3 8b instruct": the variant word belongs to the name
         span = (tokens[i][1], tokens[last][2])
         text = low[span[0] : span[1]]
-        if kind == "preset" and model_id is not None:
+        if model_id is not None:
             found.append(Entity("preset", model_id, span, text, loose=True))
         else:
             size = _size_value(tail) if _SIZE_TOKEN.match(tail) else None
             found.append(Entity("unknown_model", text, span, text, size=size, suggestions=tuple(_suggest(joined))))
         used.update(range(i, last + 1))
-    # 2. a family name with its size written without the unit ("Llama-3-8" → llama38b)
+    return found
+
+
+def _sized_run(low: str, tokens: list[_Token], j: int, used: set[int]) -> tuple[int, str | None, str] | None:
+    """(first token, preset id or None, joined key) of a name ending at token ``j``: the longest run (up to four
+    tokens) that is a typo of a preset, else the longest that starts with a family word."""
+    hit: tuple[int, str | None, str] | None = None
+    for i in range(max(0, j - 3), j + 1):
+        if any(k in used for k in range(i, j + 1)) or not re.match(r"[a-z]", tokens[i][0]):
+            continue
+        run = tokens[i : j + 1]
+        if not _contiguous(low, run) or not all(_VERSIONISH.match(t[0]) for t in run[1:-1]):
+            continue
+        joined = key("".join(t[0] for t in run))
+        typo = _typo_match(joined)
+        if typo is not None:
+            return i, typo, joined
+        if hit is None and _family_of(tokens[i][0]) is not None:
+            hit = (i, None, joined)
+    return hit
+
+
+def _unitless_sizes(low: str, tokens: list[_Token], used: set[int]) -> list[Entity]:
+    """A family name with its size written without the unit ("Llama-3-8" → llama38b)."""
     keys = _preset_keys()
+    found: list[Entity] = []
     for i, (tok, start, _end) in enumerate(tokens):
         if i in used or _family_of(tok) is None:
             continue
@@ -229,7 +248,12 @@ def find_model_mentions(low: str, taken: list[tuple[int, int]]) -> list[Entity]:
                 found.append(Entity("preset", keys[joined], span, low[span[0] : span[1]], loose=True))
                 used.update(range(i, j + 1))
                 break
-    # 3. bare family names
+    return found
+
+
+def _family_words(low: str, tokens: list[_Token], used: set[int]) -> list[Entity]:
+    """Bare family names: one embedded preset (``Mistral``), or a family of several (``Llama 3``, unknown)."""
+    found: list[Entity] = []
     for i, (tok, start, end) in enumerate(tokens):
         if i in used:
             continue
@@ -252,7 +276,6 @@ def find_model_mentions(low: str, taken: list[tuple[int, int]]) -> list[Entity]:
             members = _family_members(re.sub(r"\d+$", "", key(tok)))
             found.append(Entity("unknown_model", tok, (start, end), tok, suggestions=members[:4]))
             used.add(i)
-    found.sort(key=lambda e: e.span)
     return found
 
 
@@ -398,254 +421,3 @@ def find_apis(low: str, taken: list[tuple[int, int]], catalogs: Catalogs) -> lis
         Entity("api", name, span, low[span[0] : span[1]], loose=loose, strength=strength)
         for span, (name, loose, strength) in _scan(low, taken, 4, api)
     ]
-
-
-# ---- intent cues -------------------------------------------------------------------------------------
-# (pattern, weight) per recipe; patterns run on the folded lower-case question with names masked.
-# ASCII patterns get a left word boundary; CJK patterns are matched anywhere.
-_CUES: dict[str, tuple[tuple[str, float], ...]] = {
-    "X-2": (
-        (r"needles?|haystack|niah|passkey|lost in the middle", 3.5),
-        (r"long[- ]?context|context (?:length|window|size|limit)|(?:length|size) of (?:the |its )?context", 3.0),
-        (r"d_horizon|horizon", 2.5),
-        (r"retriev\w*|recall\w*|find (?:a |the )?(?:fact|detail|needle)|look(?:ing)? up", 2.0),
-        (r"handles?|handling|cope|manage|deal with|stay (?:accurate|coherent)|keep up", 1.5),
-        (r"(?:extend|extending|stretch|stretching|push|pushing)(?: (?:the|its|it|them))?(?: context)?|extension", 1.5),
-        (r"ntk|yarn|rope scaling|rope extension|position interpolation", 2.0),
-        (
-            r"long (?:documents?|inputs?|prompts?|texts?|files?"
-            r"|conversations?|books?|transcripts?)|whole (?:book|codebase)",
-            2.0,
-        ),
-        (r"hallucinat\w*|forget\w*|lose track", 1.5),
-        (r"reliab\w*|accura\w*|degrad\w*|break down|fall apart|still work|work(?:s)? (?:well )?(?:at|with|up to)", 1.0),
-        (r"contexts?|ctx|prompt length|input length|sequence length", 1.0),
-        (r"aguja|pajar|contexto largo|largo contexto|ventana de contexto|longitud (?:de|del) contexto", 3.0),
-        (r"recuper\w*|encontrar (?:un|el|una) dato", 2.0),
-        (r"maneja\w*|soporta\w*|aguanta\w*|funciona\w*|rinde", 1.5),
-        (r"extender\w*|ampliar\w*|alargar\w*|extension", 1.5),
-        (r"documentos largos|textos largos|alucin\w*|olvid\w*", 1.5),
-        (r"contexto", 1.0),
-        (r"aiguille|botte de foin|contexte long|long contexte|fenetre de contexte|longueur de contexte", 3.0),
-        (r"retrouv\w*|recuperer|recuperation", 2.0),
-        (r"gere\w*|gerer|supporte\w*|tient|tenir|fonctionne\w*", 1.5),
-        (r"etendre|allonger|l'etendre|prolonger", 1.5),
-        (r"documents longs|textes longs|halluc\w*|oubli\w*", 1.5),
-        (r"contexte", 1.0),
-        (r"大海捞针|长上下文|上下文窗口|上下文长度|长文本|长文档|长序列", 3.0),
-        (r"检索|召回|找到|查找", 2.0),
-        (r"能否处理|能处理|处理得了|撑得住|支持|胜任|能不能跑|能跑|可靠|稳定|靠谱", 1.5),
-        (r"扩展上下文|上下文扩展|外推|扩展到|延长", 1.5),
-        (r"幻觉|遗忘", 1.5),
-        (r"上下文|长度", 1.0),
-    ),
-    "X-19": (
-        (
-            r"kv[- ]?cache compression|compress\w* (?:the |my |its |our )?kv"
-            r"|kv compression|kv[- ]cache (?:evict|trunc|prun|trim|compress)\w*",
-            3.5,
-        ),
-        (r"soft(?:er)? (?:kv )?(?:decay|weighting|attenuation|fall-?off)|decay (?:the )?(?:old|distant) tokens", 3.5),
-        (r"hard (?:cut[- ]?off|truncation|window|limit|cap)|hard-?cutoff", 3.0),
-        (r"truncat\w*|evict\w*|cut[- ]?off", 2.0),
-        (r"snapkv|pyramidkv|fastgen|h2o|streamingllm|scissorhands|kivi|attention sinks?", 3.0),
-        (r"d_f|df window|cache window|cache_max_len|window of (?:the )?cache", 3.0),
-        (
-            r"(?:shrink|reduce|trim|prune|cap|bound|limit|drop) (?:the "
-            r"|my |its )?(?:kv|cache)|drop (?:old|distant) tokens",
-            2.5,
-        ),
-        (r"compress\w*", 1.5),
-        (
-            r"(?:truncat|evict|compress|trim|prun|shrink|cap|cut|drop|reduc|bound|limit)\w* (?:\w+ ){0,4}(?:kv|cache)",
-            3.0,
-        ),
-        (r"kv|cache", 0.7),
-        (r"compresion (?:de(?:l)? )?(?:la )?(?:cache|kv)|comprimir (?:la )?(?:cache|kv)", 3.5),
-        (r"decaimiento suave|decaida suave|atenuacion suave|decaimiento progresivo", 3.5),
-        (r"corte (?:duro|brusco|fijo|abrupto)|truncamiento (?:duro|fijo)", 3.0),
-        (r"truncar\w*|truncamiento|truncado|recortar\w*|desaloj\w*|podar", 2.0),
-        (r"comprimir|compresion", 1.5),
-        (r"(?:truncar|comprimir|recortar|podar|reducir|limitar|desalojar)\w* (?:\w+ ){0,4}(?:kv|cache)", 3.0),
-        (r"compression (?:du |de la )?(?:cache|kv)|compresser (?:le )?(?:cache|kv)", 3.5),
-        (r"decroissance douce|attenuation douce|decroissance progressive|decroissance (?:en )?douceur", 3.5),
-        (r"coupure (?:nette|dure|franche|brutale|stricte)|troncature (?:nette|dure|stricte)", 3.0),
-        (r"tronquer|troncature|tronque|evincer|eviction|elaguer", 2.0),
-        (r"compresser|compression", 1.5),
-        (r"(?:tronquer|compresser|reduire|limiter|elaguer|couper)\w* (?:\w+ ){0,4}(?:kv|cache)", 3.0),
-        (r"kv缓存压缩|压缩kv|kv压缩|缓存压缩|压缩缓存", 3.5),
-        (r"软衰减|软性衰减|平滑衰减|渐进衰减", 3.5),
-        (r"硬截断|硬切断|硬性截断|硬窗口|硬裁剪", 3.0),
-        (r"截断|裁剪|淘汰|驱逐", 2.0),
-        (r"压缩", 1.5),
-        (r"(?:压缩|截断|裁剪|淘汰|缩减)[^。？！?]{0,40}缓存|缓存[^。？！?]{0,6}(?:压缩|截断|裁剪|淘汰)", 3.0),
-        (r"缓存", 0.7),
-    ),
-    "X-1": (
-        (r"build (?:or|vs\.?|versus) buy|make (?:or|vs\.?) buy", 4.0),
-        (
-            r"(?:train|build|fine[- ]?tune) (?:my|our|your) own|(?:my"
-            r"|our) own (?:model|llm)|own model|in-house|homegrown",
-            2.5,
-        ),
-        (r"custom (?:model|llm|training|trained)|bespoke model|domain model|private model", 2.5),
-        (r"break[- ]?even|pay (?:itself )?back|payback|recoup|amortiz\w*|roi\b|return on investment", 3.0),
-        (r"api|apis", 1.5),
-        (r"self[- ]?host\w*|host (?:it )?(?:ourselves|myself)|run (?:it )?ourselves", 1.5),
-        (r"cheaper|less expensive|more economical|cost[- ]effective|worth (?:it|training)|save money", 1.5),
-        (r"subscription|pay(?:ing)? (?:for|per)|per[- ]token (?:pricing|price|cost)", 1.0),
-        (r"train\w*", 0.5),
-        (r"construir o comprar|entrenar (?:mi|nuestro|un) (?:propio )?modelo|modelo propio|propio modelo", 2.5),
-        (r"personalizad\w*|a medida", 2.0),
-        (r"punto de equilibrio|amortiz\w*|recuperar la inversion|rentab\w*", 3.0),
-        (r"mas barato|mas economico|sale mas a cuenta|compensa", 1.5),
-        (r"entrenar", 0.5),
-        (r"entrainer (?:mon|notre|un) (?:propre )?modele|propre modele|modele maison|modele sur mesure", 2.5),
-        (r"personnalise\w*|sur mesure", 2.0),
-        (r"seuil de rentabilite|point mort|rentab\w*|amorti\w*", 3.0),
-        (r"moins cher|plus economique|vaut(?:-il)? (?:mieux|le coup)", 1.5),
-        (r"entrainer", 0.5),
-        (r"自己训练|自训练|自研|自建|私有化|定制模型|专属模型", 2.5),
-        (r"盈亏平衡|回本|收回成本|投资回报", 3.0),
-        (r"还是(?:用|调用|直接用|买)|调用api|用api", 2.0),
-        (r"更便宜|更划算|划算|省钱|成本更低", 1.5),
-        (r"训练", 0.5),
-    ),
-    "X-3": (
-        (r"budget\w*", 2.5),
-        (r"what (?:model |size |kind of model |sort of model )?(?:can|could) (?:i|we) (?:afford|train|buy|build)", 3.0),
-        (r"how (?:big|large|many param\w*)(?: a| of a)?(?: model)? (?:can|could) (?:i|we) (?:train|afford)", 3.5),
-        (r"afford\w*|buys?\b|pre-?flight|largest model|biggest model|compute[- ]optimal|chinchilla[- ]optimal", 2.0),
-        (r"spend\w*|to spend|gpu[- ]hours|training run", 1.0),
-        (r"train\w*", 0.7),
-        (r"presupuesto", 2.5),
-        (r"que (?:modelo |tamano )?(?:puedo|podemos|podria) (?:entrenar|permitirme|costear)", 3.0),
-        (r"permitir\w*|costear|modelo mas grande", 2.0),
-        (r"gastar|invertir", 1.0),
-        (r"entrenar|entrenamiento", 0.7),
-        (
-            r"quel (?:modele|taille) (?:puis-je|pouvons-nous"
-            r"|peut-on) (?:entrainer|me permettre|m'offrir)|que puis-je entrainer",
-            3.0,
-        ),
-        (r"me permettre|m'offrir|nous permettre|plus grand modele", 2.0),
-        (r"depenser|investir", 1.0),
-        (r"entrainer|entrainement", 0.7),
-        (r"预算", 2.5),
-        (r"能训练|可以训练|训练多大|能训多大|训得起|负担得起|能练", 3.0),
-        (r"花费|花", 0.7),
-        (r"训练", 0.7),
-    ),
-    "X-5": (
-        (r"(?:which|what|best|right|cheapest|recommended) (?:gpu|card|hardware|accelerator|instance)s?", 3.5),
-        (r"cheapest (?:way|option|setup) to (?:serve|host|run|deploy)|lowest[- ]cost (?:gpu|hardware|serving)", 3.0),
-        (r"serv(?:e|es|ed|ing)|deploy\w*|provision\w*|inference (?:server|hardware|cost)", 2.5),
-        (r"host\w*|inference|throughput|tokens? per second|tok/s|latency", 1.5),
-        (r"(?:how much|enough|what) (?:vram|gpu memory|memory)|vram|memory (?:do|does|would|will) .{0,20}need", 3.0),
-        (r"kv[- ]cache (?:size|memory|footprint)|size of (?:the )?kv[- ]cache|memory footprint", 2.5),
-        (r"fits? (?:on|in|into)|run (?:it )?on|runs on|hardware", 1.5),
-        (r"concurrent|simultaneous|users", 1.0),
-        (r"gpus?", 1.0),
-        (r"(?:que|cual|que tipo de) (?:gpu|tarjeta|hardware)|gpu mas barata|tarjeta mas barata", 3.5),
-        (r"servir\w*|desplegar|despliegue|poner en produccion", 2.5),
-        (r"alojar|inferencia|rendimiento|latencia", 1.5),
-        (r"(?:cuanta|que) (?:memoria|vram)|memoria|cabe en|quepa en|caber en", 2.0),
-        (r"(?:quel|quelle) (?:gpu|carte|materiel)|gpu le moins cher|carte la moins chere", 3.5),
-        (r"servir|deployer|deploiement|mettre en production", 2.5),
-        (r"heberger|inference|debit|latence", 1.5),
-        (r"(?:combien de|quelle) (?:memoire|vram)|memoire|tient (?:sur|dans)|tenir sur", 2.0),
-        (r"哪个gpu|哪款gpu|哪张卡|什么gpu|什么显卡|哪种gpu|选什么卡|哪块|用什么卡|哪款显卡|哪个显卡", 3.5),
-        (r"部署|上线|推理服务|提供服务", 2.5),
-        (r"推理|吞吐|延迟", 1.5),
-        (r"显存|内存|放得下|装得下", 2.5),
-        (r"最便宜|硬件|显卡", 1.5),
-        (r"并发|用户", 1.0),
-    ),
-    "X-21": (
-        (r"imprint\w*", 4.0),
-        (r"purity|positional (?:bias|imprint|prior)|imprint law", 3.0),
-        (
-            r"anomalous training|unusual training|abnormal training|training history|weird training|strange training",
-            3.0,
-        ),
-        (
-            r"format conversion|converted (?:to|from|into)|conversion (?:to"
-            r"|from)|gguf|re-?quantiz\w*|tampered|tampering",
-            2.5,
-        ),
-        (r"heavily fine[- ]?tuned|over-?fine[- ]?tuned|fine[- ]?tuning history|original checkpoint", 2.0),
-        (r"random[- ]tokens?|random sequences|random input", 1.5),
-        (r"huella|impronta|pureza|sesgo posicional", 3.5),
-        (r"entrenamiento (?:anomalo|inusual|raro|extrano)|historial de entrenamiento", 3.0),
-        (r"conversion de formato|convertido (?:a|de|desde|en)|reconvertido", 2.5),
-        (r"tokens aleatorios|secuencias aleatorias", 1.5),
-        (r"empreinte|purete|biais positionnel", 3.5),
-        (r"entrainement (?:anormal|inhabituel|etrange|bizarre)|historique d'entrainement", 3.0),
-        (r"conversion de format|converti (?:en|depuis|de|vers)", 2.5),
-        (r"tokens aleatoires|jetons aleatoires|sequences aleatoires", 1.5),
-        (r"印记|烙印|纯度|位置偏置|位置偏差", 3.5),
-        (r"异常训练|训练异常|训练历史|训练过程异常", 3.0),
-        (r"格式转换|转换格式|转换过|转成|转过", 2.5),
-        (r"随机token|随机词元|随机序列|随机输入", 1.5),
-    ),
-    "X-22": (
-        (r"invariant|k[- ]invariant|compute[- ]context", 4.0),
-        (r"in[- ]band|inside the band|within the band|panel (?:band|mean)|the band", 3.0),
-        (r"outliers?|scaling anomal\w*|over-?trained|under-?trained", 2.0),
-        (r"(?:inside|within|in|outside) (?:the )?(?:k |panel )band|k[- ]?band|k[- ]value|value of k", 3.0),
-        (r"chinchilla", 1.0),
-        (r"invariante|en banda|dentro de la banda|fuera de la banda", 3.5),
-        (r"atipic\w*|anomalia de escal\w*|sobreentrenad\w*|subentrenad\w*", 2.0),
-        (r"dans la bande|en bande|hors de la bande", 3.5),
-        (r"aberrant\w*|anomalie d'echelle|sur-?entraine|sous-?entraine", 2.0),
-        (r"不变量|带内|区间内|在带|面板区间", 3.5),
-        (r"异常值|离群|缩放异常|过度训练|训练不足", 2.0),
-    ),
-    "X-23": (
-        (r"induction[- ]?heads?|induction[- ]head", 4.0),
-        (r"ih[- ]?phase|pre-?ih|post-?ih|ih formation", 3.5),
-        (r"(?<![a-z])ih(?![a-z])", 2.0),
-        (r"checkpoints?|intermediate (?:step|weights)", 1.5),
-        (r"phase (?:transition|change)|before or after|has (?:it )?formed|formation", 1.5),
-        (r"monitor\w*|during training|training run|mid-training", 1.0),
-        (r"text vs\.? random|text and random|δγ|delta gamma|delta γ", 2.0),
-        (r"cabezas? de induccion|fase ih", 4.0),
-        (r"punto de control|puntos de control", 1.5),
-        (r"vigilar|monitorizar|durante el entrenamiento", 1.0),
-        (r"tetes? d'induction|phase ih", 4.0),
-        (r"point de controle|points de controle", 1.5),
-        (r"surveiller|pendant l'entrainement", 1.0),
-        (r"归纳头|感应头|诱导头|ih相|ih阶段", 4.0),
-        (r"检查点", 1.5),
-        (r"监控|训练过程中|训练中", 1.0),
-    ),
-}
-
-
-@cache
-def compiled_cues() -> dict[str, tuple[tuple[re.Pattern[str], float], ...]]:
-    out = {}
-    for rid, cues in _CUES.items():
-        compiled = []
-        for pattern, weight in cues:
-            prefix = r"(?<![a-z0-9])" if pattern[:1].isascii() and pattern[:1].isalpha() else ""
-            compiled.append((re.compile(prefix + "(?:" + pattern + ")"), weight))
-        out[rid] = tuple(compiled)
-    return out
-
-
-def score_cues(masked: str) -> tuple[dict[str, float], dict[str, list[str]]]:
-    """Sum of cue weights per recipe (each cue counts once) and the words that matched."""
-    scores: dict[str, float] = {}
-    hits: dict[str, list[str]] = {}
-    for rid, cues in compiled_cues().items():
-        total = 0.0
-        words: list[str] = []
-        for pattern, weight in cues:
-            match = pattern.search(masked)
-            if match:
-                total += weight
-                words.append(match.group(0).strip())
-        scores[rid] = total
-        hits[rid] = words
-    return scores, hits

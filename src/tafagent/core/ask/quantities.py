@@ -1,15 +1,8 @@
 """Numbers in a question and what they measure: lengths, model sizes, money, token volumes, γ values, ...
 
-Conventions (documented, and reported in ``assumed`` whenever they matter):
-
-* Scale suffixes are decimal: ``32K`` = 32,000 tokens (as in the reference's own examples, "32K" →
-  ``T_eval = 32000``), ``1M`` = 1,000,000, ``7B`` = 7·10⁹, ``15T`` = 15·10¹²; words too (``50 million``,
-  ``mil millones``, ``milliards``, ``万``, ``亿``). Write 32768 for the power of two.
-* ``32,000`` uses a thousands comma in every language; ``0,85`` and ``1,5`` are decimal commas;
-  ``5.000`` is five thousand in Spanish and French questions, 5.0 in English ones; ``5 000`` groups
-  thousands in French and Spanish.
-* Money is read in the currency written; only US dollars are converted by nothing. Other currencies
-  are *treated as USD-equivalent, without conversion* (the caller flags it).
+How the numbers themselves are written (grouping, decimal commas, ``32K`` = 32,000, ``万``) is
+:mod:`tafagent.core.ask.numerals`. Money is read in the currency written; only US dollars are converted by
+nothing. Other currencies are *treated as USD-equivalent, without conversion* (the caller flags it).
 
 Every quantity records its span so the router can explain what it read.
 """
@@ -19,122 +12,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
+from tafagent.core.ask.numerals import SCALE, number_at, number_pattern, to_float
 from tafagent.core.ask.text import overlaps as _overlaps
-
-# ---- numbers ----------------------------------------------------------------------------------------
-_NUM_EN = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}|\d+(?:[.,]\d+)?)(?:e[+-]?\d+)?"
-_NUM_SPACE = (  # French and Spanish also group thousands with (no-break) spaces: "5 000"
-    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|"
-    r"\d+(?:[.,]\d+)?)(?:e[+-]?\d+)?"
-)
-_SUFFIX = (
-    r"(?:(?P<suf>bn|mm|k|m|b|t)(?![a-z])"
-    r"|\s?(?P<sufw>grand|mil\s+millones|milliards?|billions?|millones"
-    r"|millon|millions?|thousands?|trillions?|mille|mil)(?![a-z])"
-    r"|\s?(?P<sufc>万亿|十亿|百万|千万|万|亿|千))?"
-)
-_SCALE = {
-    "grand": 1e3, "k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12,
-    "thousand": 1e3, "thousands": 1e3, "mil": 1e3, "mille": 1e3,
-    "million": 1e6, "millions": 1e6, "millon": 1e6, "millones": 1e6,
-    "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9, "mil millones": 1e9,
-    "trillion": 1e12, "trillions": 1e12,
-    "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "万亿": 1e12,
-}  # fmt: skip
-_CURRENCY_PREFIX = r"(?P<cur>us\$|\$|€|£|¥|usd\s?|eur\s?)?"
-_CN_NUM = r"(?P<cn>[零〇一二两三四五六七八九十百千万亿]*[十百千万亿][零〇一二两三四五六七八九十百千万亿]*)"
-_WORD_NUM = (
-    r"(?P<wn>a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|a hundred|one hundred|"
-    r"hundred|half a|un|una|une|dos|deux|tres|trois|cinco|cinq|diez|dix|veinte|vingt|cincuenta|cinquante|cien|cent)"
-    r"\s+(?P<wsuf>thousand|million|billion|trillion|millon|millones|million|millions|milliard|milliards|mil millones)"
-    r"(?![a-z])"
-)
-_WORD_VALUES = {
-    "a": 1, "an": 1, "one": 1, "un": 1, "una": 1, "une": 1, "half a": 0.5, "two": 2, "dos": 2, "deux": 2,
-    "three": 3, "tres": 3, "trois": 3, "four": 4, "five": 5, "cinco": 5, "cinq": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "diez": 10, "dix": 10, "twenty": 20, "veinte": 20, "vingt": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "cincuenta": 50, "cinquante": 50, "hundred": 100, "a hundred": 100,
-    "one hundred": 100, "cien": 100, "cent": 100,
-}  # fmt: skip
-
-
-def _number_regex(num: str) -> re.Pattern[str]:
-    return re.compile(
-        r"(?<![a-z0-9_])(?<!\d[.,])" + _CURRENCY_PREFIX + r"\s?(?P<num>" + num + r")" + _SUFFIX + r"(?![0-9])"
-        "|" + _CN_NUM + "|(?<![a-z])" + _WORD_NUM
-    )
-
-
-_NUMBER = {"en": _number_regex(_NUM_EN), "space": _number_regex(_NUM_SPACE)}
-
-
-def to_float(text: str, lang: str = "en", *, decimal_dot: bool = False) -> float:
-    """'32,000' → 32000; '0,85' → 0.85; '5.000' → 5000 in es/fr (5.0 in en); '5 000' → 5000.
-
-    ``decimal_dot`` marks a small decimal (γ, MFU, a percentage): then '.' and ',' are both decimal
-    marks ('1,045' → 1.045, as a Spanish or French γ is written).
-    """
-    s = re.sub(r"[ \u00a0\u202f]", "", text)
-    mantissa, _, exponent = s.partition("e")
-    if "," in mantissa and "." in mantissa:
-        mantissa = mantissa.replace(",", "") if mantissa.index(",") < mantissa.index(".") else _swap(mantissa)
-    elif "," in mantissa and decimal_dot and mantissa.count(",") == 1:
-        mantissa = mantissa.replace(",", ".")
-    elif "," in mantissa:
-        head, *groups = mantissa.split(",")
-        thousands = head not in ("0", "") and all(len(g) == 3 for g in groups)
-        mantissa = mantissa.replace(",", "") if thousands else mantissa.replace(",", ".")
-    elif mantissa.count(".") > 1:
-        mantissa = mantissa.replace(".", "")
-    elif "." in mantissa and not decimal_dot and lang in ("es", "fr"):
-        head, tail = mantissa.split(".")
-        if len(tail) == 3 and head not in ("0", ""):
-            mantissa = head + tail
-    value = float(mantissa)  # a 400-digit literal saturates to inf
-    if not exponent or not math.isfinite(value):
-        return value
-    # float() of the rebuilt literal saturates to inf / 0.0 ('1e400', '0E400') where value * 10**exponent
-    # would raise OverflowError; extract() keeps an infinite value as an "overflow" quantity, and the
-    # router reports it as an error naming the number (never a silent default)
-    return float(f"{value!r}e{int(exponent)}")
-
-
-def _swap(s: str) -> str:
-    return s.replace(".", "").replace(",", ".")
-
-
-def parse_cn(text: str) -> float:
-    """Chinese numerals with multipliers: 五千 → 5000, 三万二千 → 32000, 一亿五千万 → 1.5e8, 十亿 → 1e9."""
-    digits = {
-        "零": 0,
-        "〇": 0,
-        "一": 1,
-        "二": 2,
-        "两": 2,
-        "三": 3,
-        "四": 4,
-        "五": 5,
-        "六": 6,
-        "七": 7,
-        "八": 8,
-        "九": 9,
-    }
-    units = {"十": 10, "百": 100, "千": 1000}
-    total = section = number = 0.0
-    for char in text:
-        if char in digits:
-            number = digits[char]
-        elif char in units:
-            section += (number or 1) * units[char]
-            number = 0
-        elif char == "万":
-            section = (section + number) * 1e4
-            number = 0
-        elif char == "亿":
-            total = (total + section + number) * 1e8
-            section = number = 0
-    return total + section + number
 
 
 # ---- what the numbers measure ------------------------------------------------------------------------
@@ -246,25 +127,6 @@ _TRAIN_NEAR = re.compile(r"train\w*|entren\w*|entrain\w*|训练|pretrain\w*|corp
 _AT_BEFORE = re.compile(r"(?:at|to|a|à|en|de|con|avec|with|of|in|para|pour|for|在|到|用|上)\s*$")
 
 
-def _scale_of(match: re.Match[str]) -> tuple[float, str]:
-    for group in ("suf", "sufw", "sufc"):
-        suffix = match.group(group)
-        if suffix:
-            return _SCALE[re.sub(r"\s+", " ", suffix)], suffix
-    return 1.0, ""
-
-
-def number_at(match: re.Match[str], lang: str) -> tuple[float, bool, str]:
-    """(value, scaled, suffix) of a match of the number regex."""
-    if match.group("cn"):
-        return parse_cn(match.group("cn")), True, match.group("cn")
-    if match.group("wn"):
-        suffix = re.sub(r"\s+", " ", match.group("wsuf"))
-        return _WORD_VALUES[match.group("wn")] * _SCALE[suffix], True, suffix
-    scale, suffix = _scale_of(match)
-    return to_float(match.group("num"), lang) * scale, bool(suffix), suffix
-
-
 # ---- specialised patterns (run first, they claim their numbers) ---------------------------------------
 _N = r"(?P<num>\d+(?:[.,]\d+)?(?:e[+-]?\d+)?)"
 _GAMMA = re.compile(
@@ -342,26 +204,61 @@ _SWA = re.compile(
 )
 
 
-def extract(masked: str, lang: str, gpu_spans: list[tuple[int, int]] | None = None) -> list[Quantity]:
-    """Every quantity in ``masked`` (the folded question with names blanked), left to right."""
-    found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+class _Claims:
+    """The quantities found so far; each reader claims its spans so the later ones skip them."""
 
-    def claim(q: Quantity) -> None:
-        taken.append(q.span)  # an unusable number still hides its span from the other readers
+    def __init__(self) -> None:
+        self.found: list[Quantity] = []
+        self.taken: list[tuple[int, int]] = []
+
+    def free(self, span: tuple[int, int]) -> bool:
+        return not _overlaps(span, self.taken)
+
+    def claim(self, q: Quantity) -> None:
+        self.taken.append(q.span)  # an unusable number still hides its span from the other readers
         if not math.isfinite(q.value):
             # '1e400' overflows: kept apart so the router reports it instead of running on a default
             q = replace(q, kind="overflow", hint=q.kind)
-        found.append(q)
+        self.found.append(q)
 
-    _gammas(masked, lang, claim, taken)
+
+def extract(masked: str, lang: str, gpu_spans: list[tuple[int, int]] | None = None) -> list[Quantity]:
+    """Every quantity in ``masked`` (the folded question with names blanked), left to right.
+
+    The specialised readers run first, in this order, and claim their numbers; what is left is classified
+    from the words around each number.
+    """
+    claims = _Claims()
+    _gammas(masked, lang, claims)
+    _thetas(masked, lang, claims)
+    _training_lengths(masked, lang, claims)
+    _architecture_counts(masked, claims)
+    _mfus(masked, lang, claims)
+    _kv_masses(masked, lang, claims)
+    _precisions(masked, claims)
+    _users(masked, lang, claims)
+    _gpu_counts(masked, gpu_spans or [], claims)
+    _percents_and_swa(masked, lang, claims)
+    for match in number_pattern(lang).finditer(masked):
+        if match.group(0).strip() == "" or not claims.free(match.span()):
+            continue
+        quantity = _classify(masked, match, lang)
+        if quantity is not None:
+            claims.claim(quantity)
+    return sorted(claims.found, key=lambda q: q.span)
+
+
+def _thetas(masked: str, lang: str, claims: _Claims) -> None:
     for match in _THETA.finditer(masked):
-        value = to_float(match.group("num"), lang, decimal_dot=True) * (
-            _SCALE[match.group("suf")] if match.group("suf") else 1
-        )
-        claim(Quantity("theta", value, match.span(), match.group(0), scaled=bool(match.group("suf"))))
+        suffix = match.group("suf")
+        value = to_float(match.group("num"), lang, decimal_dot=True) * (SCALE[suffix] if suffix else 1)
+        claims.claim(Quantity("theta", value, match.span(), match.group(0), scaled=bool(suffix)))
+
+
+def _training_lengths(masked: str, lang: str, claims: _Claims) -> None:
+    """``trained at 8K``: a training context length, or training tokens when it is ≥ 10⁸."""
     for match in _T_TRAIN.finditer(masked):
-        if _overlaps(match.span(), taken):
+        if not claims.free(match.span()):
             continue
         suffix = match.group("suf") or match.group("sufw") or ""
         explicit = re.match(
@@ -370,95 +267,92 @@ def extract(masked: str, lang: str, gpu_spans: list[tuple[int, int]] | None = No
         )
         if not (suffix or match.group("unit") or explicit):
             continue  # "trained on 4 H100s" is not a training length
-        value = to_float(match.group("num"), lang) * (_SCALE[suffix] if suffix else 1)
+        value = to_float(match.group("num"), lang) * (SCALE[suffix] if suffix else 1)
         if value >= 1e8:
-            claim(Quantity("tokens", value, match.span(), match.group(0), qualifier="train", scaled=bool(suffix)))
+            claims.claim(
+                Quantity("tokens", value, match.span(), match.group(0), qualifier="train", scaled=bool(suffix))
+            )
         else:
-            claim(Quantity("t_train", value, match.span(), match.group(0), scaled=bool(suffix)))
+            claims.claim(Quantity("t_train", value, match.span(), match.group(0), scaled=bool(suffix)))
+
+
+def _architecture_counts(masked: str, claims: _Claims) -> None:
     for kind, pattern in (("kv_heads", _KV_HEADS), ("layers", _LAYERS), ("heads", _HEADS), ("d_head", _D_HEAD)):
         for match in pattern.finditer(masked):
-            if _overlaps(match.span(), taken):
+            if not claims.free(match.span()):
                 continue
             raw = next(g for g in (match.groupdict().get(n) for n in ("num", "num2", "num3")) if g)
-            claim(Quantity(kind, float(raw), match.span(), match.group(0)))
+            claims.claim(Quantity(kind, float(raw), match.span(), match.group(0)))
+
+
+def _mfus(masked: str, lang: str, claims: _Claims) -> None:
     for match in _MFU.finditer(masked):
         raw = match.group("num") or match.group("num2")
         value = to_float(raw, lang, decimal_dot=True)
         if match.group("num2") or match.group("pct") or value > 1:
             value /= 100.0
-        claim(Quantity("mfu", value, match.span(), match.group(0)))
+        claims.claim(Quantity("mfu", value, match.span(), match.group(0)))
+
+
+def _kv_masses(masked: str, lang: str, claims: _Claims) -> None:
     for match in _KV_MASS.finditer(masked):
-        if _overlaps(match.span(), taken):
+        if not claims.free(match.span()):
             continue
         raw = match.group("num") or match.group("num2") or match.group("num3")
         value = to_float(raw, lang, decimal_dot=True)
-        claim(Quantity("kv_mass", value / 100.0 if value > 1 else value, match.span(), match.group(0)))
+        claims.claim(Quantity("kv_mass", value / 100.0 if value > 1 else value, match.span(), match.group(0)))
+
+
+def _precisions(masked: str, claims: _Claims) -> None:
+    """Bytes per value of a written precision; ``kv`` when the words around it name the KV cache."""
     for match in _PRECISION.finditer(masked):
-        if _overlaps(match.span(), taken):
+        if not claims.free(match.span()):
             continue
         name = re.sub(r"[^a-z0-9]", "", match.group("p"))
         near = masked[max(0, match.start() - 20) : match.end() + 20]
         qualifier = "kv" if re.search(r"kv|cache|缓存", near) else None
-        claim(Quantity("precision", _PRECISION_BYTES[name], match.span(), match.group(0), qualifier=qualifier))
+        claims.claim(Quantity("precision", _PRECISION_BYTES[name], match.span(), match.group(0), qualifier=qualifier))
+
+
+def _users(masked: str, lang: str, claims: _Claims) -> None:
+    """Concurrent users; ``plain`` when the question does not say they are simultaneous."""
     for match in _USERS.finditer(masked):
-        if _overlaps(match.span(), taken):
+        if not claims.free(match.span()):
             continue
         if match.group("num2"):
-            claim(Quantity("users", float(match.group("num2")), match.span(), match.group(0)))
+            claims.claim(Quantity("users", float(match.group("num2")), match.span(), match.group(0)))
             continue
         after = masked[match.end() : match.end() + 20]
         if any(rx.match(after) for _, rx in _PERIOD_AFTER_RE):
             continue  # "10,000 users a day" is a daily audience, not concurrency
         value = to_float(match.group("num"), lang) * (1e3 if match.group("suf") else 1)
         plain = not (match.group("q") or match.group("q2") or "并发" in match.group(0))
-        claim(Quantity("users", value, match.span(), match.group(0), qualifier="plain" if plain else None))
-    _gpu_counts(masked, gpu_spans or [], claim, taken)
+        claims.claim(Quantity("users", value, match.span(), match.group(0), qualifier="plain" if plain else None))
+
+
+def _percents_and_swa(masked: str, lang: str, claims: _Claims) -> None:
     for match in _PERCENT.finditer(masked):
-        if not _overlaps(match.span(), taken):
-            claim(
-                Quantity("percent", to_float(match.group("num"), lang, decimal_dot=True), match.span(), match.group(0))
-            )
+        if claims.free(match.span()):
+            value = to_float(match.group("num"), lang, decimal_dot=True)
+            claims.claim(Quantity("percent", value, match.span(), match.group(0)))
     for match in _SWA.finditer(masked):
-        if not _overlaps(match.span(), taken):
-            claim(Quantity("swa", 1.0, match.span(), match.group(0)))
-
-    number = _NUMBER["space" if lang in ("es", "fr") else "en"]
-    for match in number.finditer(masked):
-        span = match.span()
-        if match.group(0).strip() == "" or _overlaps(span, taken):
-            continue
-        quantity = _classify(masked, match, lang)
-        if quantity is not None:
-            claim(quantity)
-    found.sort(key=lambda q: q.span)
-    return found
+        if claims.free(match.span()):
+            claims.claim(Quantity("swa", 1.0, match.span(), match.group(0)))
 
 
-def _gammas(masked: str, lang: str, claim, taken: list[tuple[int, int]]) -> None:  # type: ignore[no-untyped-def]
+def _gammas(masked: str, lang: str, claims: _Claims) -> None:
     keyword_ends = [m.end() for m in re.finditer(r"γ|gamma|gama", masked)]
     for match in _GAMMA.finditer(masked):
         value = to_float(match.group("num"), lang, decimal_dot=True)
         if abs(value) > 5:
             continue
         if match.group("delta"):
-            claim(Quantity("delta_gamma", value, match.span(), match.group(0)))
+            claims.claim(Quantity("delta_gamma", value, match.span(), match.group(0)))
             continue
-        qualifier = _qualifier(match.group("sub") or "")
-        if qualifier is None:
-            qualifier = _qualifier(match.group("mid") or "")
-        if qualifier is None:
-            after = re.split(r"[,;]| and | y | et |和|与|，", masked[match.end() : match.end() + 30])[0]
-            qualifier = _qualifier(after)
-        if qualifier is None:
-            before = re.split(r"[,;\d]| and | y | et |和|与|，", masked[max(0, match.start() - 16) : match.start()])[-1]
-            qualifier = _qualifier(before)
-        sub = (match.group("sub") or "").strip(" _-")
-        if qualifier is None and sub.startswith(("obs", "measured")):
-            qualifier = "obs"
-        claim(Quantity("gamma", value, match.span(), match.group(0), qualifier=qualifier))
+        claims.claim(Quantity("gamma", value, match.span(), match.group(0), qualifier=_gamma_qualifier(masked, match)))
     # "γ = 0.93 on text and 1.0 on random tokens": later decimals with a qualifier, shortly after a γ word
     for match in re.finditer(r"(?<!\d)(?<!\d[.,])(?P<num>[-+]?\d+[.,]\d+)", masked):
-        if _overlaps(match.span(), taken):
+        if not claims.free(match.span()):
             continue
         near_keyword = any(0 < match.start() - end < 80 for end in keyword_ends)
         if not near_keyword and not _ON_CORPUS.match(masked[match.end() : match.end() + 30]):
@@ -468,7 +362,22 @@ def _gammas(masked: str, lang: str, claim, taken: list[tuple[int, int]]) -> None
         qualifier = _qualifier(after) or _qualifier(before)
         value = to_float(match.group("num"), lang, decimal_dot=True)
         if qualifier in ("text", "random") and abs(value) <= 5:
-            claim(Quantity("gamma", value, match.span(), match.group(0), qualifier=qualifier))
+            claims.claim(Quantity("gamma", value, match.span(), match.group(0), qualifier=qualifier))
+
+
+def _gamma_qualifier(masked: str, match: re.Match[str]) -> str | None:
+    """text / random / obs from the γ's subscript, the words inside the match, just after it, or just before."""
+    qualifier = _qualifier(match.group("sub") or "") or _qualifier(match.group("mid") or "")
+    if qualifier is None:
+        after = re.split(r"[,;]| and | y | et |和|与|，", masked[match.end() : match.end() + 30])[0]
+        qualifier = _qualifier(after)
+    if qualifier is None:
+        before = re.split(r"[,;\d]| and | y | et |和|与|，", masked[max(0, match.start() - 16) : match.start()])[-1]
+        qualifier = _qualifier(before)
+    sub = (match.group("sub") or "").strip(" _-")
+    if qualifier is None and sub.startswith(("obs", "measured")):
+        qualifier = "obs"
+    return qualifier
 
 
 def _qualifier(text: str) -> str | None:
@@ -482,7 +391,8 @@ def _qualifier(text: str) -> str | None:
     return None
 
 
-def _gpu_counts(masked: str, gpu_spans: list[tuple[int, int]], claim, taken: list[tuple[int, int]]) -> None:  # type: ignore[no-untyped-def]
+def _gpu_counts(masked: str, gpu_spans: list[tuple[int, int]], claims: _Claims) -> None:
+    """``4 H100``, ``H100 x 4``, ``8 GPUs``: the number of GPUs."""
     for start, end in gpu_spans:
         before = re.search(
             r"(?<!\d)(?<!\d[.,])(\d+)\s*(?:x|\*|张|块|个)?\s*(?:nvidia\s+|amd\s+)?$", masked[max(0, start - 16) : start]
@@ -490,91 +400,135 @@ def _gpu_counts(masked: str, gpu_spans: list[tuple[int, int]], claim, taken: lis
         if before:
             offset = max(0, start - 16) + before.start(1)
             span = (offset, offset + len(before.group(1)))
-            if not _overlaps(span, taken):
-                claim(Quantity("gpus", float(before.group(1)), span, before.group(0)))
+            if claims.free(span):
+                claims.claim(Quantity("gpus", float(before.group(1)), span, before.group(0)))
                 continue
         after = re.match(r"(?:s)?\s*(?:gpus?\s*)?(?:x|\*)\s*(\d+)(?![\d.,])", masked[end : end + 16])
         if after:
             span = (end + after.start(1), end + after.end(1))
-            if not _overlaps(span, taken):
-                claim(Quantity("gpus", float(after.group(1)), span, after.group(0)))
+            if claims.free(span):
+                claims.claim(Quantity("gpus", float(after.group(1)), span, after.group(0)))
     for match in _GPU_COUNT.finditer(masked):
-        if not _overlaps(match.span(), taken):
-            claim(Quantity("gpus", float(match.group("num")), match.span(), match.group(0)))
+        if claims.free(match.span()):
+            claims.claim(Quantity("gpus", float(match.group("num")), match.span(), match.group(0)))
+
+
+# ---- a plain number, classified by the words around it ------------------------------------------------
+@dataclass(frozen=True)
+class _Number:
+    """One written number and its surroundings (48 characters each side)."""
+
+    value: float
+    scaled: bool
+    suffix: str
+    span: tuple[int, int]
+    text: str
+    before: str
+    after: str
+    currency: str | None = None
+
+    def as_(self, kind: str, **extra: Any) -> Quantity:
+        """This number as a Quantity of ``kind`` (``extra``: period, currency, qualifier, hint)."""
+        return Quantity(kind, self.value, self.span, self.text, scaled=self.scaled, **extra)
+
+
+_BIG = ("b", "bn", "billion", "billions", "milliard", "milliards", "mil millones", "十亿", "亿")
+_MILLIONS = ("m", "million", "millions", "millones", "millon", "百万")
+_MILLIONS_WRITTEN = _MILLIONS[:-1]  # a context "of 1 million" is written in letters, not 百万
+_THOUSANDS = ("k", "thousand", "thousands", "mille", "千", "万")
 
 
 def _classify(masked: str, match: re.Match[str], lang: str) -> Quantity | None:
     """Decide what one number measures from the words around it."""
     start, end = match.span()
-    text = match.group(0).strip()
     try:
         value, scaled, suffix = number_at(match, lang)
     except (ValueError, OverflowError):
         return None
-    after = masked[end : end + 48]
-    before = masked[max(0, start - 48) : start]
-    span = (start, end)
-
-    currency = None
+    before, after = masked[max(0, start - 48) : start], masked[end : end + 48]
     prefix = (match.group("cur") or "").strip() if match.groupdict().get("cur") is not None else ""
+    number = _with_currency(
+        _Number(value, scaled, suffix, (start, end), match.group(0).strip(), before, after), masked, prefix
+    )
+    if number.currency is not None:
+        return _priced(number)
+    if _MEMORY_AFTER.match(number.after):
+        return number.as_("memory")
+    return _counted(number) or _by_words_around(number)
+
+
+def _with_currency(number: _Number, masked: str, prefix: str) -> _Number:
+    """The currency written before or after the number (the span then covers a currency written after)."""
     if prefix:
-        currency = _CURRENCY_CODE.get(prefix, "USD")
-    else:
-        cur_after = _CURRENCY_AFTER.match(after)
-        if cur_after:
-            currency = _CURRENCY_CODE.get(cur_after.group("c"), "USD")
-            after = after[cur_after.end() :]
-            span = (start, end + cur_after.end())
-            text = masked[start : span[1]].strip()
-    if currency is None and suffix == "grand":
-        currency = "USD"  # "10 grand"
-    if currency is None and re.search(r"[$€£]\s*$", before):
-        currency = _CURRENCY_CODE.get(before.rstrip()[-1], "USD")
-    if currency is not None:
-        if _RATE_HOUR.match(after):
-            return Quantity("gpu_price", value, span, text, currency=currency, scaled=scaled)
-        if _RATE_MTOK.match(after):
-            return Quantity("api_price", value, span, text, currency=currency, scaled=scaled)
-        period = _period_after(after, tokens=False)
-        return Quantity("money", value, span, text, period=period, currency=currency, scaled=scaled)
+        return replace(number, currency=_CURRENCY_CODE.get(prefix, "USD"))
+    cur_after = _CURRENCY_AFTER.match(number.after)
+    if cur_after:
+        start, end = number.span[0], number.span[1] + cur_after.end()
+        return replace(
+            number,
+            currency=_CURRENCY_CODE.get(cur_after.group("c"), "USD"),
+            after=number.after[cur_after.end() :],
+            span=(start, end),
+            text=masked[start:end].strip(),
+        )
+    if number.suffix == "grand":
+        return replace(number, currency="USD")  # "10 grand"
+    if re.search(r"[$€£]\s*$", number.before):
+        return replace(number, currency=_CURRENCY_CODE.get(number.before.rstrip()[-1], "USD"))
+    return number
 
-    if _MEMORY_AFTER.match(after):
-        return Quantity("memory", value, span, text, scaled=scaled)
 
+def _priced(number: _Number) -> Quantity:
+    """An amount of money: a GPU-hour price, an API price per million tokens, or money (with its period)."""
+    if _RATE_HOUR.match(number.after):
+        return number.as_("gpu_price", currency=number.currency)
+    if _RATE_MTOK.match(number.after):
+        return number.as_("api_price", currency=number.currency)
+    return number.as_("money", period=_period_after(number.after, tokens=False), currency=number.currency)
+
+
+def _counted(number: _Number) -> Quantity | None:
+    """A count of parameters or tokens: a model size, a token volume per period, a length or a corpus."""
+    after, before, value = number.after, number.before, number.value
     tokens = _TOKENS_WORD.match(after)
     rest = after[tokens.end() :] if tokens else after
-    big = suffix.strip() in ("b", "bn", "billion", "billions", "milliard", "milliards", "mil millones", "十亿", "亿")
+    big = number.suffix.strip() in _BIG
     if not tokens and (_PARAMS_AFTER.match(after) or (big and _MODEL_AFTER.match(after))):
-        return Quantity("params", value, span, text, scaled=scaled, hint="params")
+        return number.as_("params", hint="params")
     period = _period_after(rest, tokens=bool(tokens)) or _period_before(before)
     if period is not None:
-        return Quantity("volume", value, span, text, period=period, scaled=scaled, hint="tokens" if tokens else "")
-    if tokens:
-        if _CONTEXT_AFTER.match(rest) or value <= 1e7:
-            return Quantity("length", value, span, text, scaled=scaled, hint="tokens")
-        train = bool(_TRAIN_NEAR.search(before[-30:]) or _TRAIN_NEAR.match(rest.strip()) or "train" in tokens.group(0))
-        return Quantity("tokens", value, span, text, qualifier="train" if train else None, scaled=scaled)
+        return number.as_("volume", period=period, hint="tokens" if tokens else "")
+    if not tokens:
+        return None
+    if _CONTEXT_AFTER.match(rest) or value <= 1e7:
+        return number.as_("length", hint="tokens")
+    train = bool(_TRAIN_NEAR.search(before[-30:]) or _TRAIN_NEAR.match(rest.strip()) or "train" in tokens.group(0))
+    return number.as_("tokens", qualifier="train" if train else None)
+
+
+def _by_words_around(number: _Number) -> Quantity:
+    """No unit: a length, a size, a budget or a bare number, from the words just before and after."""
+    after, before, suffix, value = number.after, number.before, number.suffix, number.value
     if _CONTEXT_AFTER.match(after):
-        return Quantity("length", value, span, text, scaled=scaled, hint="context")
+        return number.as_("length", hint="context")
     if _PARAMS_AFTER.match(after) or _PARAMS_BEFORE.search(before):
-        return Quantity("params", value, span, text, scaled=scaled, hint="params")
-    millions = suffix in ("m", "million", "millions", "millones", "millon", "百万")
-    if big or (millions and (_MODEL_AFTER.match(after) or _MODEL_BEFORE.search(before))):
-        return Quantity("params", value, span, text, scaled=scaled, hint="size")
+        return number.as_("params", hint="params")
+    named_model = _MODEL_AFTER.match(after) or _MODEL_BEFORE.search(before)
+    if suffix.strip() in _BIG or (suffix in _MILLIONS and named_model):
+        return number.as_("params", hint="size")
     if _LENGTH_BEFORE.search(before):
-        return Quantity("length", value, span, text, scaled=scaled, hint="before")
+        return number.as_("length", hint="before")
     if _MONEY_BEFORE.search(before) or _MONEY_AFTER.match(after):
-        return Quantity("money", value, span, text, scaled=scaled, hint="budget")
-    if suffix in ("k", "thousand", "thousands", "mille", "千", "万") and value <= 1e7:
-        return Quantity("length", value, span, text, scaled=scaled, hint="k")
+        return number.as_("money", hint="budget")
+    if suffix in _THOUSANDS and value <= 1e7:
+        return number.as_("length", hint="k")
     if (
-        suffix in ("m", "million", "millions", "millones", "millon")
+        suffix in _MILLIONS_WRITTEN
         and value <= 1e7
         and re.search(r"(?:context|contexto|contexte|上下文|window)\s*(?:of|de|:)?\s*$", before)
     ):
-        return Quantity("length", value, span, text, scaled=scaled, hint="before")
-    at = bool(_AT_BEFORE.search(before))
-    return Quantity("bare", value, span, text, scaled=scaled, hint="at" if at else "")
+        return number.as_("length", hint="before")
+    return number.as_("bare", hint="at" if _AT_BEFORE.search(before) else "")
 
 
 def _period_after(text: str, *, tokens: bool) -> str | None:

@@ -19,7 +19,9 @@ from tafagent.core.ask.assist import (
     validate_choice,
     validate_rephrase,
 )
-from tafagent.core.ask.router import ARCHITECTURE_RECIPES, RECIPE_ORDER, Note, Route, route, size_param
+from tafagent.core.ask.declared import recipe_ids, spec_of
+from tafagent.core.ask.reading import Note
+from tafagent.core.ask.router import Route, route
 from tafagent.core.ask.summary import fmt_number, render_note, strings, summarize
 from tafagent.core.audit import RecipeResult
 from tafagent.core.catalogs import Catalogs, default_catalogs
@@ -31,16 +33,7 @@ from tafagent.core.spec.presets import find_preset
 
 ModelLoader = Callable[[str], ModelSpec]
 
-# Defaults worth announcing (the others are listed with their source in the parameter table).
-_ANNOUNCED_DEFAULTS: dict[str, tuple[str, ...]] = {
-    "X-1": ("N_params", "api_model", "monthly_tokens_M", "gpu", "n_gpus"),
-    "X-2": ("T_eval",),
-    "X-3": ("USD_budget", "gpu"),
-    "X-5": ("N_params", "T_eval", "target_tokens_per_day"),
-    "X-19": ("T_eval",),
-    "X-22": ("D_tokens",),
-    "X-23": ("n_params",),
-}
+# Parameters whose default values are shown as counts ("8 billion") in `assumed`.
 _COUNT_PARAMS = ("N_params", "n_params", "target_tokens_per_day")
 
 
@@ -109,62 +102,21 @@ def ask(
     text = question if isinstance(question, str) else str(question)
     routed = route(text, catalogs=catalogs)
     lang = language if language in LANGUAGES else routed.language
-    notes = list(routed.notes)
     if routed.recipe_id is None and assistant is not None:
-        routed = _tie_break(text, routed, assistant, catalogs, notes)
-        notes = list(routed.notes)
+        routed = _tie_break(text, routed, assistant, catalogs, list(routed.notes))
+    notes = list(routed.notes)
     if routed.recipe_id is None:
-        return AskResult(
-            question=text,
-            language=lang,
-            recipe_id=None,
-            params={},
-            param_sources={},
-            model=routed.model,
-            why=render_note(routed.why.key, routed.why.values, lang, "why") if routed.why else None,
-            suggestions=tuple(_suggestion(s.recipe_id, s.reason, lang) for s in routed.suggestions),
-            assumed=tuple(render_note(n.key, n.values, lang) for n in notes),
-            result=None,
-            answer="",
-            route=routed,
-        )
-
-    def failed(message: str) -> AskResult:
-        return AskResult(
-            question=text,
-            language=lang,
-            recipe_id=routed.recipe_id,
-            params=dict(routed.params),
-            param_sources={k: routed.param_origin.get(k, "question") for k in routed.params},
-            model=routed.model,
-            why=None,
-            suggestions=(),
-            assumed=tuple(render_note(n.key, n.values, lang) for n in notes),
-            result=None,
-            answer="",
-            error=message,
-            route=routed,
-        )
-
+        return _unrouted(text, routed, lang, notes)
     if routed.error is not None:
-        return failed(routed.error)
+        return _failed(text, routed, lang, notes, routed.error)
     try:
         spec = _spec(routed, model_loader)
         result = run_recipe(routed.recipe_id, routed.params, model=spec, catalogs=catalogs)
     except TafError as exc:
-        return failed(exc.one_line())
-
+        return _failed(text, routed, lang, notes, exc.one_line())
     sources = _sources(result, routed)
     notes += _default_notes(result, sources, lang)
-    default_model = (
-        routed.recipe_id in ARCHITECTURE_RECIPES and routed.model is None and sources.get("theta") == "default"
-    )
-    default_size = (
-        routed.recipe_id in ("X-1", "X-5", "X-23")
-        and routed.model is None
-        and sources.get(size_param(routed.recipe_id)) == "default"
-    )
-    answer = summarize(result, lang, model=routed.model, default_model=default_model, default_size=default_size)
+    answer = _answer(result, routed, sources, lang)
     if assistant is not None and answer:
         try:
             reply = assistant.complete(rephrase_prompt(lang), answer)
@@ -186,6 +138,52 @@ def ask(
         answer=answer,
         route=routed,
     )
+
+
+def _unrouted(text: str, routed: Route, lang: str, notes: list[Note]) -> AskResult:
+    """No recipe leads clearly: why, and the likeliest recipes."""
+    return AskResult(
+        question=text,
+        language=lang,
+        recipe_id=None,
+        params={},
+        param_sources={},
+        model=routed.model,
+        why=render_note(routed.why.key, routed.why.values, lang, "why") if routed.why else None,
+        suggestions=tuple(_suggestion(s.recipe_id, s.reason, lang) for s in routed.suggestions),
+        assumed=tuple(render_note(n.key, n.values, lang) for n in notes),
+        result=None,
+        answer="",
+        route=routed,
+    )
+
+
+def _failed(text: str, routed: Route, lang: str, notes: list[Note], message: str) -> AskResult:
+    """Routed, but the recipe cannot run: a model that cannot be resolved, a value out of range."""
+    return AskResult(
+        question=text,
+        language=lang,
+        recipe_id=routed.recipe_id,
+        params=dict(routed.params),
+        param_sources={k: routed.param_origin.get(k, "question") for k in routed.params},
+        model=routed.model,
+        why=None,
+        suggestions=(),
+        assumed=tuple(render_note(n.key, n.values, lang) for n in notes),
+        result=None,
+        answer="",
+        error=message,
+        route=routed,
+    )
+
+
+def _answer(result: RecipeResult, routed: Route, sources: dict[str, str], lang: str) -> str:
+    """The plain-language summary; it says so when the model (θ) or the model size was a default."""
+    spec = spec_of(result.recipe_id)
+    no_model = routed.model is None
+    default_model = spec.needs_theta and no_model and sources.get("theta") == "default"
+    default_size = spec.default_size_note and no_model and sources.get(spec.size_param) == "default"
+    return summarize(result, lang, model=routed.model, default_model=default_model, default_size=default_size)
 
 
 def _spec(routed: Route, model_loader: ModelLoader | None) -> ModelSpec | None:
@@ -217,11 +215,13 @@ def _sources(result: RecipeResult, routed: Route) -> dict[str, str]:
 
 
 def _default_notes(result: RecipeResult, sources: dict[str, str], lang: str) -> list[Note]:
+    """The defaults the recipe declares worth announcing (the others are in the parameter table)."""
+    spec = spec_of(result.recipe_id)
+    if spec.defaults_matter_with is not None and result.inputs.get(spec.defaults_matter_with) is None:
+        return []
     notes = []
-    for name in _ANNOUNCED_DEFAULTS.get(result.recipe_id, ()):
+    for name in spec.announced_defaults:
         source, value = sources.get(name), result.inputs.get(name)
-        if name == "D_tokens" and result.inputs.get("gamma_obs") is None:
-            continue
         if source == "default":
             shown = value
             if isinstance(value, (int, float)) and not isinstance(value, bool) and name in _COUNT_PARAMS:
@@ -243,7 +243,7 @@ def _suggestion(recipe_id: str, reason: Note, lang: str) -> dict[str, str]:
 def _tie_break(question: str, routed: Route, assistant: Assistant, catalogs: Catalogs, notes: list[Note]) -> Route:
     """Ask the assistant to choose among the candidates; a valid choice re-routes with that recipe."""
     tie = routed.why is not None and routed.why.key == "why.tie"
-    candidates = [s.recipe_id for s in routed.suggestions] if tie else list(RECIPE_ORDER)
+    candidates = [s.recipe_id for s in routed.suggestions] if tie else list(recipe_ids())
     try:
         reply = assistant.complete(routing_prompt(candidates), question, json_mode=True)
         rid, llm_params = validate_choice(parse_json_object(reply), candidates)

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from tafagent.core.messages import LANGUAGES
+
 MAX_QUESTION_CHARS = 2000  # longer input is cut: a question, not a document
 
 
@@ -84,6 +86,7 @@ _WORDS: dict[str, tuple[tuple[str, float], ...]] = {
     ),
 }
 _COMPILED = {lang: tuple((re.compile(p), w) for p, w in rules) for lang, rules in _WORDS.items()}
+_WORDED = tuple(lang for lang in LANGUAGES if lang in _WORDS)  # told apart by their words
 
 
 def detect_language(text: str, low: str) -> str:
@@ -91,11 +94,11 @@ def detect_language(text: str, low: str) -> str:
     if len(_CJK.findall(text)) >= 2:
         return "zh"
     # accents are a strong hint before folding removes them
-    scores = {"en": 0.0, "es": 0.0, "fr": 0.0}
+    scores = dict.fromkeys(_WORDED, 0.0)
     scores["es"] += 1.5 * len(re.findall(r"[áíóúñ¿¡]", text.lower()))
     scores["fr"] += 1.5 * len(re.findall(r"[èêàùâîôûçœë]", text.lower()))
     for lang, rules in _COMPILED.items():
         for pattern, weight in rules:
             scores[lang] += weight * len(pattern.findall(low))
-    best = max(("en", "es", "fr"), key=lambda lang: (scores[lang], lang == "en"))
+    best = max(_WORDED, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] > scores["en"] + 0.5 or best == "en" else "en"

@@ -19,6 +19,7 @@ from tafagent.core.catalogs import Catalogs
 from tafagent.core.errors import ParameterError
 from tafagent.core.messages import Msg
 from tafagent.core.numbers import parse_number
+from tafagent.core.recipes.ask_spec import AskSpec
 from tafagent.core.spec.model_spec import ModelSpec
 
 ParamKind = Literal["float", "int", "bool", "str"]
@@ -128,6 +129,7 @@ class Recipe:
     # The card's options (T_eval, gamma_obs, gamma_random, gamma_text, USD_budget, target_tokens_per_day,
     # api_model, monthly_tokens_M) → this recipe's parameters; None values are dropped by the card.
     card_params: Callable[[Mapping[str, Any]], dict[str, Any]] | None = None
+    ask: AskSpec | None = None  # what `taf ask` needs to route to it and answer (None: not askable)
 
     def param(self, name: str) -> Param | None:
         """The parameter called ``name`` or one of its aliases; exact spelling first, then any case."""
@@ -168,30 +170,51 @@ def coerce(param: Param, value: Any, recipe_id: str) -> Any:
             return None
         raise ParameterError(f"{where} needs a value", _range_hint(param), field=param.name)
     if param.kind == "str":
-        if not isinstance(value, str) or not value.strip():
-            raise ParameterError(
-                f"{where} must be a non-empty string, got {_shown(value)}", _range_hint(param), field=param.name
-            )
-        text = value.strip()
-        if param.options:
-            for option in param.options:
-                if option.lower() == text.lower():
-                    return option
-            raise ParameterError(
-                f"{where} must be one of {', '.join(param.options)}, got {_shown(text)}",
-                _range_hint(param),
-                field=param.name,
-            )
-        return text
+        return _coerce_str(param, value, where)
     if param.kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "on", "false", "no", "0", "off"):
-            return value.strip().lower() in ("true", "yes", "1", "on")
-        if isinstance(value, int) and value in (0, 1):
-            return bool(value)
-        raise ParameterError(f"{where} must be true or false, got {_shown(value)}", "use true/false", field=param.name)
-    # numbers
+        return _coerce_bool(param, value, where)
+    value = _as_number(param, value, where)  # error messages below show the parsed number
+    number = _finite_of_kind(param, value, where)
+    _check_range(param, number, value, where)
+    return number
+
+
+def _coerce_str(param: Param, value: Any, where: str) -> str:
+    """A non-empty, stripped string; with ``options``, the option it names (any case), spelled canonically."""
+    if not isinstance(value, str) or not value.strip():
+        raise ParameterError(
+            f"{where} must be a non-empty string, got {_shown(value)}", _range_hint(param), field=param.name
+        )
+    text = value.strip()
+    if not param.options:
+        return text
+    for option in param.options:
+        if option.lower() == text.lower():
+            return option
+    raise ParameterError(
+        f"{where} must be one of {', '.join(param.options)}, got {_shown(text)}",
+        _range_hint(param),
+        field=param.name,
+    )
+
+
+_TRUE_WORDS = ("true", "yes", "1", "on")
+_FALSE_WORDS = ("false", "no", "0", "off")
+
+
+def _coerce_bool(param: Param, value: Any, where: str) -> bool:
+    """A bool, a yes/no word (true/yes/1/on, false/no/0/off, any case) or the integers 0 and 1."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in (*_TRUE_WORDS, *_FALSE_WORDS):
+        return value.strip().lower() in _TRUE_WORDS
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise ParameterError(f"{where} must be true or false, got {_shown(value)}", "use true/false", field=param.name)
+
+
+def _as_number(param: Param, value: Any, where: str) -> int | float:
+    """The number ``value`` holds or spells ('8e9', '32k'); a bool or any other type is an error."""
     if isinstance(value, bool):
         raise ParameterError(f"{where} must be a number, got {_shown(value)}", _range_hint(param), field=param.name)
     if isinstance(value, str):
@@ -205,22 +228,33 @@ def coerce(param: Param, value: Any, recipe_id: str) -> Any:
         raise ParameterError(
             f"{where} must be a number, got {type(value).__name__}", _range_hint(param), field=param.name
         )
+    return value
+
+
+def _finite_of_kind(param: Param, value: int | float, where: str) -> int | float:
+    """``value`` as a finite float, or as an int when the parameter is whole-numbered."""
     number = float(value)
     if not math.isfinite(number):
         raise ParameterError(f"{where} must be finite, got {_shown(value)}", _range_hint(param), field=param.name)
-    if param.kind == "int":
-        if number != int(number):
-            raise ParameterError(
-                f"{where} must be a whole number, got {_shown(value)}", _range_hint(param), field=param.name
-            )
-        number = int(number)
+    if param.kind != "int":
+        return number
+    if number != int(number):
+        raise ParameterError(
+            f"{where} must be a whole number, got {_shown(value)}", _range_hint(param), field=param.name
+        )
+    return int(number)
+
+
+def _check_range(param: Param, number: float, value: Any, where: str) -> None:
+    """Raise when ``number`` is below the minimum (strictly, when exclusive) or above the maximum.
+
+    The message shows ``value``, the number as given (after parsing, when it was a text)."""
     if param.minimum is not None:
         bad = number <= param.minimum if param.exclusive_minimum else number < param.minimum
         if bad:
             raise ParameterError(f"{where} = {_shown(value)} is out of range", _range_hint(param), field=param.name)
     if param.maximum is not None and number > param.maximum:
         raise ParameterError(f"{where} = {_shown(value)} is out of range", _range_hint(param), field=param.name)
-    return number
 
 
 def _range_hint(param: Param) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
+from tafagent.core.catalogs import GPU as CatalogGPU
 from tafagent.core.errors import ParameterError
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import (
@@ -28,6 +29,7 @@ from tafagent.core.laws.economics import (
     weights_bytes_uniform,
 )
 from tafagent.core.messages import Msg
+from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step, step_value
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import D_TOKENS
 
@@ -110,36 +112,14 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     gpu = ctx.catalogs.gpu(gpu_name)
     price, price_origin = gpu_price(ctx, gpu_name)
 
-    chain: list[Step] = []
     d_tokens = ctx["D_tokens"] if ctx["D_tokens"] is not None else chinchilla_optimal_tokens(n_params)
-    chain.append(
-        law_step(
-            1,
-            "chinchilla_tokens",
-            {"N_params": n_params},
-            d_tokens,
-            f"recommended D = {d_tokens:.2e} tokens" + (" (given)" if ctx["D_tokens"] is not None else ""),
-            evidence=CHINCHILLA_EVIDENCE if ctx["D_tokens"] is None else EvidenceNote(Evidence.EXACT, "given"),
-        )
-    )
+    chain: list[Step] = [_tokens_step(n_params, d_tokens, given=ctx["D_tokens"] is not None)]
     flops = training_flops(n_params, d_tokens)
     chain.append(
         law_step(2, "training_flops", {"N": n_params, "D": d_tokens}, flops, f"{flops:.2e} FLOPs total", unit="FLOP")
     )
     cost = training_cost(n_params, d_tokens, gpu, n_gpus, mfu, price)
-    chain.append(
-        Step(
-            3,
-            "§20.11",
-            "Training cost",
-            "hours = C / (peak·MFU·n_gpus) / 3600; USD = hours·$/h·n_gpus",
-            {"gpu": gpu.name, "n_gpus": n_gpus, "mfu": mfu, "usd_per_gpu_hour": price},
-            cost,
-            "USD",
-            f"${cost['USD']:,.0f} over {cost['days']:.1f} days ({price_origin})",
-            EvidenceNote(Evidence.DERIVED, f"6ND at {mfu:.0%} MFU; price: {price_origin}"),
-        )
-    )
+    chain.append(_training_cost_step(cost, gpu, n_gpus, mfu, price, price_origin))
     model_GB = weights_bytes_uniform(n_params, ctx["bytes_per_weight"]) / 1e9
     inference = inference_cost_per_token(model_GB, gpu, price)
     chain.append(
@@ -151,13 +131,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             f"${inference['USD_per_Mtok']:.2f} per million tokens (single user, decode ceiling)",
         )
     )
-
-    if ctx["api_input_usd_per_Mtok"] is not None and ctx["api_output_usd_per_Mtok"] is not None:
-        api_in, api_out, api_origin = ctx["api_input_usd_per_Mtok"], ctx["api_output_usd_per_Mtok"], "user override"
-    else:
-        api = ctx.catalogs.api(api_name)
-        api_in, api_out = api.input_usd_per_Mtok, api.output_usd_per_Mtok
-        api_origin = f"{api.source}, as of {api.as_of}"
+    api_in, api_out, api_origin = _api_prices(ctx)
     blend = (api_in + api_out) / 2.0
     chain.append(
         Step(
@@ -173,28 +147,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         )
     )
     be = break_even_volume(cost["USD"], inference["USD_per_Mtok"], blend)
-    months = None
-    if be.get("error"):
-        be_interp = be["error"]
-    else:
-        months = be["Mtok_breakeven"] / monthly if monthly > 0 else None
-        if months is not None and not math.isfinite(months):
-            months = None  # a volume so small the quotient overflows is zero volume for this purpose
-        when = f"{months:.1f} months" if months is not None else "never at zero volume"
-        be_interp = f"break-even at {be['Mtok_breakeven']:,.0f} Mtok ({when} at {monthly:g} M/mo)"
-    chain.append(
-        Step(
-            6,
-            "§24.3",
-            "Break-even tokens",
-            "training$ / (api − self) = Mtok",
-            {"training_cost": cost["USD"], "self_usd_per_Mtok": inference["USD_per_Mtok"], "api_usd_per_Mtok": blend},
-            be,
-            "Mtok",
-            be_interp,
-            EvidenceNote(Evidence.DERIVED, "self-hosted cost at the decode ceiling (a lower bound on real cost)"),
-        )
-    )
+    months = _months_to_break_even(be, monthly)
+    chain.append(_break_even_step(cost, inference, blend, be, months, monthly))
 
     checks = [
         ConfidenceCheck("prices", "ok", f"GPU: {price_origin}; API: {api_origin}"),
@@ -202,27 +156,183 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             "self-hosting cost", "warn", "decode-ceiling throughput at batch 1; real engines reach ~70-80%"
         ),
     ]
-    if be.get("error"):
-        verdict, reason = "NO", Msg("x1.never.reason")
-        mitigation = Msg("x1.never.mitigation", api=api_name)
-    elif months is None:
-        verdict = "NO (API)"
-        reason = Msg("x1.zero_volume.reason")
-        mitigation = Msg("x1.use_api.mitigation", api=api_name)
-    elif monthly >= be["Mtok_breakeven"]:
-        verdict = "YES (custom)"
-        reason = Msg("x1.custom.reason", monthly=monthly, months=months)
-        mitigation = Msg("x1.custom.mitigation", gpu=gpu.name, n_gpus=n_gpus)
-    else:
-        verdict = "NO (API)"
-        reason = Msg("x1.api.reason", months=months, monthly=monthly)
-        mitigation = Msg("x1.api.mitigation", api=api_name)
+    verdict, reason, mitigation = _verdict(ctx, gpu, be, months)
     return ctx.result(chain, verdict, reason, mitigation, ["x1_decode_ceiling_cost"], checks)
+
+
+def _tokens_step(n_params: float, d_tokens: float, *, given: bool) -> Step:
+    """Step 1: the training tokens, Chinchilla's D ≈ 20·N unless the user gave D."""
+    return law_step(
+        1,
+        "chinchilla_tokens",
+        {"N_params": n_params},
+        d_tokens,
+        f"recommended D = {d_tokens:.2e} tokens" + (" (given)" if given else ""),
+        evidence=CHINCHILLA_EVIDENCE if not given else EvidenceNote(Evidence.EXACT, "given"),
+    )
+
+
+def _training_cost_step(
+    cost: dict[str, Any], gpu: CatalogGPU, n_gpus: int, mfu: float, price: float, price_origin: str
+) -> Step:
+    """Step 3: GPU-hours and dollars of the training run (6ND FLOPs at the given MFU)."""
+    return Step(
+        3,
+        "§20.11",
+        "Training cost",
+        "hours = C / (peak·MFU·n_gpus) / 3600; USD = hours·$/h·n_gpus",
+        {"gpu": gpu.name, "n_gpus": n_gpus, "mfu": mfu, "usd_per_gpu_hour": price},
+        cost,
+        "USD",
+        f"${cost['USD']:,.0f} over {cost['days']:.1f} days ({price_origin})",
+        EvidenceNote(Evidence.DERIVED, f"6ND at {mfu:.0%} MFU; price: {price_origin}"),
+    )
+
+
+def _api_prices(ctx: RecipeContext) -> tuple[float, float, str]:
+    """(input, output USD/Mtok, where they came from): both user overrides, else the catalog's entry."""
+    if ctx["api_input_usd_per_Mtok"] is not None and ctx["api_output_usd_per_Mtok"] is not None:
+        return ctx["api_input_usd_per_Mtok"], ctx["api_output_usd_per_Mtok"], "user override"
+    api = ctx.catalogs.api(ctx["api_model"])
+    return api.input_usd_per_Mtok, api.output_usd_per_Mtok, f"{api.source}, as of {api.as_of}"
+
+
+def _months_to_break_even(be: dict[str, Any], monthly: float) -> float | None:
+    """Months until the break-even volume is reached; None when it never is (error, or zero volume)."""
+    if be.get("error"):
+        return None
+    months = be["Mtok_breakeven"] / monthly if monthly > 0 else None
+    if months is not None and not math.isfinite(months):
+        return None  # a volume so small the quotient overflows is zero volume for this purpose
+    return months
+
+
+def _break_even_step(
+    cost: dict[str, Any],
+    inference: dict[str, Any],
+    blend: float,
+    be: dict[str, Any],
+    months: float | None,
+    monthly: float,
+) -> Step:
+    """Step 6: the volume at which training pays for itself against the API."""
+    if be.get("error"):
+        be_interp = be["error"]
+    else:
+        when = f"{months:.1f} months" if months is not None else "never at zero volume"
+        be_interp = f"break-even at {be['Mtok_breakeven']:,.0f} Mtok ({when} at {monthly:g} M/mo)"
+    return Step(
+        6,
+        "§24.3",
+        "Break-even tokens",
+        "training$ / (api − self) = Mtok",
+        {"training_cost": cost["USD"], "self_usd_per_Mtok": inference["USD_per_Mtok"], "api_usd_per_Mtok": blend},
+        be,
+        "Mtok",
+        be_interp,
+        EvidenceNote(Evidence.DERIVED, "self-hosted cost at the decode ceiling (a lower bound on real cost)"),
+    )
+
+
+def _verdict(ctx: RecipeContext, gpu: CatalogGPU, be: dict[str, Any], months: float | None) -> tuple[str, Msg, Msg]:
+    """(verdict, reason, mitigation): never cheaper, no volume, custom pays back, or stay on the API."""
+    api_name, monthly = ctx["api_model"], ctx["monthly_tokens_M"]
+    if be.get("error"):
+        return "NO", Msg("x1.never.reason"), Msg("x1.never.mitigation", api=api_name)
+    if months is None:
+        return "NO (API)", Msg("x1.zero_volume.reason"), Msg("x1.use_api.mitigation", api=api_name)
+    if monthly >= be["Mtok_breakeven"]:
+        reason = Msg("x1.custom.reason", monthly=monthly, months=months)
+        return "YES (custom)", reason, Msg("x1.custom.mitigation", gpu=gpu.name, n_gpus=ctx["n_gpus"])
+    return "NO (API)", Msg("x1.api.reason", months=months, monthly=monthly), Msg("x1.api.mitigation", api=api_name)
 
 
 def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
     """What the TAF Card passes to this recipe (its options by name)."""
     return {"api_model": card["api_model"], "monthly_tokens_M": card["monthly_tokens_M"]}
+
+
+def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
+    """``taf ask``'s answer variant: yes (train your own), api, api_zero (no volume given) or never."""
+    cost, inference = find_step(result, "Training cost"), find_step(result, "Self-inference $/Mtok")
+    api_step = find_step(result, f"{result.inputs.get('api_model')} blended price")
+    breakeven = find_step(result, "Break-even tokens")
+    draft.number("N", result.inputs.get("N_params"), "count")
+    draft.number("train_usd", step_value(cost, "USD"), "usd")
+    draft.number("self_mtok", step_value(inference, "USD_per_Mtok"), "usd2")
+    draft.number("api_mtok", step_value(api_step), "usd2")
+    draft.number("breakeven", step_value(breakeven, "Mtok_breakeven"), "int")
+    draft.number("monthly", result.inputs.get("monthly_tokens_M"), "num")
+    for name, step in (("train_ref", cost), ("self_ref", inference), ("api_ref", api_step), ("be_ref", breakeven)):
+        draft.ref(name, step)
+    draft.text("api", str(result.inputs.get("api_model", "")))
+    draft.text("gpu", str(result.inputs.get("gpu", "")))
+    if result.verdict == "YES (custom)":
+        return "yes"
+    if result.verdict == "NO (API)":
+        return "api_zero" if not result.inputs.get("monthly_tokens_M") else "api"
+    return "never"
+
+
+# What `taf ask` needs: the words and quantities that point at this recipe, how the question fills
+# its parameters, and how the answer reads its chain (see tafagent.core.recipes.ask_spec).
+ASK = AskSpec(
+    cues={
+        "en": (
+            (r"build (?:or|vs\.?|versus) buy|make (?:or|vs\.?) buy", 4.0),
+            (
+                r"(?:train|build|fine[- ]?tune) (?:my|our|your) own|(?:my|our) own (?:model|llm)|own model|in-house|"
+                r"homegrown",
+                2.5,
+            ),
+            (r"custom (?:model|llm|training|trained)|bespoke model|domain model|private model", 2.5),
+            (r"break[- ]?even|pay (?:itself )?back|payback|recoup|amortiz\w*|roi\b|return on investment", 3.0),
+            (r"api|apis", 1.5),
+            (r"self[- ]?host\w*|host (?:it )?(?:ourselves|myself)|run (?:it )?ourselves", 1.5),
+            (r"cheaper|less expensive|more economical|cost[- ]effective|worth (?:it|training)|save money", 1.5),
+            (r"subscription|pay(?:ing)? (?:for|per)|per[- ]token (?:pricing|price|cost)", 1.0),
+            (r"train\w*", 0.5),
+        ),
+        "es": (
+            (r"construir o comprar|entrenar (?:mi|nuestro|un) (?:propio )?modelo|modelo propio|propio modelo", 2.5),
+            (r"personalizad\w*|a medida", 2.0),
+            (r"punto de equilibrio|amortiz\w*|recuperar la inversion|rentab\w*", 3.0),
+            (r"mas barato|mas economico|sale mas a cuenta|compensa", 1.5),
+            (r"entrenar", 0.5),
+        ),
+        "fr": (
+            (r"entrainer (?:mon|notre|un) (?:propre )?modele|propre modele|modele maison|modele sur mesure", 2.5),
+            (r"personnalise\w*|sur mesure", 2.0),
+            (r"seuil de rentabilite|point mort|rentab\w*|amorti\w*", 3.0),
+            (r"moins cher|plus economique|vaut(?:-il)? (?:mieux|le coup)", 1.5),
+            (r"entrainer", 0.5),
+        ),
+        "zh": (
+            (r"自己训练|自训练|自研|自建|私有化|定制模型|专属模型", 2.5),
+            (r"盈亏平衡|回本|收回成本|投资回报", 3.0),
+            (r"还是(?:用|调用|直接用|买)|调用api|用api", 2.0),
+            (r"更便宜|更划算|划算|省钱|成本更低", 1.5),
+            (r"训练", 0.5),
+        ),
+    },
+    signals={
+        "money": 0.5,
+        "gpu_price": 0.5,
+        "daily_volume": 0.5,
+        "monthly_volume": 2.0,
+        "api": 3.0,
+        "gpu": 0.25,
+        "size_without_model": 0.3,
+        "training_tokens": 0.5,
+        "mfu_or_gpu_count": 0.5,
+    },
+    readers=("gpu", "api", "monthly_volume", "training_tokens", "weight_bytes", "money_not_input"),
+    answer=_ask_answer,
+    size_param="N_params",
+    default_size_note=True,
+    announced_defaults=("N_params", "api_model", "monthly_tokens_M", "gpu", "n_gpus"),
+    fallback_rank=2,
+)
 
 
 RECIPE = Recipe(
@@ -238,4 +348,5 @@ RECIPE = Recipe(
     card_params=card_params,
     reference_result_name="Custom training vs API",
     examples=("Should I train a custom 7B model or pay for GPT-4o at 50M tokens a month?",),
+    ask=ASK,
 )

@@ -19,6 +19,7 @@ from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.diagnostics import pade_deviation_index
 from tafagent.core.laws.pade import alpha_opt, d_horizon, l_niah, p_hallucinate, theta_design
 from tafagent.core.messages import Msg
+from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step, step_value
 from tafagent.core.recipes.base import Recipe, RecipeContext
 from tafagent.core.recipes.common import (
     BYTES_PER_ELEMENT,
@@ -54,7 +55,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     theta = ctx["theta"]
     if theta is None:
         return not_rope(ctx)
-    T_train, T_eval = ctx["T_train"], ctx["T_eval"]
+    T_eval = ctx["T_eval"]
     n_heads, n_kv = ctx["n_attention_heads"], ctx["n_kv_heads"]
     n_params, has_swa, gamma_obs = ctx["n_params"], ctx["has_SWA"], ctx["gamma_obs"]
     has_gqa = n_kv < n_heads
@@ -64,15 +65,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     chain.append(step)
     step, g_corr = decomposition_step(2, g_pade, has_gqa, has_swa, n_params)
     chain.append(step)
-
-    dh = d_horizon(theta, g_corr)
-    snapped = dh is not None and close(dh, T_eval)
-    if snapped:
-        dh = float(T_eval)  # identity D-NEW-1: the noise in the last bits must not decide the verdict
-    dh_interp = "n/a, γ outside (0, 1)" if dh is None else f"horizon at d = {dh:,.0f}"
-    if snapped:
-        dh_interp += " = T_eval exactly (identity D-NEW-1: no correction moved γ away from γ_Padé)"
-    chain.append(law_step(3, "d_horizon", {"theta": theta, "gamma": g_corr}, dh, dh_interp))
+    step, dh, snapped = _horizon_step(theta, g_corr, T_eval)
+    chain.append(step)
     niah = l_niah(dh)
     chain.append(
         law_step(4, "l_niah", {"d_horizon": dh}, niah, "n/a" if niah is None else f"NIAH 50 % at L = {niah:,.0f}")
@@ -89,17 +83,47 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     )
     chain.append(model_kv_step(6, "KV cache memory", ctx, T_eval, ctx["bytes_per_element"], "per request"))
 
+    caveats = _caveats(ctx, chain[1])
+    checks = _checks(ctx, caveats)
+    if gamma_obs is not None:
+        return _measured(ctx, chain, caveats, checks, theta, T_eval, gamma_obs)
+
+    caveats[:0] = ["x2_closed_form_tautology", "x2_use_measured_gamma"]
+    checks.insert(0, ConfidenceCheck("measured γ", "miss", "closed form only: d_horizon ≡ T_eval up to δ corrections"))
+    verdict, reason, mitigation = _closed_form_verdict(theta, T_eval, g_corr, dh, niah, snapped)
+    return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
+
+
+def _horizon_step(theta: float, g_corr: float, T_eval: int) -> tuple[Step, float | None, bool]:
+    """Step 3: (step, d_horizon, snapped): the horizon of the corrected γ, snapped to T_eval when it equals it."""
+    dh = d_horizon(theta, g_corr)
+    snapped = dh is not None and close(dh, T_eval)
+    if snapped:
+        dh = float(T_eval)  # identity D-NEW-1: the noise in the last bits must not decide the verdict
+    dh_interp = "n/a, γ outside (0, 1)" if dh is None else f"horizon at d = {dh:,.0f}"
+    if snapped:
+        dh_interp += " = T_eval exactly (identity D-NEW-1: no correction moved γ away from γ_Padé)"
+    return law_step(3, "d_horizon", {"theta": theta, "gamma": g_corr}, dh, dh_interp), dh, snapped
+
+
+def _caveats(ctx: RecipeContext, decomposition: Step) -> list[str]:
+    """Caveat codes of the chain: disabled δ_SWA, exploratory δ_post_IH, beyond T_train, unmodelled scaling."""
     caveats: list[str] = []
-    if has_swa:
+    if ctx["has_SWA"]:
         caveats.append("x2_delta_swa_disabled")
-    if chain[1].breakdown and chain[1].breakdown["delta_post_IH"]:
+    if decomposition.breakdown and decomposition.breakdown["delta_post_IH"]:
         caveats.append("x2_delta_postih_exploratory")
-    if T_eval > T_train:
+    if ctx["T_eval"] > ctx["T_train"]:
         caveats.append("x2_beyond_T_train")
     if ctx.model is not None and ctx.model.rope_scaling is not None:
         caveats.append("x2_rope_scaling_not_modelled")
+    return caveats
 
-    checks = [
+
+def _checks(ctx: RecipeContext, caveats: list[str]) -> list[ConfidenceCheck]:
+    """Confidence checks shared by both paths: within the training length, only fitted corrections."""
+    T_eval, T_train = ctx["T_eval"], ctx["T_train"]
+    return [
         ConfidenceCheck(
             "within training length", "ok" if T_eval <= T_train else "warn", f"T_eval {T_eval:,} vs T_train {T_train:,}"
         ),
@@ -112,32 +136,23 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         ),
     ]
 
-    if gamma_obs is not None:
-        return _measured(ctx, chain, caveats, checks, theta, T_eval, gamma_obs)
 
-    caveats[:0] = ["x2_closed_form_tautology", "x2_use_measured_gamma"]
-    checks.insert(0, ConfidenceCheck("measured γ", "miss", "closed form only: d_horizon ≡ T_eval up to δ corrections"))
+def _closed_form_verdict(
+    theta: float, T_eval: int, g_corr: float, dh: float | None, niah: float | None, snapped: bool
+) -> tuple[str, Msg, Msg]:
+    """(verdict, reason, mitigation) from the closed-form horizon: Phase B, within it, degraded, or beyond."""
     if g_corr <= 0 or g_corr >= 1:
-        verdict = "NO"
-        reason = Msg("x2.phase_b.reason", gamma=g_corr)
-        mitigation = _ntk_advice(theta, T_eval)
-    elif dh is not None and strictly_less(T_eval, dh):
+        return "NO", Msg("x2.phase_b.reason", gamma=g_corr), _ntk_advice(theta, T_eval)
+    if dh is not None and strictly_less(T_eval, dh):
         margin = (1 - T_eval / dh) * 100
-        verdict = "YES"
-        reason = Msg("x2.yes.reason", T_eval=T_eval, dh=dh, margin=margin)
-        mitigation = Msg("none.required")
-    elif dh is not None and niah is not None and strictly_less(T_eval, niah):
-        verdict = "DEGRADED"
+        return "YES", Msg("x2.yes.reason", T_eval=T_eval, dh=dh, margin=margin), Msg("none.required")
+    if dh is not None and niah is not None and strictly_less(T_eval, niah):
         if snapped:
             reason = Msg("x2.at_horizon.reason", T_eval=T_eval, niah=niah)
         else:
             reason = Msg("x2.degraded.reason", T_eval=T_eval, dh=dh, niah=niah)
-        mitigation = Msg("x2.degraded.mitigation")
-    else:
-        verdict = "NO"
-        reason = Msg("x2.no.reason", T_eval=T_eval, niah=niah or 0)
-        mitigation = _ntk_advice(theta, T_eval)
-    return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
+        return "DEGRADED", reason, Msg("x2.degraded.mitigation")
+    return "NO", Msg("x2.no.reason", T_eval=T_eval, niah=niah or 0), _ntk_advice(theta, T_eval)
 
 
 def _measured(
@@ -198,6 +213,107 @@ def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
     return {"T_eval": card["T_eval"], "gamma_obs": card["gamma_obs"]}
 
 
+def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
+    """``taf ask``'s answer variant: yes, degraded or no, with or without a measured γ."""
+    T_eval, gamma_obs = result.inputs.get("T_eval"), result.inputs.get("gamma_obs")
+    d_h, gamma, dh_obs = (
+        find_step(result, "d_horizon"),
+        find_step(result, "γ-decomposition"),
+        find_step(result, "d_horizon (measured γ_obs)"),
+    )
+    draft.number("T_eval", T_eval, "int")
+    draft.step("d_h", d_h, "int")
+    draft.step("niah", find_step(result, "L_NIAH^c"), "int")
+    draft.step("gamma", gamma, "dec4")
+    draft.step("dh_obs", dh_obs, "int")
+    kv = find_step(result, "KV cache memory")
+    draft.number("kv_gb", step_value(kv, "GB"), "dec2")
+    draft.ref("kv_ref", kv)
+    draft.number("gamma_obs", gamma_obs, "dec4")
+    if result.verdict == "YES":
+        return "yes_measured" if dh_obs is not None else "yes"
+    if result.verdict == "DEGRADED":
+        if dh_obs is not None:
+            return "degraded_measured"
+        at_horizon = step_value(d_h) is not None and T_eval is not None and step_value(d_h) == float(T_eval)
+        return "degraded_at" if at_horizon else "degraded"
+    if dh_obs is not None:
+        phase = step_value(dh_obs) is None or (gamma_obs is not None and gamma_obs >= 1)
+        return "no_measured_phase" if phase else "no_measured_beyond"
+    g_corr = step_value(gamma)
+    return "no_phase_b" if g_corr is not None and not 0 < g_corr < 1 else "no_beyond"
+
+
+# What `taf ask` needs: the words and quantities that point at this recipe, how the question fills
+# its parameters, and how the answer reads its chain (see tafagent.core.recipes.ask_spec).
+ASK = AskSpec(
+    cues={
+        "en": (
+            (r"needles?|haystack|niah|passkey|lost in the middle", 3.5),
+            (r"long[- ]?context|context (?:length|window|size|limit)|(?:length|size) of (?:the |its )?context", 3.0),
+            (r"d_horizon|horizon", 2.5),
+            (r"retriev\w*|recall\w*|find (?:a |the )?(?:fact|detail|needle)|look(?:ing)? up", 2.0),
+            (r"handles?|handling|cope|manage|deal with|stay (?:accurate|coherent)|keep up", 1.5),
+            (
+                r"(?:extend|extending|stretch|stretching|push|pushing)(?: (?:the|its|it|them))?(?: context)?|extension",
+                1.5,
+            ),
+            (r"ntk|yarn|rope scaling|rope extension|position interpolation", 2.0),
+            (
+                r"long (?:documents?|inputs?|prompts?|texts?|files?|conversations?|books?|transcripts?)|whole (?:book|"
+                r"codebase)",
+                2.0,
+            ),
+            (r"hallucinat\w*|forget\w*|lose track", 1.5),
+            (
+                r"reliab\w*|accura\w*|degrad\w*|break down|fall apart|still work|"
+                r"work(?:s)? (?:well )?(?:at|with|up to)",
+                1.0,
+            ),
+            (r"contexts?|ctx|prompt length|input length|sequence length", 1.0),
+        ),
+        "es": (
+            (r"aguja|pajar|contexto largo|largo contexto|ventana de contexto|longitud (?:de|del) contexto", 3.0),
+            (r"recuper\w*|encontrar (?:un|el|una) dato", 2.0),
+            (r"maneja\w*|soporta\w*|aguanta\w*|funciona\w*|rinde", 1.5),
+            (r"extender\w*|ampliar\w*|alargar\w*|extension", 1.5),
+            (r"documentos largos|textos largos|alucin\w*|olvid\w*", 1.5),
+            (r"contexto", 1.0),
+        ),
+        "fr": (
+            (r"aiguille|botte de foin|contexte long|long contexte|fenetre de contexte|longueur de contexte", 3.0),
+            (r"retrouv\w*|recuperer|recuperation", 2.0),
+            (r"gere\w*|gerer|supporte\w*|tient|tenir|fonctionne\w*", 1.5),
+            (r"etendre|allonger|l'etendre|prolonger", 1.5),
+            (r"documents longs|textes longs|halluc\w*|oubli\w*", 1.5),
+            (r"contexte", 1.0),
+        ),
+        "zh": (
+            (r"大海捞针|长上下文|上下文窗口|上下文长度|长文本|长文档|长序列", 3.0),
+            (r"检索|召回|找到|查找", 2.0),
+            (r"能否处理|能处理|处理得了|撑得住|支持|胜任|能不能跑|能跑|可靠|稳定|靠谱", 1.5),
+            (r"扩展上下文|上下文扩展|外推|扩展到|延长", 1.5),
+            (r"幻觉|遗忘", 1.5),
+            (r"上下文|长度", 1.0),
+        ),
+    },
+    signals={
+        "length": 1.5,
+        "model_with_length": 1.0,
+        "model_without_length": 0.3,
+        "gamma": 0.5,
+        "kv_precision": 0.5,
+        "theta": 1.0,
+        "t_train": 0.5,
+    },
+    readers=("length", "architecture", "gamma_obs", "kv_bytes"),
+    answer=_ask_answer,
+    needs_theta=True,
+    announced_defaults=("T_eval",),
+    fallback_rank=0,
+)
+
+
 RECIPE = Recipe(
     id="X-2",
     name="Long Context Viability",
@@ -224,6 +340,7 @@ RECIPE = Recipe(
     needs_rope=True,
     reference_result_name="Long Context Viability",
     examples=("Will Llama-3-8B handle 32K context with needle-in-a-haystack retrieval?",),
+    ask=ASK,
 )
 
 __all__ = ["RECIPE"]

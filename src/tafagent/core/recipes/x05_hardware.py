@@ -37,6 +37,7 @@ from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import kv_step
+from tafagent.core.recipes.x05_hardware_ask import ASK
 from tafagent.core.spec.model_spec import ModelSpec
 
 N_PARAMS = Param(
@@ -179,45 +180,110 @@ def _kv_dtype(ctx: RecipeContext) -> str:
 
 
 def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
-    T_eval, target, users, engine = ctx["T_eval"], ctx["target_tokens_per_day"], ctx["concurrent_users"], ctx["engine"]
+    """Exact memory of the chosen engine, decode rate = ceiling × efficiency fitted on published runs."""
+    T_eval, users = ctx["T_eval"], ctx["concurrent_users"]
     spec = _spec_for_memory(ctx)
     weights = _weights(ctx, spec)
-    plan = kv_plan(spec, engine, _kv_dtype(ctx))
+    plan = kv_plan(spec, ctx["engine"], _kv_dtype(ctx))
     if ctx.model is None and ctx["n_kv_heads"] == 0:
         plan = replace(plan, groups=())
     kv_seq = plan.bytes_per_sequence(T_eval)
-    chain: list[Step] = [
+    candidates = _calibrated_candidates(ctx, spec, weights, plan, kv_seq)
+    ranked, n_unpriced = _rank(candidates)
+    low_eff, high_eff, n_eff = efficiency_range("decode_efficiency")
+    chain = [
+        _weights_step(spec, weights),
+        _kv_per_request_step(plan, T_eval, kv_seq),
+        _total_memory_step(spec, plan, weights, kv_seq, users),
         Step(
-            1,
-            "§19.X",
-            "Model weights memory",
-            weights.formula,
-            {"N": spec.n_params, "format": weights.format},
-            {
-                "bytes": weights.n_bytes,
-                "GB": weights.n_bytes / 1e9,
-                "GiB": weights.n_bytes / GIB,
-                "bits_per_weight": weights.bits_per_weight,
-            },
-            "bytes",
-            f"{weights.n_bytes / 1e9:.2f} GB ({weights.n_bytes / GIB:.2f} GiB) at "
-            f"{weights.bits_per_weight:.3g} bits per weight",
-            weights.evidence,
-        ),
-        Step(
-            2,
-            "§19.1",
-            "KV cache (per request)",
-            " + ".join(f"{g.n_layers} × [{g.formula}]" for g in plan.groups) or "no KV cache",
-            {"T_eval": T_eval, "engine": plan.engine.name, "kv_dtype": plan.kv_dtype},
-            {"bytes": kv_seq, "GB": kv_seq / 1e9, "GiB": kv_seq / GIB},
-            "bytes",
-            f"{kv_seq / 1e9:.3f} GB per concurrent request ({plan.engine.version})",
-            EvidenceNote(Evidence.EXACT, "per-layer KV rules of the engine (tested against transformers' cache)"),
-            breakdown={"layers": plan.breakdown(T_eval)},
+            4,
+            "§20",
+            "Eligible GPUs",
+            "fits the engine's KV budget; rank by $/Mtok at the calibrated decode rate = ceiling × efficiency",
+            {"engine": plan.engine.name, "batch": users},
+            ranked[:5],
+            "",
+            _eligible_summary(len(candidates), ranked, n_unpriced),
+            EvidenceNote(
+                Evidence.FITTED,
+                "decode efficiency measured/ceiling on published runs",
+                n=n_eff,
+                statistic=f"{low_eff:.2f}–{high_eff:.2f}",
+            ),
         ),
     ]
+    checks = [
+        ConfidenceCheck("memory model", "ok", f"exact per-layer KV, {plan.engine.version}"),
+        ConfidenceCheck(
+            "throughput", "warn", f"calibrated range ×{low_eff:.2f}–{high_eff:.2f} of the ceiling, n = {n_eff}"
+        ),
+    ]
+    caveats = ["x5_throughput_range"]
+    if ctx.model is None:
+        caveats.append("x5_uniform_layers_assumed")
+    verdict, reason, mitigation = _calibrated_verdict(ctx, spec, weights, plan, ranked[0] if ranked else None)
+    return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
+
+
+def _weights_step(spec: ModelSpec, weights: WeightsEstimate) -> Step:
+    """Step 1: the weights in their storage format."""
+    return Step(
+        1,
+        "§19.X",
+        "Model weights memory",
+        weights.formula,
+        {"N": spec.n_params, "format": weights.format},
+        {
+            "bytes": weights.n_bytes,
+            "GB": weights.n_bytes / 1e9,
+            "GiB": weights.n_bytes / GIB,
+            "bits_per_weight": weights.bits_per_weight,
+        },
+        "bytes",
+        f"{weights.n_bytes / 1e9:.2f} GB ({weights.n_bytes / GIB:.2f} GiB) at "
+        f"{weights.bits_per_weight:.3g} bits per weight",
+        weights.evidence,
+    )
+
+
+def _kv_per_request_step(plan: KVPlan, T_eval: int, kv_seq: int) -> Step:
+    """Step 2: the exact KV cache of one request, layer group by layer group, under the engine's rules."""
+    return Step(
+        2,
+        "§19.1",
+        "KV cache (per request)",
+        " + ".join(f"{g.n_layers} × [{g.formula}]" for g in plan.groups) or "no KV cache",
+        {"T_eval": T_eval, "engine": plan.engine.name, "kv_dtype": plan.kv_dtype},
+        {"bytes": kv_seq, "GB": kv_seq / 1e9, "GiB": kv_seq / GIB},
+        "bytes",
+        f"{kv_seq / 1e9:.3f} GB per concurrent request ({plan.engine.version})",
+        EvidenceNote(Evidence.EXACT, "per-layer KV rules of the engine (tested against transformers' cache)"),
+        breakdown={"layers": plan.breakdown(T_eval)},
+    )
+
+
+def _total_memory_step(spec: ModelSpec, plan: KVPlan, weights: WeightsEstimate, kv_seq: int, users: int) -> Step:
+    """Step 3: weights + KV of every concurrent request; the engine's activation peak is named, not added."""
     activation_note = vllm_activation_peak_bytes(spec)[1] if plan.engine.name == "vllm" else "prefill peak"
+    need = weights.n_bytes + kv_seq * users
+    return Step(
+        3,
+        "§20.3",
+        "Total GPU memory",
+        "weights + KV · concurrent_users (+ engine activation/overhead)",
+        {"weights_bytes": weights.n_bytes, "kv_bytes": kv_seq, "concurrent_users": users},
+        {"bytes": need, "GB": need / 1e9},
+        "bytes",
+        f"{need / 1e9:.1f} GB before the engine's activation peak ({activation_note})",
+        EvidenceNote(Evidence.EXACT, "sum"),
+    )
+
+
+def _calibrated_candidates(
+    ctx: RecipeContext, spec: ModelSpec, weights: WeightsEstimate, plan: KVPlan, kv_seq: int
+) -> list[dict[str, Any]]:
+    """Every catalog GPU whose engine KV budget holds all concurrent requests, with its calibrated rates."""
+    T_eval, target, users = ctx["T_eval"], ctx["target_tokens_per_day"], ctx["concurrent_users"]
     candidates: list[dict[str, Any]] = []
     for gpu in ctx.catalogs.gpus:
         budget = memory_budget(spec, gpu, weights, plan.engine.name, 1, None, T_eval, users)
@@ -247,53 +313,15 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
                 "price_as_of": gpu.price_as_of,
             }
         )
-    need = weights.n_bytes + kv_seq * users
-    chain.append(
-        Step(
-            3,
-            "§20.3",
-            "Total GPU memory",
-            "weights + KV · concurrent_users (+ engine activation/overhead)",
-            {"weights_bytes": weights.n_bytes, "kv_bytes": kv_seq, "concurrent_users": users},
-            {"bytes": need, "GB": need / 1e9},
-            "bytes",
-            f"{need / 1e9:.1f} GB before the engine's activation peak ({activation_note})",
-            EvidenceNote(Evidence.EXACT, "sum"),
-        )
-    )
-    ranked, n_unpriced = _rank(candidates)
-    best = ranked[0] if ranked else None
-    low_eff, high_eff, n_eff = efficiency_range("decode_efficiency")
-    chain.append(
-        Step(
-            4,
-            "§20",
-            "Eligible GPUs",
-            "fits the engine's KV budget; rank by $/Mtok at the calibrated decode rate = ceiling × efficiency",
-            {"engine": plan.engine.name, "batch": users},
-            ranked[:5],
-            "",
-            f"{len(candidates)} GPUs fit; cheapest: {best['gpu'] if best else 'NONE'}"
-            + (f" ({n_unpriced} without a price, not ranked)" if n_unpriced else ""),
-            EvidenceNote(
-                Evidence.FITTED,
-                "decode efficiency measured/ceiling on published runs",
-                n=n_eff,
-                statistic=f"{low_eff:.2f}–{high_eff:.2f}",
-            ),
-        )
-    )
-    checks = [
-        ConfidenceCheck("memory model", "ok", f"exact per-layer KV, {plan.engine.version}"),
-        ConfidenceCheck(
-            "throughput", "warn", f"calibrated range ×{low_eff:.2f}–{high_eff:.2f} of the ceiling, n = {n_eff}"
-        ),
-    ]
-    caveats = ["x5_throughput_range"]
-    if ctx.model is None:
-        caveats.append("x5_uniform_layers_assumed")
+    return candidates
+
+
+def _calibrated_verdict(
+    ctx: RecipeContext, spec: ModelSpec, weights: WeightsEstimate, plan: KVPlan, best: dict[str, Any] | None
+) -> tuple[str, Msg, Msg]:
+    """(verdict, reason, mitigation): no single GPU fits, the best is unpriced, or the cheapest priced one."""
+    T_eval, users, engine = ctx["T_eval"], ctx["concurrent_users"], ctx["engine"]
     if best is None:
-        verdict = "NO"
         fewest = _fewest_gpus(ctx, spec, weights, plan, T_eval, users)
         reason = Msg("x5.none_fits.reason", users=users, T_eval=T_eval, engine=engine)
         mitigation = (
@@ -301,13 +329,11 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
             if fewest
             else Msg("x5.none_fits.quantise")
         )
-        return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
+        return "NO", reason, mitigation
     low, high = best["tok_per_sec_range"]
     if best["USD_per_Mtok"] is None:
-        reason = Msg("x5.unpriced.reason", gpu=best["gpu"], low=low, high=high)
-        return ctx.result(chain, "YES", reason, Msg("x5.unpriced.mitigation"), caveats, checks)
+        return "YES", Msg("x5.unpriced.reason", gpu=best["gpu"], low=low, high=high), Msg("x5.unpriced.mitigation")
     usd_low, usd_high = best["USD_per_Mtok_range"]
-    coverage = best["users_supported"]
     reason = Msg(
         "x5.best.reason",
         gpu=best["gpu"],
@@ -316,25 +342,31 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
         low=low,
         high=high,
         users=users,
-        coverage=coverage,
+        coverage=best["users_supported"],
     )
+    return "YES", reason, _volume_mitigation(ctx, spec, weights, plan, best)
+
+
+def _volume_mitigation(
+    ctx: RecipeContext, spec: ModelSpec, weights: WeightsEstimate, plan: KVPlan, best: dict[str, Any]
+) -> Msg:
+    """How the chosen GPU reaches the daily target: as it is, with a larger batch, or with replicas."""
+    low, high = best["tok_per_sec_range"]
+    coverage = best["users_supported"]
     if coverage >= 1:
-        mitigation = Msg("x5.best.mitigation", gpu=best["gpu"], engine=engine, low=low, high=high)
-    else:
-        batch_needed = _batch_for_target(spec, ctx, weights, plan, best, T_eval, target)
-        if batch_needed is not None:
-            mitigation = Msg(
-                "x5.batch.mitigation",
-                gpu=best["gpu"],
-                batch=batch_needed,
-                target=target,
-                max_batch=best["max_batch_at_T_eval"],
-                T_eval=T_eval,
-            )
-        else:
-            replicas = math.ceil(1 / coverage)
-            mitigation = Msg("x5.replicas.mitigation", replicas=replicas, gpu=best["gpu"], coverage=coverage)
-    return ctx.result(chain, "YES", reason, mitigation, caveats, checks)
+        return Msg("x5.best.mitigation", gpu=best["gpu"], engine=ctx["engine"], low=low, high=high)
+    T_eval, target = ctx["T_eval"], ctx["target_tokens_per_day"]
+    batch_needed = _batch_for_target(spec, ctx, weights, plan, best, T_eval, target)
+    if batch_needed is not None:
+        return Msg(
+            "x5.batch.mitigation",
+            gpu=best["gpu"],
+            batch=batch_needed,
+            target=target,
+            max_batch=best["max_batch_at_T_eval"],
+            T_eval=T_eval,
+        )
+    return Msg("x5.replicas.mitigation", replicas=math.ceil(1 / coverage), gpu=best["gpu"], coverage=coverage)
 
 
 def _rank(candidates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
@@ -346,6 +378,14 @@ def _rank(candidates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     priced = sorted((c for c in candidates if c["USD_per_Mtok"] is not None), key=lambda c: c["USD_per_Mtok"])
     unpriced = sorted((c for c in candidates if c["USD_per_Mtok"] is None), key=lambda c: -c["tok_per_sec"])
     return priced + unpriced, len(unpriced)
+
+
+def _eligible_summary(n_fit: int, ranked: list[dict[str, Any]], n_unpriced: int) -> str:
+    """The "Eligible GPUs" step's interpretation: how many fit and which one the recipe chose."""
+    best = ranked[0] if ranked else None
+    return f"{n_fit} GPUs fit; cheapest: {best['gpu'] if best else 'NONE'}" + (
+        f" ({n_unpriced} without a price, not ranked)" if n_unpriced else ""
+    )
 
 
 def _batch_for_target(
@@ -386,23 +426,9 @@ def _fewest_gpus(
 def compute_reference(ctx: RecipeContext) -> RecipeResult:
     """TAF Agent v0.5.3's X-5, unchanged apart from the unpriced-GPU fix."""
     n_params, T_eval, bytes_per = ctx["N_params"], ctx["T_eval"], ctx["bytes_per_weight"]
-    target, users = ctx["target_tokens_per_day"], ctx["concurrent_users"]
+    users = ctx["concurrent_users"]
 
-    chain: list[Step] = []
     weights_GB = weights_bytes_uniform(n_params, bytes_per) / 1e9
-    chain.append(
-        Step(
-            1,
-            "§19.X",
-            "Model weights memory",
-            "N · bytes_per_weight",
-            {"N": n_params, "bytes": bytes_per},
-            {"GB": weights_GB, "bytes": round(weights_GB * 1e9)},
-            "bytes",
-            f"{weights_GB:.1f} GB for weights",
-            EvidenceNote(Evidence.EXACT, "N × bytes per weight"),
-        )
-    )
     kv = kv_step(
         2,
         "KV cache (per request)",
@@ -413,10 +439,23 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
         bytes_per,
         "per concurrent request",
     )
-    chain.append(kv)
     kv_GB = kv.result["GB"]
     total_GB = weights_GB + kv_GB * users
-    chain.append(
+    candidates = _reference_candidates(ctx, weights_GB, total_GB)
+    ranked, n_unpriced = _rank(candidates)
+    chain: list[Step] = [
+        Step(
+            1,
+            "§19.X",
+            "Model weights memory",
+            "N · bytes_per_weight",
+            {"N": n_params, "bytes": bytes_per},
+            {"GB": weights_GB, "bytes": round(weights_GB * 1e9)},
+            "bytes",
+            f"{weights_GB:.1f} GB for weights",
+            EvidenceNote(Evidence.EXACT, "N × bytes per weight"),
+        ),
+        kv,
         Step(
             3,
             "§20.3",
@@ -427,9 +466,31 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
             "GB",
             f"{total_GB:.1f} GB for {users} concurrent users",
             EvidenceNote(Evidence.EXACT, "sum"),
-        )
-    )
+        ),
+        Step(
+            4,
+            "§20",
+            f"Eligible GPUs (≥{total_GB:.0f}GB)",
+            "filter by VRAM, rank by $/Mtok at the decode ceiling",
+            {"min_VRAM_GB": total_GB},
+            ranked[:5],
+            "",
+            _eligible_summary(len(candidates), ranked, n_unpriced),
+            DECODE_ROOFLINE_EVIDENCE,
+        ),
+    ]
+    checks = [
+        ConfidenceCheck("throughput model", "warn", "decode ceiling at batch 1; engines reach ~70-80%"),
+        ConfidenceCheck("KV model", "warn", "uniform full-attention KV; see `taf memory` for exact per-layer KV"),
+    ]
+    caveats = ["x5_decode_ceiling", "x5_uniform_kv"]
+    verdict, reason, mitigation = _reference_verdict(ranked[0] if ranked else None, total_GB)
+    return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 
+
+def _reference_candidates(ctx: RecipeContext, weights_GB: float, total_GB: float) -> list[dict[str, Any]]:
+    """Every catalog GPU with VRAM ≥ the total, at the batch-1 decode ceiling (bandwidth / weights)."""
+    target = ctx["target_tokens_per_day"]
     candidates: list[dict[str, Any]] = []
     for gpu in ctx.catalogs.gpus:
         if gpu.vram_GB < total_GB:
@@ -450,43 +511,20 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
                 "price_as_of": gpu.price_as_of,
             }
         )
-    ranked, n_unpriced = _rank(candidates)
-    best = ranked[0] if ranked else None
-    chain.append(
-        Step(
-            4,
-            "§20",
-            f"Eligible GPUs (≥{total_GB:.0f}GB)",
-            "filter by VRAM, rank by $/Mtok at the decode ceiling",
-            {"min_VRAM_GB": total_GB},
-            ranked[:5],
-            "",
-            f"{len(candidates)} GPUs fit; cheapest: {best['gpu'] if best else 'NONE'}"
-            + (f" ({n_unpriced} without a price, not ranked)" if n_unpriced else ""),
-            DECODE_ROOFLINE_EVIDENCE,
-        )
-    )
+    return candidates
 
-    checks = [
-        ConfidenceCheck("throughput model", "warn", "decode ceiling at batch 1; engines reach ~70-80%"),
-        ConfidenceCheck("KV model", "warn", "uniform full-attention KV; see `taf memory` for exact per-layer KV"),
-    ]
-    caveats = ["x5_decode_ceiling", "x5_uniform_kv"]
+
+def _reference_verdict(best: dict[str, Any] | None, total_GB: float) -> tuple[str, Msg, Msg]:
+    """(verdict, reason, mitigation) of the reference path: nothing fits, the best is unpriced, or the cheapest."""
     if best is None:
-        verdict = "NO"
-        reason = Msg("x5.ref.none.reason", total_GB=total_GB)
-        mitigation = Msg("x5.ref.none.mitigation")
-    elif best["USD_per_Mtok"] is None:
-        verdict = "YES"
+        return "NO", Msg("x5.ref.none.reason", total_GB=total_GB), Msg("x5.ref.none.mitigation")
+    if best["USD_per_Mtok"] is None:
         reason = Msg("x5.ref.unpriced.reason", gpu=best["gpu"], tok_s=best["tok_per_sec"])
-        mitigation = Msg("x5.unpriced.mitigation")
-    else:
-        verdict = "YES"
-        reason = Msg(
-            "x5.ref.best.reason", gpu=best["gpu"], usd=best["USD_per_Mtok"], users_supported=best["users_supported"]
-        )
-        mitigation = Msg("x5.ref.best.mitigation", gpu=best["gpu"], tok_s=best["tok_per_sec"])
-    return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
+        return "YES", reason, Msg("x5.unpriced.mitigation")
+    reason = Msg(
+        "x5.ref.best.reason", gpu=best["gpu"], usd=best["USD_per_Mtok"], users_supported=best["users_supported"]
+    )
+    return "YES", reason, Msg("x5.ref.best.mitigation", gpu=best["gpu"], tok_s=best["tok_per_sec"])
 
 
 def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
@@ -520,4 +558,5 @@ RECIPE = Recipe(
     card_params=card_params,
     reference_result_name="Hardware selection for serving",
     examples=("Which GPU serves Llama-3-8B at 10 million tokens/day most cheaply?",),
+    ask=ASK,
 )

@@ -17,6 +17,7 @@ from tafagent.core.laws.constants import DF_ZONE
 from tafagent.core.laws.pade import kv_soft_decay_regime
 from tafagent.core.laws.thermo import df_window
 from tafagent.core.messages import Msg
+from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step, step_value
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import (
     BYTES_PER_ELEMENT,
@@ -66,75 +67,18 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     n = 3
     if gamma_obs is not None:
         gamma = gamma_obs
-        chain.append(
-            Step(
-                n,
-                "§26",
-                "γ used (measured)",
-                "γ = γ_obs",
-                {"gamma_obs": gamma_obs},
-                gamma_obs,
-                "dimensionless",
-                "the measured γ replaces the closed form below",
-                EvidenceNote(Evidence.DERIVED, "measured with `taf diagnose`"),
-            )
-        )
+        chain.append(_measured_gamma_step(n, gamma_obs))
         n += 1
 
-    df = df_window(gamma, T_eval, f) if gamma > 0 else None
-    in_zone, zone_evidence = df_zone_evidence(gamma)
-    if df is None:
-        df_interp = f"undefined for γ = {gamma:.3f} ≤ 0 (attention does not decay with distance)"
-    else:
-        where = "inside" if in_zone else "outside"
-        df_interp = (
-            f"D_f = {df:,} tokens ({df / T_eval * 100:.1f}% of T_eval keep {f:.0%} of attention mass); "
-            f"γ = {gamma:.3f} is {where} the calibrated band [{DF_ZONE[0]}, {DF_ZONE[1]}]"
-        )
-    chain.append(law_step(n, "df_window", {"gamma": gamma, "N": T_eval, "f": f}, df, df_interp, evidence=zone_evidence))
-    regime, dh, ratio = kv_soft_decay_regime(theta, gamma, T_train)
-    dh_text = "n/a" if dh is None else f"{dh:,.0f}"
-    chain.append(
-        law_step(
-            n + 1,
-            "soft_decay",
-            {"theta": theta, "gamma": gamma, "T_train": T_train},
-            regime,
-            f"d_horizon = {dh_text}; ratio {ratio:.2f}; regime: {regime}"
-            if ratio is not None
-            else f"d_horizon = n/a; regime: {regime}",
-        )
-    )
+    step, df, in_zone = _df_step(n, gamma, T_eval, f)
+    chain.append(step)
+    step, regime = _soft_decay_step(n + 1, theta, gamma, T_train)
+    chain.append(step)
     chain.append(
         model_kv_step(n + 2, "Baseline KV memory", ctx, T_eval, ctx["bytes_per_element"], "without compression")
     )
 
-    window_offer = (
-        Msg("x19.window_offer", df=df, f=f, zone_low=DF_ZONE[0], zone_high=DF_ZONE[1])
-        if df is not None
-        else Msg("empty")
-    )
-    if regime == "applies" and in_zone:
-        verdict = "USE SOFT DECAY"
-        reason = Msg("x19.soft.reason")
-        mitigation = Msg("x19.soft.mitigation", df=df)
-    elif in_zone:
-        verdict = "USE D_f HARD CUTOFF"
-        reason = Msg("x19.df.reason", gamma=gamma, zone_low=DF_ZONE[0], zone_high=DF_ZONE[1], df=df, f=f)
-        mitigation = Msg("x19.df.mitigation", df=df)
-    elif regime == "applies":
-        verdict = "USE SOFT DECAY (caveat)"
-        reason = Msg("x19.soft_caveat.reason", gamma=gamma)
-        mitigation = Msg("x19.soft_caveat.mitigation", window_offer=window_offer)
-    elif gamma >= 1 or gamma <= 0:
-        verdict = "USE LITERATURE METHODS"
-        reason = Msg("x19.literature.reason", gamma=gamma)
-        mitigation = Msg("x19.literature.mitigation", window_offer=window_offer)
-    else:
-        verdict = "USE HARD T_train CUTOFF"
-        reason = Msg("x19.hard.reason")
-        mitigation = Msg("x19.hard.mitigation", T_train=T_train, window_offer=window_offer)
-
+    verdict, reason, mitigation = _verdict(gamma, T_train, f, df, in_zone, regime)
     caveats = [] if in_zone else ["x19_df_outside_calibrated_band"]
     if regime == "borderline":
         caveats.append("x19_regime_borderline")
@@ -152,9 +96,180 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 
 
+def _measured_gamma_step(n: int, gamma_obs: float) -> Step:
+    """The measured γ replaces the closed form for every step after this one."""
+    return Step(
+        n,
+        "§26",
+        "γ used (measured)",
+        "γ = γ_obs",
+        {"gamma_obs": gamma_obs},
+        gamma_obs,
+        "dimensionless",
+        "the measured γ replaces the closed form below",
+        EvidenceNote(Evidence.DERIVED, "measured with `taf diagnose`"),
+    )
+
+
+def _df_step(n: int, gamma: float, T_eval: int, f: float) -> tuple[Step, int | None, bool]:
+    """(step, D_f, in the calibrated band): the window that keeps fraction f of the attention mass."""
+    df = df_window(gamma, T_eval, f) if gamma > 0 else None
+    in_zone, zone_evidence = df_zone_evidence(gamma)
+    if df is None:
+        df_interp = f"undefined for γ = {gamma:.3f} ≤ 0 (attention does not decay with distance)"
+    else:
+        where = "inside" if in_zone else "outside"
+        df_interp = (
+            f"D_f = {df:,} tokens ({df / T_eval * 100:.1f}% of T_eval keep {f:.0%} of attention mass); "
+            f"γ = {gamma:.3f} is {where} the calibrated band [{DF_ZONE[0]}, {DF_ZONE[1]}]"
+        )
+    step = law_step(n, "df_window", {"gamma": gamma, "N": T_eval, "f": f}, df, df_interp, evidence=zone_evidence)
+    return step, df, in_zone
+
+
+def _soft_decay_step(n: int, theta: float, gamma: float, T_train: int) -> tuple[Step, str]:
+    """(step, regime): whether soft decay applies, from the horizon of γ against T_train."""
+    regime, dh, ratio = kv_soft_decay_regime(theta, gamma, T_train)
+    dh_text = "n/a" if dh is None else f"{dh:,.0f}"
+    step = law_step(
+        n,
+        "soft_decay",
+        {"theta": theta, "gamma": gamma, "T_train": T_train},
+        regime,
+        f"d_horizon = {dh_text}; ratio {ratio:.2f}; regime: {regime}"
+        if ratio is not None
+        else f"d_horizon = n/a; regime: {regime}",
+    )
+    return step, regime
+
+
+def _verdict(gamma: float, T_train: int, f: float, df: int | None, in_zone: bool, regime: str) -> tuple[str, Msg, Msg]:
+    """(verdict, reason, mitigation) in the reference's decision order (soft decay, D_f, caveat, literature)."""
+    window_offer = (
+        Msg("x19.window_offer", df=df, f=f, zone_low=DF_ZONE[0], zone_high=DF_ZONE[1])
+        if df is not None
+        else Msg("empty")
+    )
+    if regime == "applies" and in_zone:
+        return "USE SOFT DECAY", Msg("x19.soft.reason"), Msg("x19.soft.mitigation", df=df)
+    if in_zone:
+        reason = Msg("x19.df.reason", gamma=gamma, zone_low=DF_ZONE[0], zone_high=DF_ZONE[1], df=df, f=f)
+        return "USE D_f HARD CUTOFF", reason, Msg("x19.df.mitigation", df=df)
+    if regime == "applies":
+        reason = Msg("x19.soft_caveat.reason", gamma=gamma)
+        return "USE SOFT DECAY (caveat)", reason, Msg("x19.soft_caveat.mitigation", window_offer=window_offer)
+    if gamma >= 1 or gamma <= 0:
+        reason = Msg("x19.literature.reason", gamma=gamma)
+        return "USE LITERATURE METHODS", reason, Msg("x19.literature.mitigation", window_offer=window_offer)
+    mitigation = Msg("x19.hard.mitigation", T_train=T_train, window_offer=window_offer)
+    return "USE HARD T_train CUTOFF", Msg("x19.hard.reason"), mitigation
+
+
 def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
     """What the TAF Card passes to this recipe (its options by name)."""
     return {"T_eval": card["T_eval"], "gamma_obs": card["gamma_obs"]}
+
+
+def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
+    """``taf ask``'s answer variant: soft, soft_caveat, hard, literature or cap (the T_train cutoff)."""
+    df, regime, kv = (
+        find_step(result, "D_f window"),
+        find_step(result, "Soft decay régimen"),
+        find_step(result, "Baseline KV memory"),
+    )
+    draft.step("gamma", find_step(result, "γ used (measured)") or find_step(result, "γ-decomposition"), "dec4")
+    draft.number("df", step_value(df), "int")
+    draft.number("f_pct", result.inputs.get("kv_mass_fraction"), "pct")
+    draft.number("kv_gb", step_value(kv, "GB"), "dec2")
+    draft.number("T_eval", result.inputs.get("T_eval"), "int")
+    draft.number("T_train", result.inputs.get("T_train"), "int")
+    for name, step in (("df_ref", df), ("regime_ref", regime), ("kv_ref", kv)):
+        draft.ref(name, step)
+    variant = {
+        "USE SOFT DECAY": "soft",
+        "USE D_f HARD CUTOFF": "hard",
+        "USE SOFT DECAY (caveat)": "soft_caveat",
+        "USE LITERATURE METHODS": "literature",
+        "USE HARD T_train CUTOFF": "cap",
+    }.get(result.verdict, "cap")
+    if variant == "hard":
+        draft.support("X-19.hard.support")
+    elif step_value(df) is None:
+        draft.support("X-19.nodf.support")
+    return variant
+
+
+# What `taf ask` needs: the words and quantities that point at this recipe, how the question fills
+# its parameters, and how the answer reads its chain (see tafagent.core.recipes.ask_spec).
+ASK = AskSpec(
+    cues={
+        "en": (
+            (
+                r"kv[- ]?cache compression|compress\w* (?:the |my |its |our )?kv|kv compression|kv[- ]cache (?:evict|"
+                r"trunc|prun|trim|compress)\w*",
+                3.5,
+            ),
+            (
+                r"soft(?:er)? (?:kv )?(?:decay|weighting|attenuation|fall-?off)|decay (?:the )?(?:old|distant) tokens",
+                3.5,
+            ),
+            (r"hard (?:cut[- ]?off|truncation|window|limit|cap)|hard-?cutoff", 3.0),
+            (r"truncat\w*|evict\w*|cut[- ]?off", 2.0),
+            (r"snapkv|pyramidkv|fastgen|h2o|streamingllm|scissorhands|kivi|attention sinks?", 3.0),
+            (r"d_f|df window|cache window|cache_max_len|window of (?:the )?cache", 3.0),
+            (
+                r"(?:shrink|reduce|trim|prune|cap|bound|limit|drop) (?:the |my |its )?(?:kv|cache)|drop (?:old|"
+                r"distant) tokens",
+                2.5,
+            ),
+            (r"compress\w*", 1.5),
+            (
+                r"(?:truncat|evict|compress|trim|prun|shrink|cap|cut|drop|reduc|bound|limit)\w* (?:\w+ ){0,4}(?:kv|"
+                r"cache)",
+                3.0,
+            ),
+            (r"kv|cache", 0.7),
+        ),
+        "es": (
+            (r"compresion (?:de(?:l)? )?(?:la )?(?:cache|kv)|comprimir (?:la )?(?:cache|kv)", 3.5),
+            (r"decaimiento suave|decaida suave|atenuacion suave|decaimiento progresivo", 3.5),
+            (r"corte (?:duro|brusco|fijo|abrupto)|truncamiento (?:duro|fijo)", 3.0),
+            (r"truncar\w*|truncamiento|truncado|recortar\w*|desaloj\w*|podar", 2.0),
+            (r"comprimir|compresion", 1.5),
+            (r"(?:truncar|comprimir|recortar|podar|reducir|limitar|desalojar)\w* (?:\w+ ){0,4}(?:kv|cache)", 3.0),
+        ),
+        "fr": (
+            (r"compression (?:du |de la )?(?:cache|kv)|compresser (?:le )?(?:cache|kv)", 3.5),
+            (r"decroissance douce|attenuation douce|decroissance progressive|decroissance (?:en )?douceur", 3.5),
+            (r"coupure (?:nette|dure|franche|brutale|stricte)|troncature (?:nette|dure|stricte)", 3.0),
+            (r"tronquer|troncature|tronque|evincer|eviction|elaguer", 2.0),
+            (r"compresser|compression", 1.5),
+            (r"(?:tronquer|compresser|reduire|limiter|elaguer|couper)\w* (?:\w+ ){0,4}(?:kv|cache)", 3.0),
+        ),
+        "zh": (
+            (r"kv缓存压缩|压缩kv|kv压缩|缓存压缩|压缩缓存", 3.5),
+            (r"软衰减|软性衰减|平滑衰减|渐进衰减", 3.5),
+            (r"硬截断|硬切断|硬性截断|硬窗口|硬裁剪", 3.0),
+            (r"截断|裁剪|淘汰|驱逐", 2.0),
+            (r"压缩", 1.5),
+            (r"(?:压缩|截断|裁剪|淘汰|缩减)[^。？！?]{0,40}缓存|缓存[^。？！?]{0,6}(?:压缩|截断|裁剪|淘汰)", 3.0),
+            (r"缓存", 0.7),
+        ),
+    },
+    signals={
+        "length": 0.5,
+        "model": 0.2,
+        "gamma": 0.5,
+        "kv_mass": 2.0,
+        "kv_precision": 0.5,
+        "theta": 0.5,
+        "t_train": 0.5,
+    },
+    readers=("length", "architecture", "gamma_obs", "kv_bytes", "kv_mass"),
+    answer=_ask_answer,
+    needs_theta=True,
+    announced_defaults=("T_eval",),
+)
 
 
 RECIPE = Recipe(
@@ -184,4 +299,5 @@ RECIPE = Recipe(
     needs_rope=True,
     reference_result_name="KV compression decision",
     examples=("Should I use soft KV decay or a hard cutoff for Qwen2.5-7B at 32K?",),
+    ask=ASK,
 )

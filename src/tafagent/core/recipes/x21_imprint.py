@@ -15,6 +15,7 @@ from tafagent.core.laws.constants import IMPRINT_CI_HALF_WIDTH, NU_IMPRINT, P0_I
 from tafagent.core.laws.decomposition import imprint_shift
 from tafagent.core.laws.imprint import imprint_purity, imprint_verdict
 from tafagent.core.messages import Msg
+from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import (
     D_HEAD,
@@ -135,6 +136,62 @@ def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
     return {"T_eval": card["T_eval"], "gamma_random_obs": card["gamma_random"]}
 
 
+def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
+    """``taf ask``'s answer variant: clean, over, under, or prediction (no γ_random measured)."""
+    draft.step("g_pade", find_step(result, "γ_Padé"), "dec4")
+    draft.step("shift", find_step(result, "Imprint shift"), "signed4")
+    draft.step("g_pred", find_step(result, "γ_random predicted"), "dec4")
+    draft.step("residual", find_step(result, "Imprint purity"), "signed4")
+    draft.number("obs", result.inputs.get("gamma_random_obs"), "dec4")
+    return {"CLEAN": "clean", "OVER-IMPRINTED": "over", "UNDER-IMPRINTED": "under"}.get(result.verdict, "prediction")
+
+
+# What `taf ask` needs: the words and quantities that point at this recipe, how the question fills
+# its parameters, and how the answer reads its chain (see tafagent.core.recipes.ask_spec).
+ASK = AskSpec(
+    cues={
+        "en": (
+            (r"imprint\w*", 4.0),
+            (r"purity|positional (?:bias|imprint|prior)|imprint law", 3.0),
+            (
+                r"anomalous training|unusual training|abnormal training|training history|weird training|"
+                r"strange training",
+                3.0,
+            ),
+            (
+                r"format conversion|converted (?:to|from|into)|conversion (?:to|from)|gguf|re-?quantiz\w*|tampered|"
+                r"tampering",
+                2.5,
+            ),
+            (r"heavily fine[- ]?tuned|over-?fine[- ]?tuned|fine[- ]?tuning history|original checkpoint", 2.0),
+            (r"random[- ]tokens?|random sequences|random input", 1.5),
+        ),
+        "es": (
+            (r"huella|impronta|pureza|sesgo posicional", 3.5),
+            (r"entrenamiento (?:anomalo|inusual|raro|extrano)|historial de entrenamiento", 3.0),
+            (r"conversion de formato|convertido (?:a|de|desde|en)|reconvertido", 2.5),
+            (r"tokens aleatorios|secuencias aleatorias", 1.5),
+        ),
+        "fr": (
+            (r"empreinte|purete|biais positionnel", 3.5),
+            (r"entrainement (?:anormal|inhabituel|etrange|bizarre)|historique d'entrainement", 3.0),
+            (r"conversion de format|converti (?:en|depuis|de|vers)", 2.5),
+            (r"tokens aleatoires|jetons aleatoires|sequences aleatoires", 1.5),
+        ),
+        "zh": (
+            (r"印记|烙印|纯度|位置偏置|位置偏差", 3.5),
+            (r"异常训练|训练异常|训练历史|训练过程异常", 3.0),
+            (r"格式转换|转换格式|转换过|转成|转过", 2.5),
+            (r"随机token|随机词元|随机序列|随机输入", 1.5),
+        ),
+    },
+    signals={"gamma_random": 3.0, "gamma": 0.5, "theta": 0.5},
+    readers=("length", "architecture", "gamma_random"),
+    answer=_ask_answer,
+    needs_theta=True,
+)
+
+
 RECIPE = Recipe(
     id="X-21",
     name="Imprint Purity Diagnostic",
@@ -159,4 +216,5 @@ RECIPE = Recipe(
     needs_rope=True,
     reference_result_name="Imprint Purity Diagnostic",
     examples=("How strong is this checkpoint's positional imprint?",),
+    ask=ASK,
 )

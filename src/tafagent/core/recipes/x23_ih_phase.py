@@ -13,6 +13,7 @@ from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import IH_PANEL_STD, IH_THRESHOLD_M
 from tafagent.core.laws.imprint import ih_phase_check, ih_phase_expected
 from tafagent.core.messages import Msg
+from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import N_PARAMS
 from tafagent.core.recipes.common import first_given as _first
@@ -96,6 +97,65 @@ def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
     return {"gamma_text": _first(card["gamma_text"], card["gamma_obs"]), "gamma_random": card["gamma_random"]}
 
 
+def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
+    """``taf ask``'s answer variant: predicted_post/pre (from the size), confirmed_post/pre, or anomaly."""
+    size, delta = find_step(result, "Size-based phase prediction"), find_step(result, "Δγ discriminator")
+    if size is not None:
+        draft.number("size_M", size.inputs.get("n_params_M"), "int")
+        draft.number("threshold_M", size.inputs.get("threshold_M"), "int")
+        draft.ref("size_ref", size)
+        draft.text("expected", draft.word("phases", str(size.result)))
+    if delta is not None:
+        draft.step("delta", delta, "signed3")
+        observed = "post-IH" if delta.result > 0 else "pre-IH" if delta.result < 0 else "ambiguous"
+        draft.text("observed", draft.word("phases", observed))
+    draft.support(None)
+    return {
+        "PREDICTED POST-IH": "predicted_post",
+        "PREDICTED PRE-IH": "predicted_pre",
+        "CONFIRMED POST-IH": "confirmed_post",
+        "CONFIRMED PRE-IH": "confirmed_pre",
+    }.get(result.verdict, "anomaly")
+
+
+# What `taf ask` needs: the words and quantities that point at this recipe, how the question fills
+# its parameters, and how the answer reads its chain (see tafagent.core.recipes.ask_spec).
+ASK = AskSpec(
+    cues={
+        "en": (
+            (r"induction[- ]?heads?|induction[- ]head", 4.0),
+            (r"ih[- ]?phase|pre-?ih|post-?ih|ih formation", 3.5),
+            (r"(?<![a-z])ih(?![a-z])", 2.0),
+            (r"checkpoints?|intermediate (?:step|weights)", 1.5),
+            (r"phase (?:transition|change)|before or after|has (?:it )?formed|formation", 1.5),
+            (r"monitor\w*|during training|training run|mid-training", 1.0),
+            (r"text vs\.? random|text and random|δγ|delta gamma|delta γ", 2.0),
+        ),
+        "es": (
+            (r"cabezas? de induccion|fase ih", 4.0),
+            (r"punto de control|puntos de control", 1.5),
+            (r"vigilar|monitorizar|durante el entrenamiento", 1.0),
+        ),
+        "fr": (
+            (r"tetes? d'induction|phase ih", 4.0),
+            (r"point de controle|points de controle", 1.5),
+            (r"surveiller|pendant l'entrainement", 1.0),
+        ),
+        "zh": (
+            (r"归纳头|感应头|诱导头|ih相|ih阶段", 4.0),
+            (r"检查点", 1.5),
+            (r"监控|训练过程中|训练中", 1.0),
+        ),
+    },
+    signals={"gamma_text_and_random": 3.5, "delta_gamma": 3.0, "size_without_model": 0.3},
+    readers=("gamma_pair",),
+    answer=_ask_answer,
+    size_required=True,
+    default_size_note=True,
+    announced_defaults=("n_params",),
+)
+
+
 RECIPE = Recipe(
     id="X-23",
     name="IH-Phase Detector",
@@ -109,4 +169,5 @@ RECIPE = Recipe(
     card_params=card_params,
     reference_result_name="IH-Phase Detector",
     examples=("Has this checkpoint formed induction heads?",),
+    ask=ASK,
 )

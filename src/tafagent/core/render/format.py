@@ -23,6 +23,16 @@ def localise_number(text: str, lang: str) -> str:
     return text.translate(str.maketrans({",": NUMBER_GROUP[lang], ".": NUMBER_DECIMAL[lang]}))
 
 
+def significant(value: float, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits, never in exponent form, trailing zeros removed, written the
+    Python way (5170000.0 → '5,170,000'; 0.012345 → '0.0123'); give it the language's marks with localise_number."""
+    if value == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def fmt(value: Any, unit: str = "") -> str:
     """Human number formatting: thousands separators, 4 significant digits for small floats, n/a for None."""
     if value is None:

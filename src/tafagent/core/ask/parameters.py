@@ -1,0 +1,350 @@
+"""The routed recipe's parameters, read from the question and converted to the recipe's units.
+
+What a recipe reads is its own declaration (``AskSpec.readers``, applied in order); each reader here is
+one way of turning recognised quantities into parameters, noting every conversion that is a convention.
+Values are then coerced and range-checked with the registry's own :func:`coerce` before anything runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+from tafagent.core.ask.lexicon import Entity
+from tafagent.core.ask.quantities import Quantity, per_day, per_month
+from tafagent.core.ask.reading import Note, Reading
+from tafagent.core.errors import TafError
+from tafagent.core.recipes import get_recipe
+from tafagent.core.recipes.ask_spec import AskSpec, Reader
+from tafagent.core.recipes.base import coerce
+
+
+@dataclass
+class _Filling:
+    """The parameters being filled for one recipe, and what was noted on the way."""
+
+    recipe_id: str
+    reading: Reading
+    model: str | None  # preset id or Hub id
+    unknown: Entity | None  # an unknown model named when no known one was
+    notes: list[Note]
+    params: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+def assign(
+    recipe_id: str, spec: AskSpec, r: Reading, model: str | None, notes: list[Note]
+) -> tuple[dict[str, Any], str | None]:
+    """The recipe's parameters read from the question, and why it cannot run (None when it can)."""
+    fill = _Filling(recipe_id, r, model, r.unknown_models[0] if r.unknown_models and model is None else None, notes)
+    if spec.needs_theta and model is None and not r.of("theta"):
+        _no_architecture(fill)
+    size = _size(r, fill.unknown, notes)
+    if size is not None:
+        fill.params[spec.size_param] = size
+    elif spec.size_required and model is None and fill.unknown is not None and fill.error is None:
+        fill.error = _unknown_model_error(fill.unknown)
+    for reader in spec.readers:
+        READERS[reader](fill)
+    if r.apis and "api" not in spec.readers and fill.error is None and model is not None:
+        notes.append(Note("api_not_input", {"api": r.apis[0].value, "recipe": recipe_id}))
+    return fill.params, fill.error
+
+
+def validate(recipe_id: str, params: dict[str, Any], error: str | None) -> tuple[dict[str, Any], str | None]:
+    """Coerce and range-check every value with the registry's Param (a bad value is reported, not run)."""
+    recipe = get_recipe(recipe_id)
+    clean: dict[str, Any] = {}
+    for name, value in params.items():
+        param = recipe.param(name)
+        if param is None or param.unused:
+            continue
+        try:
+            clean[param.name] = coerce(param, value, recipe_id)
+        except TafError as exc:
+            error = error or exc.one_line()
+    return clean, error
+
+
+def overflow_error(recipe_id: str, r: Reading) -> str | None:
+    """A number too large to compute with ('1e400') is an error, never silently replaced by a default."""
+    overflows = r.of("overflow")
+    if not overflows:
+        return None
+    text = overflows[0].text.strip()
+    shown = text if len(text) <= 40 else text[:32] + "…"
+    return (
+        f"the number '{shown}' in the question is too large to compute with — write it as an "
+        f"ordinary figure within the parameter's range (`taf recipe --list` shows the ranges of {recipe_id})"
+    )
+
+
+# ---- the model ---------------------------------------------------------------------------------------
+def _no_architecture(fill: _Filling) -> None:
+    """An architecture recipe with no model and no θ: an error when a model was named, else a note."""
+    r = fill.reading
+    if fill.unknown is not None:
+        fill.error = _unknown_model_error(fill.unknown)
+    elif r.apis:
+        fill.error = (
+            f"'{r.apis[0].value}' is an API model whose architecture is not public, so {fill.recipe_id} cannot "
+            "compute it — name an open model: a preset (see `taf presets`) or a Hub id (org/name)"
+        )
+    else:
+        fill.notes.append(Note("no_model", {"recipe": fill.recipe_id}))
+
+
+def _unknown_model_error(entity: Entity) -> str:
+    hint = f"did you mean {', '.join(entity.suggestions)}? " if entity.suggestions else ""
+    return (
+        f"'{entity.text}' is not an embedded preset — {hint}name a preset (see `taf presets`) or give its Hub id "
+        "(org/name) so its config can be loaded"
+    )
+
+
+def _size(r: Reading, unknown: Entity | None, notes: list[Note]) -> float | None:
+    sizes = r.of("params")
+    if sizes:
+        return sizes[0].value
+    if unknown is not None and unknown.size is not None:
+        notes.append(Note("size_from_name", {"text": unknown.text, "value": unknown.size}))
+        return unknown.size
+    return None
+
+
+def _unknown_model_architecture(fill: _Filling) -> None:
+    if fill.model is None and fill.unknown is not None:
+        fill.notes.append(Note("unknown_model_arch", {"text": fill.unknown.text}))
+
+
+# ---- lengths and architecture ------------------------------------------------------------------------
+def _length(fill: _Filling) -> None:
+    """T_eval: the longest length written (or a bare "at 8192"), with notes on what was chosen."""
+    r, notes = fill.reading, fill.notes
+    lengths = r.of("length")
+    if not lengths:
+        bare = [q for q in r.of("bare") if q.hint == "at" and 256 <= q.value <= 2**34 and q.value == int(q.value)]
+        if not bare:
+            return
+        lengths = bare
+        notes.append(Note("bare_length", {"text": bare[0].text, "value": int(bare[0].value)}))
+    chosen = max(lengths, key=lambda q: q.value)
+    if len({q.value for q in lengths}) > 1:
+        notes.append(Note("several_lengths", {"value": int(chosen.value)}))
+    if chosen.scaled:
+        notes.append(Note("k_decimal", {"text": chosen.text, "value": round(chosen.value)}))
+    fill.params["T_eval"] = round(chosen.value)  # finite (extract() keeps overflows apart); the registry checks
+
+
+def _copy_first(fill: _Filling, names: tuple[tuple[str, str], ...]) -> None:
+    """params[name] = the first quantity of each kind, for (kind, name) pairs."""
+    for kind, name in names:
+        found = fill.reading.of(kind)
+        if found:
+            fill.params[name] = found[0].value
+
+
+def _architecture(fill: _Filling) -> None:
+    _copy_first(
+        fill,
+        (
+            ("theta", "theta"),
+            ("t_train", "T_train"),
+            ("layers", "n_layers"),
+            ("heads", "n_attention_heads"),
+            ("kv_heads", "n_kv_heads"),
+            ("d_head", "d_head"),
+        ),
+    )
+    if fill.reading.of("swa") and fill.model is None:
+        fill.params["has_SWA"] = True
+
+
+def _kv_shape(fill: _Filling) -> None:
+    _copy_first(fill, (("layers", "n_layers"), ("kv_heads", "n_kv_heads"), ("d_head", "d_head")))
+
+
+# ---- hardware, APIs and money ------------------------------------------------------------------------
+def _money(q: Quantity, notes: list[Note]) -> float:
+    if q.currency is None:
+        notes.append(Note("no_currency", {"value": q.value}))
+    elif q.currency != "USD":
+        notes.append(Note("fx", {"text": q.text, "value": q.value, "currency": q.currency}))
+    return q.value
+
+
+def _gpu(fill: _Filling) -> None:
+    r, notes = fill.reading, fill.notes
+    if r.gpus:
+        fill.params["gpu"] = r.gpus[0].value
+        if len({g.value for g in r.gpus}) > 1:
+            notes.append(Note("several_gpus", {"gpu": r.gpus[0].value}))
+    elif r.unknown_gpus:
+        notes.append(Note("unknown_gpu", {"text": r.unknown_gpus[0].text}))
+    counts = r.of("gpus")
+    if counts:
+        fill.params["n_gpus"] = int(counts[0].value)
+    _copy_first(fill, (("mfu", "mfu"),))
+    prices = r.of("gpu_price")
+    if prices:
+        fill.params["gpu_usd_per_hour"] = _money(prices[0], notes)
+
+
+def _gpu_ranked(fill: _Filling) -> None:
+    if fill.reading.gpus:
+        fill.notes.append(Note("gpu_ranked", {"gpu": fill.reading.gpus[0].value}))
+
+
+def _api(fill: _Filling) -> None:
+    if fill.reading.apis:
+        api = max(fill.reading.apis, key=lambda e: e.strength)
+        fill.params["api_model"] = api.value
+        if api.loose:
+            fill.notes.append(Note("loose_api", {"text": api.text, "api": api.value}))
+
+
+def _budget(fill: _Filling) -> None:
+    money = fill.reading.of("money")
+    budgets = [q for q in money if q.period is None] or money
+    if budgets:
+        fill.params["USD_budget"] = _money(budgets[0], fill.notes)
+        if budgets[0].period is not None:
+            fill.notes.append(Note("budget_period", {"text": budgets[0].text}))
+
+
+def _money_not_input(fill: _Filling) -> None:
+    money = fill.reading.of("money")
+    if money:
+        fill.notes.append(Note("money_not_input", {"text": money[0].text}))
+
+
+# ---- token volumes, users, precisions -----------------------------------------------------------------
+def _volume(r: Reading) -> Quantity | None:
+    volumes = r.of("volume")
+    if volumes:
+        return volumes[0]
+    counts = [q for q in r.of("tokens") if q.qualifier != "train"]
+    counts += [q for q in r.of("bare") if q.scaled and q.value >= 1e6]
+    return counts[0] if counts else None
+
+
+def _monthly_volume(fill: _Filling) -> None:
+    volume = _volume(fill.reading)
+    if volume is None:
+        return
+    monthly_M = per_month(volume.value, volume.period or "month") / 1e6
+    fill.params["monthly_tokens_M"] = monthly_M
+    if volume.period is None:
+        fill.notes.append(Note("no_period_month", {"text": volume.text}))
+    elif volume.period != "month":
+        fill.notes.append(Note("to_month", {"text": volume.text, "value": monthly_M}))
+
+
+def _daily_volume(fill: _Filling) -> None:
+    volume = _volume(fill.reading)
+    if volume is None:
+        return
+    daily = per_day(volume.value, volume.period or "day")
+    fill.params["target_tokens_per_day"] = daily
+    if volume.period is None:
+        fill.notes.append(Note("no_period_day", {"text": volume.text}))
+    elif volume.period != "day":
+        fill.notes.append(Note("to_day", {"text": volume.text, "value": daily}))
+
+
+def _users(fill: _Filling) -> None:
+    users = fill.reading.of("users")
+    if users:
+        fill.params["concurrent_users"] = int(users[0].value)
+        if users[0].qualifier == "plain":
+            fill.notes.append(Note("users_concurrent", {"value": int(users[0].value)}))
+
+
+def _training_tokens(fill: _Filling) -> None:
+    train = [q for q in fill.reading.of("tokens") if q.qualifier == "train"]
+    if train:
+        fill.params["D_tokens"] = train[0].value
+
+
+def _training_tokens_or_billions(fill: _Filling) -> None:
+    train = [q for q in fill.reading.of("tokens") if q.qualifier == "train" or q.value >= 1e9]
+    if train:
+        fill.params["D_tokens"] = train[0].value
+
+
+def _first_precision(fill: _Filling, name: str, accept: Callable[[Quantity], bool]) -> None:
+    chosen = next((q for q in fill.reading.of("precision") if accept(q)), None)
+    if chosen is not None:
+        fill.params[name] = chosen.value
+
+
+def _kv_mass(fill: _Filling) -> None:
+    r = fill.reading
+    kv_mass = r.of("kv_mass") or [q for q in r.of("percent") if 0 < q.value <= 100]
+    if kv_mass:
+        value = kv_mass[0].value
+        fill.params["kv_mass_fraction"] = value / 100.0 if value > 1 else value
+
+
+# ---- γ values ----------------------------------------------------------------------------------------
+def _gammas(r: Reading, *qualifiers: str | None) -> list[Quantity]:
+    return [g for g in r.of("gamma") if g.qualifier in qualifiers]
+
+
+def _gamma_obs(fill: _Filling) -> None:
+    gammas = _gammas(fill.reading, None, "obs", "text")
+    if gammas:
+        fill.params["gamma_obs"] = gammas[0].value
+    elif fill.reading.of("gamma"):
+        fill.notes.append(Note("gamma_random_ignored", {"value": fill.reading.of("gamma")[0].value}))
+
+
+def _gamma_random(fill: _Filling) -> None:
+    randoms, plain = _gammas(fill.reading, "random"), _gammas(fill.reading, None, "obs")
+    if randoms:
+        fill.params["gamma_random_obs"] = randoms[0].value
+    elif plain:
+        fill.params["gamma_random_obs"] = plain[0].value
+        fill.notes.append(Note("gamma_as_random", {"value": plain[0].value}))
+
+
+def _gamma_pair(fill: _Filling) -> None:
+    r = fill.reading
+    texts, randoms = _gammas(r, "text"), _gammas(r, "random")
+    if texts:
+        fill.params["gamma_text"] = texts[0].value
+    if randoms:
+        fill.params["gamma_random"] = randoms[0].value
+    if r.of("delta_gamma") and not (texts and randoms):
+        fill.notes.append(Note("delta_needs_both", {"value": r.of("delta_gamma")[0].value}))
+    plain = _gammas(r, None, "obs")
+    if plain and not (texts and randoms):
+        fill.notes.append(Note("gamma_unlabelled", {"value": plain[0].value}))
+
+
+READERS: dict[Reader, Callable[[_Filling], None]] = {
+    "unknown_model_architecture": _unknown_model_architecture,
+    "length": _length,
+    "architecture": _architecture,
+    "kv_shape": _kv_shape,
+    "gpu": _gpu,
+    "gpu_ranked": _gpu_ranked,
+    "api": _api,
+    "monthly_volume": _monthly_volume,
+    "daily_volume": _daily_volume,
+    "users": _users,
+    "budget": _budget,
+    "money_not_input": _money_not_input,
+    "training_tokens": _training_tokens,
+    "training_tokens_or_billions": _training_tokens_or_billions,
+    "weight_bytes": lambda fill: _first_precision(fill, "bytes_per_weight", lambda q: q.qualifier != "kv"),
+    "weight_bytes_first": lambda fill: _first_precision(fill, "bytes_per_weight", lambda q: True),
+    "kv_bytes": lambda fill: _first_precision(fill, "bytes_per_element", lambda q: q.qualifier == "kv"),
+    "kv_mass": _kv_mass,
+    "gamma_obs": _gamma_obs,
+    "gamma_random": _gamma_random,
+    "gamma_pair": _gamma_pair,
+}
+if set(READERS) != set(get_args(Reader)):  # one reader per name that ask_spec.Reader lists
+    raise RuntimeError("ask/parameters.py READERS and recipes/ask_spec.py Reader disagree")

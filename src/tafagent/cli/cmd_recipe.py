@@ -8,7 +8,7 @@ from typing import Any
 from tafagent.adapters.sources import load_spec
 from tafagent.cli.common import add_catalog_option, load_catalogs, parse_sets
 from tafagent.cli.model_options import add_model_options, model_kwargs
-from tafagent.cli.output import console, emit_json
+from tafagent.cli.output import console, emit_json, plain, write_stdout
 from tafagent.core.errors import UsageError
 
 
@@ -21,7 +21,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "--set name=value overrides any parameter (the reference's names such as theta, T_eval, n_params, "
         "N_params, has_SWA, gpu, mfu, api_model are accepted). Numbers accept 32k, 8e9, 7B.",
     )
-    parser.add_argument("recipe_id", nargs="?", metavar="ID", help="X-1, X-2, X-3, X-5, X-19, X-21, X-22, X-23")
+    parser.add_argument(
+        "recipe_id", nargs="?", metavar="ID", help="a recipe id such as X-2 (`taf recipe --list` shows all)"
+    )
     parser.add_argument("--list", action="store_true", help="list the recipes with their parameters and defaults")
     parser.add_argument("--model", metavar="MODEL", help="fill architecture inputs from this model")
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a parameter (repeatable)")
@@ -45,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result.to_dict())
     elif args.format == "md":
-        print(result_markdown(result, "#"))
+        write_stdout(result_markdown(result, "#") + "\n")
     else:
         render_result(console(), result)
     return 0
@@ -64,9 +66,9 @@ def _list(args: argparse.Namespace) -> int:
     out = console()
     for recipe in recipes:
         table = Table(
-            title=f"{recipe.id} — {recipe.name} ({recipe.category}; {', '.join(recipe.sections)})",
+            title=plain(f"{recipe.id} — {recipe.name} ({recipe.category}; {', '.join(recipe.sections)})"),
             title_justify="left",
-            caption=recipe.description,
+            caption=plain(recipe.description),
             caption_justify="left",
         )
         for column in ("parameter", "type", "default", "range / unit", "help"):
@@ -81,6 +83,7 @@ def _list(args: argparse.Namespace) -> int:
             if p.from_model:
                 default += " (or from --model)"
             help_text = p.help + (f" [aliases: {', '.join(p.aliases)}]" if p.aliases else "")
-            table.add_row(p.name, p.kind, default, " ".join(rng) + (f" {p.unit}" if p.unit else ""), help_text)
+            cells = (p.name, p.kind, default, " ".join(rng) + (f" {p.unit}" if p.unit else ""), help_text)
+            table.add_row(*map(plain, cells))
         out.print(table)
     return 0

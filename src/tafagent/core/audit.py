@@ -219,19 +219,39 @@ class RecipeResult:
         }
 
 
-# Verdict tone: one table for every renderer (the reference had three diverging copies, spec §7.6).
-# "NOT APPLICABLE" is checked before "NO" on purpose.
-INFO_PREFIXES = ("NOT APPLICABLE", "NEEDS MEASUREMENT", "PREDICTION ONLY", "PREDICTED")
-GOOD_PREFIXES = ("YES", "GO", "USE SOFT DECAY", "IN-BAND", "CLEAN", "CONFIRMED")
-BAD_PREFIXES = ("NO", "MEMORY-LIMITED", "TINY-MODEL", "OUTLIER", "ANOMALY")
+# Verdict tone: one table for every renderer (the reference had three diverging copies, spec §7.6). Exact
+# verdicts, not prefixes: a new verdict must be added here (and to the message catalogs; a test keeps the two
+# sets equal), so no verdict gets a tone by accident of its spelling.
+VERDICT_TONES: dict[str, Tone] = {
+    "YES": "good",
+    "YES (custom)": "good",
+    "GO": "good",
+    "USE SOFT DECAY": "good",
+    "USE SOFT DECAY (caveat)": "good",
+    "IN-BAND": "good",
+    "CLEAN": "good",
+    "CONFIRMED PRE-IH": "good",
+    "CONFIRMED POST-IH": "good",
+    "DEGRADED": "caution",
+    "USE D_f HARD CUTOFF": "caution",
+    "USE HARD T_train CUTOFF": "caution",
+    "USE LITERATURE METHODS": "caution",
+    "OVER-IMPRINTED": "caution",
+    "UNDER-IMPRINTED": "caution",
+    "NO": "bad",
+    "NO (API)": "bad",
+    "MEMORY-LIMITED": "bad",
+    "TINY-MODEL": "bad",
+    "OUTLIER": "bad",
+    "ANOMALY": "bad",
+    "NOT APPLICABLE": "info",
+    "NEEDS MEASUREMENT": "info",
+    "PREDICTION ONLY": "info",
+    "PREDICTED PRE-IH": "info",
+    "PREDICTED POST-IH": "info",
+}
 
 
 def verdict_tone(verdict: str) -> Tone:
-    """good / caution / bad / info for a verdict string (first matching prefix group wins)."""
-    if verdict.startswith(INFO_PREFIXES):
-        return "info"
-    if verdict.startswith(GOOD_PREFIXES):
-        return "good"
-    if verdict.startswith(BAD_PREFIXES):
-        return "bad"
-    return "caution"
+    """good / caution / bad / info for a verdict (unknown verdicts, which a test forbids, read as caution)."""
+    return VERDICT_TONES.get(verdict, "caution")

@@ -185,8 +185,12 @@ def summarize(
     else:
         spec = find_spec(result.recipe_id)
         if spec is None or spec.answer is None:
-            return ""
-        middle = _variant_sentences(result, spec.answer(result, draft), draft, table)
+            # a recipe without answer wording of its own (a plug-in): its reason and action, in the user's language
+            localized = result.localized(lang)
+            draft.facts["reason"], draft.facts["action"] = localized["reason"], localized["mitigation"]
+            middle = ["{reason}", "{action}"]
+        else:
+            middle = _variant_sentences(result, spec.answer(result, draft), draft, table)
     sentences = [table["head" if model else "head_nomodel"], *middle, table[_caveat_key(result)]]
     if default_model:
         sentences.append(table["note.default_model"])

@@ -254,7 +254,7 @@ def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
     """``taf ask``'s answer variant: yes (train your own), api, api_zero (no volume given) or never."""
-    cost, inference = find_step(result, "Training cost"), find_step(result, "Self-inference $/Mtok")
+    cost, inference = find_step(result, "Training cost"), result.step_of_law("decode_roofline")
     api_step = find_step(result, f"{result.inputs.get('api_model')} blended price")
     breakeven = find_step(result, "Break-even tokens")
     draft.number("N", result.inputs.get("N_params"), "count")

@@ -19,7 +19,7 @@ from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.diagnostics import pade_deviation_index
 from tafagent.core.laws.pade import alpha_opt, d_horizon, l_niah, p_hallucinate, theta_design
 from tafagent.core.messages import Msg
-from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step, step_value
+from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, step_value
 from tafagent.core.recipes.base import Recipe, RecipeContext
 from tafagent.core.recipes.common import (
     BYTES_PER_ELEMENT,
@@ -217,16 +217,16 @@ def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
     """``taf ask``'s answer variant: yes, degraded or no, with or without a measured γ."""
     T_eval, gamma_obs = result.inputs.get("T_eval"), result.inputs.get("gamma_obs")
     d_h, gamma, dh_obs = (
-        find_step(result, "d_horizon"),
-        find_step(result, "γ-decomposition"),
-        find_step(result, "d_horizon (measured γ_obs)"),
+        result.step_of_law("d_horizon"),
+        result.step_of_law("gamma_decomposition"),
+        result.step_of_law("d_horizon_measured"),
     )
     draft.number("T_eval", T_eval, "int")
     draft.step("d_h", d_h, "int")
-    draft.step("niah", find_step(result, "L_NIAH^c"), "int")
+    draft.step("niah", result.step_of_law("l_niah"), "int")
     draft.step("gamma", gamma, "dec4")
     draft.step("dh_obs", dh_obs, "int")
-    kv = find_step(result, "KV cache memory")
+    kv = result.step_of_law("kv_cache")
     draft.number("kv_gb", step_value(kv, "GB"), "dec2")
     draft.ref("kv_ref", kv)
     draft.number("gamma_obs", gamma_obs, "dec4")

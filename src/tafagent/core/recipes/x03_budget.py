@@ -181,8 +181,8 @@ def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
     """``taf ask``'s answer variant: go, memory (the optimum does not fit) or tiny."""
-    hours, n_star = find_step(result, "Affordable GPU-hours"), find_step(result, "Chinchilla-optimal N")
-    memory, target = find_step(result, "16N training memory"), find_step(result, "This model, Chinchilla-optimal")
+    hours, n_star = find_step(result, "Affordable GPU-hours"), result.step_of_law("chinchilla_params")
+    memory, target = result.step_of_law("training_memory_16n"), find_step(result, "This model, Chinchilla-optimal")
     draft.number("budget", result.inputs.get("USD_budget"), "usd")
     draft.number("hours", step_value(hours), "int")
     draft.number("N", step_value(n_star), "count")

@@ -173,11 +173,11 @@ def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
 def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
     """``taf ask``'s answer variant: soft, soft_caveat, hard, literature or cap (the T_train cutoff)."""
     df, regime, kv = (
-        find_step(result, "D_f window"),
-        find_step(result, "Soft decay régimen"),
-        find_step(result, "Baseline KV memory"),
+        result.step_of_law("df_window"),
+        result.step_of_law("soft_decay"),
+        result.step_of_law("kv_cache"),
     )
-    draft.step("gamma", find_step(result, "γ used (measured)") or find_step(result, "γ-decomposition"), "dec4")
+    draft.step("gamma", find_step(result, "γ used (measured)") or result.step_of_law("gamma_decomposition"), "dec4")
     draft.number("df", step_value(df), "int")
     draft.number("f_pct", result.inputs.get("kv_mass_fraction"), "pct")
     draft.number("kv_gb", step_value(kv, "GB"), "dec2")

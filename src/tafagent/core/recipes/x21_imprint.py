@@ -15,7 +15,7 @@ from tafagent.core.laws.constants import IMPRINT_CI_HALF_WIDTH, NU_IMPRINT, P0_I
 from tafagent.core.laws.decomposition import imprint_shift
 from tafagent.core.laws.imprint import imprint_purity, imprint_verdict
 from tafagent.core.messages import Msg
-from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step
+from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import (
     D_HEAD,
@@ -138,10 +138,10 @@ def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
     """``taf ask``'s answer variant: clean, over, under, or prediction (no γ_random measured)."""
-    draft.step("g_pade", find_step(result, "γ_Padé"), "dec4")
-    draft.step("shift", find_step(result, "Imprint shift"), "signed4")
-    draft.step("g_pred", find_step(result, "γ_random predicted"), "dec4")
-    draft.step("residual", find_step(result, "Imprint purity"), "signed4")
+    draft.step("g_pade", result.step_of_law("gamma_pade"), "dec4")
+    draft.step("shift", result.step_of_law("imprint_shift"), "signed4")
+    draft.step("g_pred", result.step_of_law("gamma_random"), "dec4")
+    draft.step("residual", result.step_of_law("imprint_purity"), "signed4")
     draft.number("obs", result.inputs.get("gamma_random_obs"), "dec4")
     return {"CLEAN": "clean", "OVER-IMPRINTED": "over", "UNDER-IMPRINTED": "under"}.get(result.verdict, "prediction")
 

@@ -14,7 +14,7 @@ from tafagent.core.laws.constants import K_PANEL_MEAN, K_PANEL_STD
 from tafagent.core.laws.imprint import compute_invariant_K
 from tafagent.core.laws.pade import gamma_pade
 from tafagent.core.messages import Msg
-from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step, step_value
+from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, step_value
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import D_TOKENS, GAMMA_OBS, N_PARAMS, t_train_param, theta_param
 from tafagent.core.recipes.common import first_given as _first
@@ -141,9 +141,9 @@ def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
         draft.support(None)
         return "needs"
     k_step, z_step, pade = (
-        find_step(result, "K = γ·log(N²·D)"),
-        find_step(result, "z-score vs panel"),
-        find_step(result, "γ deviation"),
+        result.step_of_law("k_invariant"),
+        result.step_of_law("k_zscore"),
+        result.step_of_law("gamma_deviation"),
     )
     for name, step, kind in (("K", k_step, "dec2"), ("z", z_step, "signed2"), ("pade_diff", pade, "signed4")):
         draft.number(name, step_value(step), kind)

@@ -13,7 +13,7 @@ from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import IH_PANEL_STD, IH_THRESHOLD_M
 from tafagent.core.laws.imprint import ih_phase_check, ih_phase_expected
 from tafagent.core.messages import Msg
-from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step
+from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import N_PARAMS
 from tafagent.core.recipes.common import first_given as _first
@@ -99,7 +99,7 @@ def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
 
 def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
     """``taf ask``'s answer variant: predicted_post/pre (from the size), confirmed_post/pre, or anomaly."""
-    size, delta = find_step(result, "Size-based phase prediction"), find_step(result, "Δγ discriminator")
+    size, delta = result.step_of_law("ih_size_phase"), result.step_of_law("ih_delta")
     if size is not None:
         draft.number("size_M", size.inputs.get("n_params_M"), "int")
         draft.number("threshold_M", size.inputs.get("threshold_M"), "int")

@@ -9,7 +9,7 @@ with a note rather than invented.
 from __future__ import annotations
 
 from tafagent.core.errors import ConfigError
-from tafagent.core.spec.model_spec import FieldSource, ModelSpec
+from tafagent.core.spec.model_spec import Attention, Family, FieldSource, ModelSpec
 
 _HAND = FieldSource("override", None, "entered by hand (reference-style inputs)")
 
@@ -46,8 +46,8 @@ def spec_from_reference_inputs(
         raise ConfigError(f"'n_params' must be a positive number, got {n_params!r}", "e.g. 8e9", field="n_params")
     if theta is not None and (isinstance(theta, bool) or not isinstance(theta, (int, float)) or not 0 < theta < 1e13):
         raise ConfigError(f"'theta' must be a positive number, got {theta!r}", "e.g. 500000", field="theta")
-    family = "abspe" if theta is None else ("rope-gqa" if n_kv_heads < n_attention_heads else "rope-mha")
-    attention = "mha" if n_kv_heads == n_attention_heads else ("mqa" if n_kv_heads == 1 else "gqa")
+    family: Family = "abspe" if theta is None else ("rope-gqa" if n_kv_heads < n_attention_heads else "rope-mha")
+    attention: Attention = "mha" if n_kv_heads == n_attention_heads else ("mqa" if n_kv_heads == 1 else "gqa")
     unknown = FieldSource("default", None, "not part of the eight reference inputs")
     sources = {
         name: _HAND

@@ -76,7 +76,7 @@ def phase_diagram_data(spec: ModelSpec | None, T_eval: int | None = None) -> dic
     T = T_eval
     user = None
     if spec is not None and spec.rope_theta:
-        T = T or spec.T_train
+        T = T or spec.T_train or PHASE_DIAGRAM_T  # a model with no known training length: the diagram's own T
         user = {
             "model": spec.model_id,
             "x": math.log10(spec.rope_theta),

@@ -20,7 +20,8 @@ def localise_number(text: str, lang: str) -> str:
     """A number formatted the Python way ('8,192.5') with the language's grouping and decimal marks."""
     if lang not in ("es", "fr"):
         return text
-    return text.translate(str.maketrans({",": NUMBER_GROUP[lang], ".": NUMBER_DECIMAL[lang]}))
+    marks: dict[str, str | int | None] = {",": NUMBER_GROUP[lang], ".": NUMBER_DECIMAL[lang]}
+    return text.translate(str.maketrans(marks))
 
 
 def significant(value: float, digits: int = 3) -> str:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from tafagent.core.jsonsafe import json_safe
 
 Family = Literal["rope-mha", "rope-gqa", "alibi", "abspe", "ssm", "hybrid"]
+Attention = Literal["mha", "gqa", "mqa", "mla", "none"]
 FAMILIES: tuple[str, ...] = ("rope-mha", "rope-gqa", "alibi", "abspe", "ssm", "hybrid")
 
 SourceKind = Literal["config", "default", "derived", "preset", "override"]
@@ -160,7 +161,7 @@ class ModelSpec:
     model_type: str | None
     architectures: tuple[str, ...]
     family: Family
-    attention: Literal["mha", "gqa", "mqa", "mla", "none"]
+    attention: Attention
     rope_theta: float | None
     rope_scaling: RopeScaling | None
     partial_rotary: float | None

@@ -1,4 +1,4 @@
-"""core.powerlaw: the γ fit (spec §5.6), bootstrap CI, uniform null, KL grammar and the Diagnosis file format."""
+"""core.decay: the γ fit (spec §5.6), bootstrap CI, uniform null, KL grammar and the Diagnosis file format."""
 
 from __future__ import annotations
 

@@ -189,7 +189,7 @@ def render_refit(out: Any, report: ValidationReport) -> None:
     refit = report.refit
     table = Table(
         title=f"Power-law refits from the raw curves ({refit.n_rows} rows; the product's fitter "
-        "core.powerlaw.fit_power_law: OLS of ln A on ln d over each row's fit window)",
+        "core.decay.fit.fit_power_law: OLS of ln A on ln d over each row's fit window)",
         title_justify="left",
     )
     for column in ("tier", "rows", "max |γ_refit − γ_stored|", "rows off by > 1e-6"):

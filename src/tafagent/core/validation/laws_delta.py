@@ -134,7 +134,7 @@ def _delta_law(
         title=title,
         section=section,
         formula=formula,
-        engine="core.decomposition.gamma_decompose_v2",
+        engine="core.laws.decomposition.gamma_decompose_v2",
         evidence=evidence,
         support=_delta_support(reference, fitted_text, text),
         headline=headline,

@@ -133,7 +133,7 @@ def law_pade() -> LawReport:
         title="γ_Padé: measured γ from RoPE θ and T",
         section=get_law("gamma_pade").section,
         formula="γ = (2θ − √2·T)/(2θ + √2·T)",
-        engine="core.pade.gamma_pade",
+        engine="core.laws.pade.gamma_pade",
         evidence=PADE_EVIDENCE,
         support=support_numeric(text),
         headline=_pade_headline(text, random),
@@ -190,7 +190,7 @@ def law_decomposition_v1() -> LawReport:
         title="γ decomposition v1 (X-2, X-19, the card's γ_corrected)",
         section=get_law("gamma_decomposition").section,
         formula="γ_corr = γ_Padé + δ_GQA (+0.11) + δ_SWA (0, disabled) + δ_post_IH (−0.15 if N ≥ 4e8)",
-        engine="core.decomposition.gamma_decompose",
+        engine="core.laws.decomposition.gamma_decompose",
         evidence=EvidenceNote(Evidence.EXPLORATORY, "§26.10 γ_Padé plus empirical offsets (only δ_GQA is fitted)"),
         support=support_numeric(text),
         headline=(
@@ -228,7 +228,7 @@ def law_decomposition_v2() -> LawReport:
         title="γ decomposition v2 (library only: adds δ_imprint and δ_instruct)",
         section="§28.3",
         formula="γ_corr = γ_Padé + δ_imprint (random only) + δ_GQA + δ_SWA + δ_post_IH + δ_instruct (−0.10)",
-        engine="core.decomposition.gamma_decompose_v2",
+        engine="core.laws.decomposition.gamma_decompose_v2",
         evidence=EvidenceNote(Evidence.EXPLORATORY, "§28.3 six-axis decomposition; GQA and imprint axes most reliable"),
         support=support_numeric(both),
         headline=(
@@ -272,7 +272,7 @@ def law_arch_concentration() -> LawReport:
         title="Architectural concentration k_arch",
         section=get_law("arch_concentration").section,
         formula="γ_text ≈ γ_Padé − k_arch·n_kv, k_arch = 0.012",
-        engine="core.diagnostics.architectural_concentration_predict",
+        engine="core.laws.diagnostics.architectural_concentration_predict",
         evidence=ARCH_CONCENTRATION_EVIDENCE,
         support=support_numeric(comparison),
         headline=(

@@ -133,7 +133,7 @@ def law_delta_imprint() -> LawReport:
         title="δ_imprint",
         section="§28.1/§28.3",
         formula="δ_imprint = ν·log10(P/14M), ν = −1/(2π), random-token corpus only",
-        engine="core.decomposition.imprint_shift",
+        engine="core.laws.decomposition.imprint_shift",
         evidence=IMPRINT_EVIDENCE,
         support=support,
         headline=(
@@ -172,7 +172,7 @@ def law_imprint() -> LawReport:
         title="γ_random via the imprint law (X-21)",
         section=f"{get_law('gamma_random').section}/{get_law('imprint_purity').section}",
         formula="γ_random = γ_Padé(θ, T) + ν·log10(P/14M), ν = −1/(2π); clean within ±0.18",
-        engine="core.imprint.gamma_random_predict",
+        engine="core.laws.imprint.gamma_random_predict",
         evidence=IMPRINT_EVIDENCE,
         support=support_numeric(random),
         headline=(
@@ -240,7 +240,7 @@ def law_k_band() -> LawReport:
         title="Compute-context invariant K band (X-22)",
         section=get_law("k_band").section,
         formula="K = γ·ln(N²·D); in band when |K − 51.2| ≤ 16.8",
-        engine="core.imprint.compute_invariant_K",
+        engine="core.laws.imprint.compute_invariant_K",
         evidence=K_EVIDENCE,
         support=support_rate(comparison, use_balanced=False),
         headline=(
@@ -314,7 +314,7 @@ def law_ih_phase() -> LawReport:
         title="IH-phase sign rule (X-23)",
         section=get_law("ih_delta").section,
         formula="post-IH ⇔ γ_text − γ_random > 0; size predicts post-IH at ≥ 400M parameters",
-        engine="core.imprint.ih_phase_check",
+        engine="core.laws.imprint.ih_phase_check",
         evidence=IH_EVIDENCE,
         support=support_rate(comparison),
         headline=(

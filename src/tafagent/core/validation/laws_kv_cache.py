@@ -209,7 +209,7 @@ def law_df_window() -> LawReport:
         title="D_f KV window (X-19)",
         section=get_law("df_window").section,
         formula="D_f = smallest D with Σ_{d≤D} d^−γ ≥ 0.9·Σ_{d≤N} d^−γ; truncation harmless for γ in [0.65, 0.85]",
-        engine="core.thermo.df_window",
+        engine="core.laws.thermo.df_window",
         evidence=DF_ZONE_EVIDENCE,
         support=support_rate(in_zone, use_balanced=False),
         headline=(
@@ -364,7 +364,7 @@ def law_soft_decay() -> LawReport:
         title="X-19 soft-decay regime",
         section=get_law("soft_decay").section,
         formula="soft decay applies when d_h / (T_train/2) ≥ 1.2",
-        engine="core.pade.kv_soft_decay_regime",
+        engine="core.laws.pade.kv_soft_decay_regime",
         evidence=SOFT_DECAY_EVIDENCE,
         support=support_rate(measured_cmp),
         headline=(

@@ -226,7 +226,7 @@ def law_niah_ceiling() -> LawReport:
         title="X-2 NIAH ceiling L_NIAH^c = 2·d_horizon",
         section=f"{get_law('d_horizon').section}/{get_law('l_niah').section}",
         formula=_niah_formula(),
-        engine="core.pade.d_horizon, core.pade.l_niah, core.decomposition.gamma_decompose",
+        engine="core.laws.pade.d_horizon, core.laws.pade.l_niah, core.laws.decomposition.gamma_decompose",
         evidence=NIAH_EVIDENCE,
         support=support_rate(closed_cmp),
         headline=_niah_headline(closed_cmp, measured_cmp, baseline_cmp),

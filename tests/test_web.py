@@ -228,7 +228,9 @@ def test_server_sends_the_security_headers(app_url: str, hub: HubServer) -> None
 
 def test_shell_never_builds_html_from_strings() -> None:
     static = ROOT / "src" / "tafagent" / "web" / "static"
-    source = "".join((static / name).read_text(encoding="utf-8") for name in ("app.js", "worker.js"))
+    scripts = sorted(static.rglob("*.js"))
+    assert static / "js" / "main.js" in scripts and static / "worker.js" in scripts
+    source = "".join(path.read_text(encoding="utf-8") for path in scripts)
     for forbidden in (
         "innerHTML",
         "outerHTML",

@@ -1,10 +1,11 @@
 """Completeness of the browser app's UI strings (``web/static/i18n/ui_<lang>.json``).
 
-``app.js`` looks a string up with ``t(key, params)`` (the chosen language, then English, then the key
-itself) and fills ``{name}`` placeholders by plain text replacement; ``index.html`` marks translatable
-nodes with ``data-i18n`` / ``data-i18n-placeholder``. So every key the page or the script uses must be in
-``ui_en.json``, every language must carry exactly the English keys with the same placeholders, and the
-language list must agree between ``app.js``, the language menu, the files and the core's ``LANGUAGES``.
+The page's modules (``static/js/**/*.js``) look a string up with ``t(key, params)`` (the chosen language, then
+English, then the key itself) and fill ``{name}`` placeholders by plain text replacement; ``index.html`` marks
+translatable nodes with ``data-i18n`` / ``data-i18n-placeholder``. So every key the page or its scripts use must
+be in ``ui_en.json``, every language must carry exactly the English keys with the same placeholders, and the
+language menu and the files must cover the core's ``LANGUAGES`` (which the page takes from the bridge's boot
+answer rather than from a copy of its own).
 """
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from tafagent.core.messages import LANGUAGES
 
 STATIC_DIR = Path(tafagent.web.__file__).parent / "static"
 I18N_DIR = STATIC_DIR / "i18n"
-APP_JS = (STATIC_DIR / "app.js").read_text(encoding="utf-8")
+JS_FILES = sorted((STATIC_DIR / "js").rglob("*.js"))
+APP_JS = "\n".join(path.read_text(encoding="utf-8") for path in JS_FILES)
 INDEX_HTML = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 HTML_KEY = re.compile(r"""\bdata-i18n(?:-placeholder)?\s*=\s*["']([^"']+)["']""")
 JS_KEY = re.compile(r"""(?<![\w$.])t\(\s*(["'`])([^"'`$]+)\1""")
-JS_LANGS = re.compile(r"\bconst\s+LANGS\s*=\s*\[([^\]]*)\]")
+# A list of language codes written out in a script (the page must take them from the menu and the core).
+JS_LANG_LIST = re.compile(r"""\[\s*["'](?:en|es|fr|zh)["']\s*,\s*["'](?:en|es|fr|zh)["']""")
 HTML_LANG_SELECT = re.compile(r"""<select\b[^>]*\bid=["']lang["'][^>]*>(.*?)</select>""", re.DOTALL)
 OPTION_VALUE = re.compile(r"""<option\b[^>]*\bvalue=["']([^"']+)["']""")
 # An object-literal property name: `{ model, suggestions: hint }` → model, suggestions.
@@ -188,9 +191,9 @@ def test_html_keys_exist_in_english() -> None:
 
 def test_js_keys_exist_in_english() -> None:
     keys = _js_keys()
-    assert keys, 'no t("…") calls found in app.js (has the script changed?)'
+    assert keys, 'no t("…") calls found in static/js (have the scripts changed?)'
     missing = sorted(keys - set(ENGLISH))
-    assert not missing, f"app.js uses keys missing from ui_en.json: {missing}"
+    assert not missing, f"static/js uses keys missing from ui_en.json: {missing}"
 
 
 def test_js_params_match_placeholders() -> None:
@@ -201,17 +204,16 @@ def test_js_params_match_placeholders() -> None:
         if key in ENGLISH and passed != _placeholders(ENGLISH[key])
     ]
     assert not mismatched, (
-        f"app.js t() calls whose parameters differ from the placeholders (key, passed, needed): {mismatched}"
+        f"static/js t() calls whose parameters differ from the placeholders (key, passed, needed): {mismatched}"
     )
 
 
 def test_language_lists_agree() -> None:
-    match = JS_LANGS.search(APP_JS)
-    assert match, "const LANGS = [...] not found in app.js"
-    js_langs = re.findall(r"""["']([^"']+)["']""", match.group(1))
-    assert len(js_langs) == len(set(js_langs)), f"duplicate languages in app.js LANGS: {js_langs}"
-    assert set(js_langs) == set(_ui_files()), f"app.js LANGS {js_langs} != ui_*.json files {sorted(_ui_files())}"
-    assert set(js_langs) == set(LANGUAGES), f"app.js LANGS {js_langs} != tafagent.core.messages.LANGUAGES {LANGUAGES}"
+    """One list: the translation files are the core's LANGUAGES, and no script keeps a copy of its own."""
+    assert JS_FILES and STATIC_DIR / "js" / "main.js" in JS_FILES
+    assert set(_ui_files()) == set(LANGUAGES), f"ui_*.json files {sorted(_ui_files())} != core LANGUAGES {LANGUAGES}"
+    copies = [path.name for path in JS_FILES if JS_LANG_LIST.search(path.read_text(encoding="utf-8"))]
+    assert not copies, f"these scripts hard-code the language list (take it from the boot answer): {copies}"
 
 
 def test_language_menu_lists_every_language() -> None:

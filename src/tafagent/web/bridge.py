@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
 from tafagent._version import __version__
-from tafagent.core.audit import RecipeResult
+from tafagent.core.audit import RecipeResult, Step
 from tafagent.core.card import Card, CardOptions, profile
 from tafagent.core.catalogs import default_catalogs
 from tafagent.core.compare import compare
-from tafagent.core.decay.powerlaw import CORPORA, PROTOCOLS
+from tafagent.core.decay.protocol import CORPORA, PROTOCOLS
 from tafagent.core.errors import ConfigError, TafError, UsageError
 from tafagent.core.jsonsafe import json_safe as _finite
 from tafagent.core.memory.runtimes import ENGINES
@@ -26,12 +27,15 @@ from tafagent.core.messages import LANGUAGES, recipe_label, verdict_label
 from tafagent.core.numbers import parse_number
 from tafagent.core.recipes import get_recipe, list_recipes, run_recipe
 from tafagent.core.render.charts import decay_curves, phase_diagram_data
+from tafagent.core.render.format import NUMBER_DECIMAL, NUMBER_GROUP, fmt, localise_number
 from tafagent.core.render.report import (
     KEY_NUMBER_LABELS,
+    NONE_ACTIONS,
     card_markdown,
     comparison_markdown,
     key_number_evidence,
     result_markdown,
+    step_result_text,
 )
 from tafagent.core.spec.config_text import HUB_ID, parse_config_text
 from tafagent.core.spec.model_spec import ModelSpec
@@ -49,6 +53,9 @@ EXPORT_INPUTS = {
     "phase": ("model", "t_eval"),
 }
 EXPORT_KINDS = tuple(EXPORT_INPUTS)
+# A number as the core's fmt writes it ('8,192', '0.9547', '1.234e-04'): the part of a display text that gets the
+# language's marks, while the words and units around it ('B (', ' GB, ') keep theirs.
+FORMATTED_NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:e[+-]\d+)?")
 
 
 def _respond(func: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[str], str]:
@@ -122,12 +129,25 @@ def _file_json(data: dict[str, Any], hint: str) -> Any:
 
 
 def model_spec(data: dict[str, Any]) -> ModelSpec:
-    """The ModelSpec a request names: a preset, or a config the page fetched from the Hub or had pasted."""
+    """The ModelSpec a request names: a config the page fetched from the Hub or had pasted, else a preset.
+
+    The pure steps are the core's, shared with the CLI's ``tafagent.adapters.sources.load_spec``
+    (``find_preset``, ``parse_config_text``, ``resolve_spec``, ``suggest_presets``); what differs is only where a
+    config comes from: the page fetches Hub configs itself and sends their text, and it has no file system.
+    """
     name = str(data.get("model") or "").strip()
     config_text = data.get("config_text")
     if isinstance(config_text, str) and config_text.strip():
-        raw = parse_config_text(config_text, name or "pasted config.json")
-        return resolve_spec(raw, name or "<pasted config>")
+        return _spec_from_config_text(config_text, name)
+    return _preset_spec(name)
+
+
+def _spec_from_config_text(config_text: str, name: str) -> ModelSpec:
+    raw = parse_config_text(config_text, name or "pasted config.json")
+    return resolve_spec(raw, name or "<pasted config>")
+
+
+def _preset_spec(name: str) -> ModelSpec:
     if not name:
         raise UsageError("no model given", "type a preset (e.g. llama-3-8b) or a Hub id (org/name)")
     preset = find_preset(name)
@@ -138,8 +158,48 @@ def model_spec(data: dict[str, Any]) -> ModelSpec:
     raise UsageError(f"'{name[:80]}' is not an embedded preset", hint)
 
 
-def _localized(result: RecipeResult, lang: str) -> dict[str, str]:
-    return result.localized(lang)
+def _localized(result: RecipeResult, lang: str) -> dict[str, Any]:
+    """Verdict, reason and action in ``lang``; ``no_action`` where the action is the core's "none needed"."""
+    return {**result.localized(lang), "no_action": result.mitigation in NONE_ACTIONS}
+
+
+# ---------------------------------------------------------------------------------------------- display texts
+# Numbers the core computed reach the page twice: the raw value (``data-value``, compared with `taf … --json`) and
+# the text the core's formatter writes for it, so the page never formats a core number itself.
+def _marked(text: str, lang: str) -> str:
+    """A text of the core's formatter with the language's marks on its numbers only."""
+    return FORMATTED_NUMBER.sub(lambda number: localise_number(number.group(), lang), text)
+
+
+def _is_word(value: Any) -> bool:
+    """No value, a non-finite one or a yes/no: the page writes these words in its own language."""
+    return value is None or isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value))
+
+
+def _number_display(value: Any, unit: str, lang: str) -> str | None:
+    return None if _is_word(value) else _marked(fmt(value, unit), lang)
+
+
+def _step_display(step: Step, lang: str) -> str | None:
+    """The chain's result column as the CLI writes it (a dict shows its headline number, a list its names)."""
+    if _is_word(step.result):
+        return None
+    text = step_result_text(step)
+    return _marked(text, lang) if isinstance(step.result, (int, float, dict)) else text
+
+
+def _steps_display(result: RecipeResult, lang: str) -> list[str | None]:
+    """One display text per step of ``result.chain``, in order."""
+    return [_step_display(step, lang) for step in result.chain]
+
+
+def _key_numbers_display(card: Card, lang: str) -> dict[str, str | None]:
+    """The card's key numbers with their units, as ``taf profile`` writes them."""
+    return {
+        key: _number_display(card.key_numbers.get(key), unit, lang)
+        for key, (_, unit, _, _) in KEY_NUMBER_LABELS.items()
+        if card.key_numbers.get(key) is not None
+    }
 
 
 # ---------------------------------------------------------------------------------------------- handlers
@@ -150,6 +210,9 @@ def boot(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "version": __version__,
         "languages": list(LANGUAGES),
+        # the language's number marks, for the few numbers the page writes itself (format.js)
+        "number_group": NUMBER_GROUP,
+        "number_decimal": NUMBER_DECIMAL,
         "engines": list(ENGINES),
         "presets": [
             {
@@ -192,6 +255,8 @@ def _card_payload(card: Card, lang: str) -> dict[str, Any]:
     return {
         "card": card.to_dict(),
         "localized": {rid: _localized(r, lang) for rid, r in card.recipes.items()},
+        "step_display": {rid: _steps_display(r, lang) for rid, r in card.recipes.items()},
+        "key_display": _key_numbers_display(card, lang),
         "markdown": card_markdown(card),
         "decay": decay_curves(card),
         # each key number's evidence label (the panel law's where the card has one), as the CLI shows it
@@ -224,7 +289,12 @@ def whatif(data: dict[str, Any]) -> dict[str, Any]:
     if gamma_obs is not None:
         params["gamma_obs"] = gamma_obs
     result = run_recipe("X-2", params, model=spec)
-    return {"result": result.to_dict(), "localized": _localized(result, _lang(data))}
+    lang = _lang(data)
+    return {
+        "result": result.to_dict(),
+        "localized": _localized(result, lang),
+        "step_display": _steps_display(result, lang),
+    }
 
 
 @_respond
@@ -243,6 +313,11 @@ def compare_models(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "comparison": comparison.to_dict(),
         "localized": [_localized(result, lang) for _, result in comparison.rows],
+        "step_display": [_steps_display(result, lang) for _, result in comparison.rows],
+        "key_display": [
+            {name: _number_display(value, "", lang) for name, value in result.key_numbers().items()}
+            for _, result in comparison.rows
+        ],
         "columns": comparison.key_number_columns(),
         "column_headers": [comparison.column_header(c) for c in comparison.key_number_columns()],
         "markdown": comparison_markdown(comparison),
@@ -259,9 +334,11 @@ def run_one_recipe(data: dict[str, Any]) -> dict[str, Any]:
     params = {k: v for k, v in params.items() if v not in (None, "")}
     spec = model_spec(data) if data.get("model") or data.get("config_text") else None
     result = run_recipe(recipe.id, params, model=spec)
+    lang = _lang(data)
     return {
         "result": result.to_dict(),
-        "localized": _localized(result, _lang(data)),
+        "localized": _localized(result, lang),
+        "step_display": _steps_display(result, lang),
         "markdown": result_markdown(result, "#"),
     }
 
@@ -291,6 +368,7 @@ def ask_question(data: dict[str, Any]) -> dict[str, Any]:
     markdown = None
     if result.result is not None:
         answer["localized"] = _localized(result.result, lang)
+        answer["step_display"] = _steps_display(result.result, lang)
         markdown = f"# {question}\n\n{result.answer or ''}\n\n{result_markdown(result.result, '##')}"
     if result.error:
         answer["error"] = result.error
@@ -308,7 +386,7 @@ def phase_diagram(data: dict[str, Any]) -> dict[str, Any]:
 @_respond
 def validation_summary(data: dict[str, Any]) -> dict[str, Any]:
     """Every predictive law against the shipped measurements (same as `taf validate`)."""
-    from tafagent.core.validation.engine import falsification_dashboard, validate
+    from tafagent.core.validation import falsification_dashboard, validate
 
     report = validate()
     return {
@@ -351,7 +429,7 @@ def diagnose_command(data: dict[str, Any]) -> dict[str, Any]:
 def load_diagnosis_file(data: dict[str, Any]) -> dict[str, Any]:
     """A `taf diagnose --out` file (or v0.5.3's JSON): validated, and mapped onto the card's measured inputs
     exactly as `taf profile --diagnosis` maps it."""
-    from tafagent.core.decay.powerlaw import Diagnosis
+    from tafagent.core.decay.diagnosis import Diagnosis
 
     raw = _file_json(data, "choose the JSON file written by `taf diagnose --out`")
     diagnosis = Diagnosis.from_any(raw)

@@ -3,11 +3,12 @@
 The output folder is self-contained and deploys as-is to any static host::
 
     site/
-      index.html  app.js  style.css  i18n/ui_*.json   (from tafagent/web/static)
-      site.json                                      (wheel name, version, Hub endpoint)
-      wheels/tafagent-<version>-py3-none-any.whl      (pip wheel --no-deps of this project)
-      vendor/pyodide/…                               (npm package "pyodide")
-      vendor/chart.umd.js                            (npm package "chart.js")
+      index.html  worker.js  style.css  i18n/ui_*.json (from tafagent/web/static)
+      js/main.js  js/*.js  js/modes/*.js               (the page's ES modules, no bundler)
+      site.json                                        (wheel name, version, Hub endpoint)
+      wheels/tafagent-<version>-py3-none-any.whl       (pip wheel --no-deps of this project)
+      vendor/pyodide/…                                 (npm package "pyodide")
+      vendor/chart.umd.js                              (npm package "chart.js")
 
 The Content-Security-Policy is written into index.html here, so it names exactly the Hub endpoint
 the app may fetch configs from.

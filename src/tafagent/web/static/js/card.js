@@ -1,0 +1,132 @@
+// The TAF Card, as Profile, Inspect config and Diagnose show it: the model's hero line, one verdict tile per
+// card recipe, the key numbers with their evidence, the measured neighbours, the diagnostics, the what-if slider,
+// the decay chart and every recipe's audited chain. Every number is the core's (tafagent.core.card.profile).
+import { call } from "./core.js";
+import { clear, el, table } from "./dom.js";
+import { fixed, fmt, shown } from "./format.js";
+import { currentLang, t, tCode } from "./i18n.js";
+import { chartBox, drawDecay } from "./charts.js";
+import { resultBlock, stepByLaw, verdictTile } from "./results.js";
+
+const whatif = { timer: null };
+
+// The key numbers the card's table shows, in the core's order (T_eval is in the hero line already).
+function keyNumberLabels() {
+  return {
+    gamma_pade: t("key.gamma_pade"), gamma_corrected: t("key.gamma_corrected"), gamma_obs: t("key.gamma_obs"),
+    d_horizon: t("key.d_horizon"), d_horizon_measured: t("key.d_horizon_measured"), l_niah: t("key.l_niah"),
+    chi: t("key.chi"), kv_cache_bytes: t("key.kv_cache_bytes"), gamma_random_predicted: t("key.gamma_random_predicted"),
+    compute_invariant_K: t("key.compute_invariant_K"),
+  };
+}
+
+function hero(card, prefix) {
+  const spec = card.model;
+  const theta = spec.rope_theta ? `θ ${fmt(spec.rope_theta)}` : t("card.no_rope");
+  return el("section", { class: "hero", "aria-label": spec.model_id },
+    el("h2", { id: `${prefix}card-title`, text: t("card.title", { model: spec.model_id }) }),
+    el("p", {}, el("strong", { text: card.architecture_class })),
+    el("p", { text: t("card.specline", { params: fmt(spec.n_params), T_train: fmt(spec.T_train), T_eval: fmt(card.inputs.T_eval),
+      theta, attention: spec.attention.toUpperCase() }) }),
+    el("p", { id: `${prefix}card-summary`, dataset: card.summary, text: `${t("card.summary")}: ${card.summary.line}` }));
+}
+
+function keyNumbersTable(payload, prefix) {
+  const card = payload.card;
+  const rows = [];
+  for (const [key, label] of Object.entries(keyNumberLabels())) {
+    const value = card.key_numbers[key];
+    if (value === null || value === undefined) continue;
+    const evidence = card.key_evidence[key];
+    rows.push(el("tr", { dataset: { key } },
+      el("th", { scope: "row", text: label }),
+      el("td", { class: "num", dataset: { value: JSON.stringify(value) }, text: shown(payload.key_display[key], value) }),
+      el("td", { text: tCode("evidence", payload.key_evidence_labels[key]) }),
+      el("td", { text: evidence ? `${tCode("support", evidence.support)} — ${evidence.statistic}` : "" })));
+  }
+  return table([t("card.quantity"), t("card.value"), t("card.evidence"), t("card.panel")], rows, { id: `${prefix}key-numbers` });
+}
+
+// The model's own panel measurements, or its nearest measured relatives, one item each.
+function measuredItems(measured) {
+  const items = [];
+  const describe = (m) => ["gamma_text", "gamma_random"].filter((k) => m[k])
+    .map((k) => t("card.measured_gamma", { corpus: tCode("corpus", k.replace("gamma_", "")), gamma: fixed(m[k].gamma, 3),
+      tier: m[k].tier })).join("; ");
+  if (measured.in_panel && measured.match) items.push(`${measured.match.model}: ${describe(measured.match)}`);
+  for (const n of measured.neighbours || []) {
+    if (measured.in_panel && measured.match && n.model.model === measured.match.model) continue;
+    items.push(t("card.neighbour", { model: n.model.model, distance: fixed(n.distance, 2), gammas: describe(n.model) || "—" }));
+  }
+  return items;
+}
+
+function diagnosticsLine(d) {
+  if (d.gamma_used === null || d.gamma_used === undefined) return t("card.no_gamma", { source: d.gamma_source });
+  const K = d.compute_invariant;
+  return `γ = ${fixed(d.gamma_used, 4)} (${d.gamma_source}) · ${d.hagedorn_safety.label} · ${d.bimodal_phase_class}`
+    + ` · K = ${fixed(K.K, 2)} (${K.interpretation})`;
+}
+
+// ``prefix`` keeps element ids unique when a card is shown in several modes (profile, inspect, diagnose);
+// ``request`` is the card's request, re-sent by the what-if slider at other lengths.
+export function renderCard(target, payload, request, prefix = "") {
+  const card = payload.card;
+  clear(target);
+  target.append(hero(card, prefix));
+  for (const warning of card.model.warnings) target.append(el("p", { class: "warning", text: warning }));
+  target.append(el("h3", { text: t("card.verdicts") }), el("div", { class: "tiles" },
+    Object.entries(card.recipes).map(([rid, result]) => verdictTile(rid, result, payload.localized[rid]))));
+  target.append(el("h3", { text: t("card.key_numbers") }), keyNumbersTable(payload, prefix));
+  target.append(el("h3", { text: t("card.measured") }),
+    el("ul", { id: `${prefix}measured` }, measuredItems(card.measured || {}).map((x) => el("li", { text: x }))));
+  target.append(el("h3", { text: t("card.diagnostics") }), el("p", { text: diagnosticsLine(card.diagnostics) }));
+  target.append(el("h3", { text: t("card.falsifiers") }),
+    el("ul", {}, card.falsification.map((f) => el("li", { text: `${f.id} ${f.claim}: ${f.status}${f.note ? ` — ${f.note}` : ""}` }))));
+  if (card.model.rope_theta) target.append(whatifBlock(card, request, prefix));
+  target.append(el("h3", { text: t("card.decay") }), chartBox(`${prefix}decay-chart`, t("chart.decay_alt")));
+  drawDecay(`${prefix}decay-chart`, payload.decay);
+  target.append(el("h3", { text: t("card.chains") }));
+  for (const [rid, result] of Object.entries(card.recipes)) {
+    target.append(resultBlock(result, payload.localized[rid], payload.step_display[rid]));
+  }
+}
+
+// X-2 at the slider's length, in one line: the core's numbers for γ_Padé → γ-decomposition, d_horizon, L_NIAH.
+function whatifLine(T, response) {
+  const law = (id) => {
+    const found = stepByLaw(response.result, response.step_display, id);
+    return found ? shown(found.display, found.step.result) : t("na");
+  };
+  return `T = ${fmt(T)}: γ_Padé ${law("gamma_pade")} → ${law("gamma_decomposition")}, d_horizon ${law("d_horizon")}, `
+    + `L_NIAH ${law("l_niah")} — ${response.localized.verdict}: ${response.localized.reason}`;
+}
+
+function whatifBlock(card, request, prefix = "") {
+  const T = card.inputs.T_eval;
+  const max = Math.max(4 * T, 200000);
+  const step = Math.max(1, Math.round(max / 400));
+  // The slider's values are min + k·step: choose min so that the card's own T_eval is one of them.
+  const min = ((T - 1) % step) + 1;
+  const slider = el("input", { type: "range", id: `${prefix}whatif`, min, max, step, value: T,
+    "aria-describedby": `${prefix}whatif-help` });
+  const output = el("p", { id: `${prefix}whatif-out`, "aria-live": "polite" });
+  const update = () => {
+    clearTimeout(whatif.timer);
+    whatif.timer = setTimeout(async () => {
+      try {
+        const response = await call("whatif", { ...request, t_eval: Number(slider.value), lang: currentLang() });
+        output.textContent = whatifLine(Number(slider.value), response);
+        output.dataset.verdict = response.result.verdict;
+      } catch (error) {
+        output.textContent = error.message;
+      }
+    }, 60);
+  };
+  slider.addEventListener("input", update);
+  update();
+  return el("div", {},
+    el("h3", {}, el("label", { for: `${prefix}whatif`, text: t("card.whatif") })),
+    el("p", { id: `${prefix}whatif-help`, class: "muted", text: t("card.whatif.help") }),
+    el("div", { class: "slider" }, slider), output);
+}

@@ -1,0 +1,45 @@
+// A recipe result on the page: its verdict tile and its audited chain (one row per step, with the formula, the
+// result as the core wrote it, the evidence label and what the reference panel says).
+import { el, table } from "./dom.js";
+import { shown } from "./format.js";
+import { t, tCode } from "./i18n.js";
+
+export function verdictTile(rid, result, localized) {
+  return el("article", { class: `tile ${result.tone}`, dataset: { recipe: rid, verdict: result.verdict } },
+    el("h3", { text: `${rid} — ${localized.recipe_name || result.recipe_name}` }),
+    el("p", { class: "verdict", text: localized.verdict }),
+    el("p", { class: "muted", text: t("card.confidence", { band: tCode("band", result.confidence.band) }) }),
+    el("p", { class: "reason", text: localized.reason }),
+    localized.no_action ? null : el("p", {}, el("strong", { text: `${t("card.action")}: ` }), localized.mitigation));
+}
+
+// ``display``: the bridge's text for each step of ``result.chain`` (its `step_display`), in order; none for the
+// steps whose result is no value or a yes/no, which `shown` writes in the page's language.
+export function chainTable(result, display = []) {
+  const rows = result.chain.map((step, i) => el("tr", { dataset: step.law ? { step: step.name, law: step.law } : { step: step.name } },
+    el("td", { text: step.step }),
+    el("td", { text: step.section }),
+    el("td", { text: step.name }),
+    el("td", {}, el("code", { text: step.formula })),
+    el("td", { class: "num", dataset: { value: JSON.stringify(step.result) }, text: shown(display[i], step.result, step.unit) }),
+    el("td", { text: tCode("evidence", step.evidence.label) }),
+    el("td", { text: step.panel ? `${tCode("support", step.panel.support)} — ${step.panel.statistic}` : "" }),
+    el("td", { text: step.interpretation })));
+  return table([t("chain.step"), t("chain.section"), t("chain.name"), t("chain.formula"), t("chain.result"),
+    t("chain.evidence"), t("chain.panel"), t("chain.meaning")], rows);
+}
+
+// The step of a chain that states ``law`` (an id of tafagent.core.laws.registry), with its display text.
+export function stepByLaw(result, display, law) {
+  const i = result.chain.findIndex((step) => step.law === law);
+  return i < 0 ? null : { step: result.chain[i], display: display[i] };
+}
+
+export function resultBlock(result, localized, display = [], model = "") {
+  const title = `${result.recipe_id} — ${localized.recipe_name || result.recipe_name}${model ? ` · ${model}` : ""}: ${localized.verdict}`;
+  return el("details", { dataset: { recipe: result.recipe_id } },
+    el("summary", { text: title }),
+    el("p", { text: localized.reason }),
+    chainTable(result, display),
+    el("p", { class: "muted", text: `${t("chain.caveats")}: ${result.caveats.join(", ") || "—"}` }));
+}

@@ -210,7 +210,7 @@ def kv_step(
 def model_kv_step(
     n: int, name: str, ctx: RecipeContext, seq: int, bytes_per_element: float, interpretation_suffix: str
 ) -> Step:
-    """The KV step: exact per layer kind (core/memory.py) when a model is known, else the reference formula."""
+    """The KV step: exact per layer kind (core/memory/kv.py) when a model is known, else the reference formula."""
     model = ctx.model
     same_geometry = model is not None and (ctx["n_layers"], ctx["n_kv_heads"], ctx["d_head"]) == (
         model.n_layers,

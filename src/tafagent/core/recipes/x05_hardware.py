@@ -7,7 +7,7 @@ Two throughput models:
 * ``calibrated`` (default): weights by storage format, the exact per-layer KV of the chosen engine,
   the engine's memory budget (vLLM: gpu_memory_utilization, measured activation peak), and a decode
   range = ceiling (bandwidth / bytes read per step, KV of every sequence included, MoE experts touched
-  by the batch) × efficiency fitted on published runs (core/memory.py, data/throughput_calibration.json);
+  by the batch) × efficiency fitted on published runs (core/memory/speed.py, data/throughput_calibration.json);
 * ``reference``: TAF Agent v0.5.3 exactly (weights = N·bytes, KV on every layer, tok/s = bandwidth /
   weights, VRAM ≥ total), kept so results compare one to one.
 
@@ -37,7 +37,7 @@ from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import kv_step
-from tafagent.core.recipes.x05_hardware_ask import ASK
+from tafagent.core.recipes.hardware_ask import ASK
 from tafagent.core.spec.model_spec import ModelSpec
 
 N_PARAMS = Param(

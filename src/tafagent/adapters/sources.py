@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tafagent.adapters.files import read_text_file
+from tafagent.adapters.files import exists, is_directory, read_text_file, user_path
 from tafagent.core.errors import ModelNotFoundError, UsageError
 from tafagent.core.spec.config_text import HUB_ID, MAX_CONFIG_BYTES, parse_config_text
 from tafagent.core.spec.model_spec import ModelSpec
@@ -33,8 +33,8 @@ def load_spec(model: str, *, revision: str | None = None, token: str | None = No
     preset = find_preset(name)
     if preset is not None and not wants_revision:
         return preset.spec()
-    path = Path(name).expanduser()
-    if path.is_dir() or name.endswith(".json") or path.exists():
+    path = user_path(name)
+    if is_directory(path) or name.endswith(".json") or exists(path):  # a name the OS refuses is no path
         if wants_revision:
             raise UsageError(f"--revision applies to Hub ids, not to the local config '{name}'", "drop --revision")
         return spec_from_path(path)
@@ -51,9 +51,10 @@ def load_spec(model: str, *, revision: str | None = None, token: str | None = No
 
 def spec_from_path(path: Path) -> ModelSpec:
     """Read ``config.json`` from a directory or a ``.json`` file and resolve it."""
-    config_path = path / "config.json" if path.is_dir() else path
-    if not config_path.exists():
-        where = f"directory '{path}' has no config.json" if path.is_dir() else f"file '{path}' does not exist"
+    folder = is_directory(path)
+    config_path = path / "config.json" if folder else path
+    if not exists(config_path):
+        where = f"directory '{path}' has no config.json" if folder else f"file '{path}' does not exist"
         raise ModelNotFoundError(where, "pass a directory holding config.json or the path of a .json config")
     raw = read_config_file(config_path)
     return resolve_spec(raw, str(path))

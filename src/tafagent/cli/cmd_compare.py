@@ -6,9 +6,9 @@ import argparse
 from typing import Any
 
 from tafagent.adapters.sources import load_spec
-from tafagent.cli.common import add_catalog_option, load_catalogs, parse_sets, positive_int
+from tafagent.cli.common import add_catalog_option, load_catalogs, parse_sets, token_count
 from tafagent.cli.model_options import add_model_options, model_kwargs
-from tafagent.cli.output import console, emit_json
+from tafagent.cli.output import console, emit_json, write_stdout
 from tafagent.core.errors import UsageError
 
 
@@ -21,7 +21,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("models", nargs="+", metavar="MODEL")
     parser.add_argument("--recipe", default="X-2", help="recipe id (default X-2)")
-    parser.add_argument("--t-eval", type=positive_int, help="shared target context length")
+    parser.add_argument("--t-eval", type=token_count, help="shared target context length (at most 2^34)")
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="shared parameter (repeatable)")
     parser.add_argument("--format", choices=("text", "md"), default="text")
     add_catalog_option(parser)
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         data = comparison.to_dict()
         emit_json(data)
     elif args.format == "md":
-        print(comparison_markdown(comparison), end="")
+        write_stdout(comparison_markdown(comparison))
     else:
         render_comparison(console(), comparison)
     return 0

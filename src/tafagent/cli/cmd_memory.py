@@ -6,9 +6,9 @@ import argparse
 from typing import Any
 
 from tafagent.adapters.sources import load_spec
-from tafagent.cli.common import add_catalog_option, load_catalogs, number, positive_int
+from tafagent.cli.common import add_catalog_option, batch_size, gpu_count, load_catalogs, number, token_count
 from tafagent.cli.model_options import add_model_options, model_kwargs
-from tafagent.cli.output import console, emit_json
+from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.catalogs import GPU
 from tafagent.core.memory.dtypes import GIB
 from tafagent.core.memory.report import MemoryReport, memory_report
@@ -27,8 +27,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "integers in JSON; text shows GB (10^9) and GiB (2^30), named.",
     )
     parser.add_argument("model", metavar="MODEL")
-    parser.add_argument("--context", type=positive_int, required=True, help="tokens per sequence (prompt + output)")
-    parser.add_argument("--batch", type=positive_int, default=1, help="concurrent sequences (default 1)")
+    parser.add_argument(
+        "--context", type=token_count, required=True, help="tokens per sequence, prompt + output (at most 2^34)"
+    )
+    parser.add_argument("--batch", type=batch_size, default=1, help="concurrent sequences (default 1, at most 10^6)")
     parser.add_argument(
         "--weights-dtype",
         default="auto",
@@ -38,7 +40,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument("--kv-dtype", default="auto", help="auto, bf16, fp16, fp32, fp8, int8, q8_0, q4_0")
     parser.add_argument("--engine", default="transformers", choices=ENGINES, help="whose memory rules apply")
     parser.add_argument("--gpu", help="a GPU from the catalog (H100, A100 80GB, RTX 4090, MI300X ...)")
-    parser.add_argument("--tp", type=positive_int, default=1, help="tensor-parallel GPUs (weights and KV heads split)")
+    parser.add_argument(
+        "--tp", type=gpu_count, default=1, help="tensor-parallel GPUs, weights and KV heads split (at most 1024)"
+    )
     parser.add_argument("--gpu-memory-utilization", type=number, help="vLLM's fraction of GPU memory (default 0.9)")
     parser.add_argument(
         "--attn",
@@ -76,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     out = console()
     out.print(
-        f"[bold]{spec.model_id}[/bold] — {args.context:,} tokens × {args.batch} sequence(s), {data['engine_version']}"
+        f"[bold]{plain(spec.model_id)}[/bold] — {args.context:,} tokens × {args.batch} sequence(s), "
+        + plain(data["engine_version"])
     )
     out.print(_components_table(report, data, args))
     out.print(_kv_layers_table(data))
@@ -84,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         _print_gpu_fit(out, gpu, data, args)
         _print_speed(out, data, args)
     for warning in spec.warnings:
-        out.print(f"[yellow]warning:[/yellow] {warning}")
+        out.print(f"[yellow]warning:[/yellow] {plain(warning)}")
     return 0
 
 
@@ -102,10 +107,10 @@ def _components_table(report: MemoryReport, data: dict[str, Any], args: argparse
         "weights",
         f"{w.n_bytes:,}",
         _bytes(w.n_bytes),
-        f"{w.format}: {w.formula} ({w.bits_per_weight:.3g} bits/weight; {w.evidence.label.value})",
+        plain(f"{w.format}: {w.formula} ({w.bits_per_weight:.3g} bits/weight; {w.evidence.label.value})"),
     )
     table.add_row(
-        "KV per token", f"{data['kv_bytes_per_token']:,}", "", f"{data['kv_dtype']}, layers whose cache grows"
+        "KV per token", f"{data['kv_bytes_per_token']:,}", "", plain(f"{data['kv_dtype']}, layers whose cache grows")
     )
     table.add_row(
         "KV per sequence",
@@ -118,7 +123,7 @@ def _components_table(report: MemoryReport, data: dict[str, Any], args: argparse
         "prefill activations",
         f"{data['activation_bytes']:,}",
         _bytes(data["activation_bytes"]),
-        f"{args.attn}: scores {data['activation']['attention_scores_bytes']:,} B; {data['activation']['note']}",
+        plain(f"{args.attn}: scores {data['activation']['attention_scores_bytes']:,} B; {data['activation']['note']}"),
     )
     table.add_row("[bold]total[/bold]", f"{report.total_bytes:,}", _bytes(report.total_bytes), "")
     return table
@@ -133,11 +138,11 @@ def _kv_layers_table(data: dict[str, Any]) -> Any:
         layers.add_column(column, overflow="fold")
     for group in data["kv"]["layers"]:
         layers.add_row(
-            group["kind"],
+            plain(group["kind"]),
             str(group["n_layers"]),
             f"{group['tokens_cached_per_layer']:,}",
             f"{group['bytes']:,}",
-            group["formula"],
+            plain(group["formula"]),
         )
     return layers
 
@@ -147,13 +152,13 @@ def _print_gpu_fit(out: Any, gpu: GPU, data: dict[str, Any], args: argparse.Name
     b = data["budget"]
     verdict = "[green]fits[/green]" if data["fits"] else "[red]does not fit[/red]"
     out.print(
-        f"[bold]{gpu.name}[/bold] × {args.tp} ({args.engine}): {verdict} — usable {_bytes(b['usable_bytes'])}, "
+        f"[bold]{plain(gpu.name)}[/bold] × {args.tp} ({args.engine}): {verdict} — usable {_bytes(b['usable_bytes'])}, "
         f"budget {_bytes(b['budget_bytes'])}, weights/GPU {_bytes(b['weights_bytes_per_gpu'])}, "
         f"activations {_bytes(b['activation_bytes'])}, overhead {_bytes(b['overhead_bytes'])}, "
         f"KV available {_bytes(b['kv_available_bytes'])}"
     )
     for note in b["notes"]:
-        out.print(f"  · {note}")
+        out.print(f"  · {plain(note)}")
     out.print(
         f"Longest context at batch {args.batch}: {data['max_context']:,} tokens; largest batch at "
         f"{args.context:,} tokens: {data['max_batch']:,}"
@@ -161,9 +166,9 @@ def _print_gpu_fit(out: Any, gpu: GPU, data: dict[str, Any], args: argparse.Name
     fewest = data["min_gpus"]
     if fewest:
         price = f", ${fewest['usd_per_hour']:.2f}/h" if fewest["usd_per_hour"] is not None else ""
-        out.print(f"Fewest {gpu.name} GPUs (tensor parallel): {fewest['n_gpus']}{price}")
+        out.print(plain(f"Fewest {gpu.name} GPUs (tensor parallel): {fewest['n_gpus']}{price}"))
     else:
-        out.print(f"Even {max(TP_SIZES)} × {gpu.name} do not fit this load.")
+        out.print(plain(f"Even {max(TP_SIZES)} × {gpu.name} do not fit this load."))
 
 
 def _print_speed(out: Any, data: dict[str, Any], args: argparse.Namespace) -> None:
@@ -182,4 +187,4 @@ def _print_speed(out: Any, data: dict[str, Any], args: argparse.Namespace) -> No
         f"({p['evidence']['label']} n = {p['evidence']['n']})"
     )
     if data.get("capacity_message"):
-        out.print(f"vLLM check: {data['capacity_message']}")
+        out.print(f"vLLM check: {plain(data['capacity_message'])}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tafagent.cli.output import console, emit_json
+from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.render.format import fmt_count
 from tafagent.core.spec.presets import list_presets
 
@@ -58,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
         if row["n_params_active"] != row["n_params"]:
             params += f" ({fmt_count(row['n_params_active'])} active)"
         table.add_row(
-            row["id"],
-            ", ".join(row["aliases"]),
-            row["family"],
+            plain(row["id"]),
+            plain(", ".join(row["aliases"])),
+            plain(row["family"]),
             params,
             f"{row['T_train']:,}" if row["T_train"] else "—",
             f"{row['rope_theta']:,.0f}" if row["rope_theta"] else "—",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
+from tafagent.adapters.files import check_output_file
 from tafagent.adapters.sources import load_spec
-from tafagent.cli.common import add_catalog_option, load_catalogs, number, positive_int, write_or_print
+from tafagent.cli.common import add_catalog_option, load_catalogs, number, token_count, write_or_print
 from tafagent.cli.model_options import add_model_options, model_kwargs
-from tafagent.cli.output import console, emit_json
+from tafagent.cli.output import console, emit_json, write_stderr
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -22,7 +22,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "diagnostics and the falsifiers in scope. Measured values (from `taf diagnose`) replace closed forms.",
     )
     parser.add_argument("model", metavar="MODEL")
-    parser.add_argument("--t-eval", type=positive_int, help="target context length (default: the model's T_train)")
+    parser.add_argument(
+        "--t-eval", type=token_count, help="target context length (default: the model's T_train; at most 2^34)"
+    )
     parser.add_argument("--gamma-obs", type=number, help="measured attention decay γ (text corpus)")
     parser.add_argument("--gamma-random", type=number, help="γ measured on random tokens")
     parser.add_argument("--gamma-text", type=number, help="γ measured on natural text (for X-23; default --gamma-obs)")
@@ -54,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     from tafagent.core.card import CardOptions, profile  # the engine loads only for the commands that run it
     from tafagent.core.render.report import card_html, card_markdown
 
+    if args.output is not None:  # before any work: a bad -o must not cost the run, nor hang on a pipe
+        check_output_file(args.output, "-o", example="card.html")
     spec = load_spec(args.model, **model_kwargs(args))
     measured = diagnosis_inputs(args.diagnosis) if args.diagnosis else {}
 
@@ -89,11 +93,11 @@ def diagnosis_inputs(path: Path) -> dict[str, float | None]:
 
     diagnosis = load_diagnosis(path)
     if diagnosis.status == "no_attention":
-        sys.stderr.write(f"note: {path} measured no attention ({diagnosis.message}); the card uses predictions\n")
+        write_stderr(f"note: {path} measured no attention ({diagnosis.message}); the card uses predictions\n")
         return {}
     primary = diagnosis.primary
     if primary is not None and primary.distinguishable_from_uniform is False:
-        sys.stderr.write(
+        write_stderr(
             f"warning: the γ in {path} is not distinguishable from uniform attention under its protocol "
             "(it shows nothing beyond the protocol's own null); treat the card's measured numbers with care\n"
         )

@@ -7,7 +7,7 @@ from typing import Any
 
 from tafagent.adapters.sources import load_spec
 from tafagent.cli.model_options import add_model_options, model_kwargs
-from tafagent.cli.output import console, emit_json
+from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.render.format import fmt_count, fmt_value
 from tafagent.core.spec.model_spec import ModelSpec
 from tafagent.core.spec.weights_summary import HeaderWeights, check_params, iter_dtypes
@@ -83,9 +83,8 @@ def render_spec(spec: ModelSpec) -> None:
     params = fmt_count(spec.n_params)
     if spec.n_params_active != spec.n_params:
         params += f", {fmt_count(spec.n_params_active)} active per token"
-    out.print(
-        f"[bold]{spec.model_id}[/bold] — {spec.family} ({spec.model_type or 'unknown type'}), {params} parameters"
-    )
+    kind = plain(f"{spec.family} ({spec.model_type or 'unknown type'}), {params} parameters")
+    out.print(f"[bold]{plain(spec.model_id)}[/bold] — {kind}")
     table = Table(show_lines=False)
     table.add_column("field", no_wrap=True)
     table.add_column("value", overflow="fold")
@@ -96,12 +95,12 @@ def render_spec(spec: ModelSpec) -> None:
         shown = fmt_value(value)
         if name in ("n_params", "n_params_active"):
             shown = f"{value:,} ({fmt_count(value)})"
-        table.add_row(name, shown, source.describe() if source else "")
+        table.add_row(name, plain(shown), plain(source.describe()) if source else "")
     out.print(table)
     render_provenance(spec)
     render_stored_weights(spec)
     for warning in spec.warnings:
-        out.print(f"[yellow]warning:[/yellow] {warning}")
+        out.print(f"[yellow]warning:[/yellow] {plain(warning)}")
 
 
 def render_provenance(spec: ModelSpec) -> None:
@@ -114,16 +113,17 @@ def render_provenance(spec: ModelSpec) -> None:
         revision = p.get("revision", "unknown")
         requested = p.get("revision_requested", "main")
         shown = revision if requested == revision else f"{revision} ({requested})"
-        out.print(f"[bold]source:[/bold] {p.get('repo_id')} at revision {shown}, {p.get('fetched', '')}")
+        where = f"{p.get('repo_id')} at revision {shown}, {p.get('fetched', '')}"
+        out.print("[bold]source:[/bold] " + plain(where))
         digest = p.get("config_sha256") or p.get("gguf_header_sha256")
         label = "config sha256" if "config_sha256" in p else "GGUF header sha256"
-        out.print(f"  {p.get('config_file', 'config.json')}; {label} {digest}; endpoint {p.get('endpoint')}")
+        out.print(plain(f"  {p.get('config_file', 'config.json')}; {label} {digest}; endpoint {p.get('endpoint')}"))
         if "gguf_alternatives" in p:
-            out.print(f"  other GGUF variants in the repo: {p['gguf_alternatives']}")
+            out.print(plain(f"  other GGUF variants in the repo: {p['gguf_alternatives']}"))
         if "weights" in p:
-            out.print(f"  weights: {p['weights']}")
+            out.print(plain(f"  weights: {p['weights']}"))
     else:
-        out.print("[bold]source:[/bold] " + ", ".join(f"{k}={v}" for k, v in p.items()))
+        out.print("[bold]source:[/bold] " + plain(", ".join(f"{k}={v}" for k, v in p.items())))
 
 
 def render_stored_weights(spec: ModelSpec) -> None:
@@ -134,14 +134,14 @@ def render_stored_weights(spec: ModelSpec) -> None:
     from rich.table import Table
 
     out = console()
-    table = Table(title=f"stored weights ({sw.format}, {len(sw.files)} file(s))", show_lines=False)
+    table = Table(title=plain(f"stored weights ({sw.format}, {len(sw.files)} file(s))"), show_lines=False)
     table.add_column("dtype", no_wrap=True)
     table.add_column("elements", justify="right")
     table.add_column("bytes", justify="right")
     table.add_column("share", justify="right")
     for dtype, elements, n_bytes in iter_dtypes(sw):
         share = n_bytes / sw.n_bytes if sw.n_bytes else 0.0
-        table.add_row(dtype, f"{elements:,}", f"{n_bytes:,}", f"{share:.1%}")
+        table.add_row(plain(dtype), f"{elements:,}", f"{n_bytes:,}", f"{share:.1%}")
     table.add_row("total", f"{sw.n_elements:,}", f"{sw.n_bytes:,}", "100%")
     out.print(table)
     size = f"{sw.n_bytes:,} B ({sw.n_bytes / 1e9:.3f} GB, {sw.n_bytes / 2**30:.3f} GiB)"
@@ -158,4 +158,4 @@ def render_stored_weights(spec: ModelSpec) -> None:
         )
     for note in sw.notes:
         if check is None or note != check.describe():
-            out.print(f"  [dim]{note}[/dim]")
+            out.print(f"  [dim]{plain(note)}[/dim]")

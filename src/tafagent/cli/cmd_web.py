@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tafagent.cli.common import port_number
 from tafagent.cli.output import emit_json
 from tafagent.core.errors import UsageError
 
@@ -19,7 +20,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         description="Build the static browser app (Pyodide runtime + Chart.js from npm, this package as a wheel) "
         "and serve it locally. The built folder deploys as-is to any static host.",
     )
-    parser.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 picks a free one)")
+    parser.add_argument(
+        "--port", type=port_number, default=8000, help="port 0-65535 on 127.0.0.1 (default 8000; 0 picks a free one)"
+    )
     parser.add_argument("--dir", type=Path, help="where to build the site (default: build/site in the checkout)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild even if a built site exists")
     parser.add_argument("--build-only", action="store_true", help="build the site and exit")

@@ -19,6 +19,7 @@ from tafagent.cli import (
     cmd_validate,
     cmd_web,
 )
+from tafagent.cli.output import write_stderr
 from tafagent.core.errors import TafError
 
 COMMANDS = (
@@ -39,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with one-line usage errors (exit code 2) instead of a usage dump."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        write_stderr(f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
         raise SystemExit(2)
 
 
@@ -67,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except TafError as error:
-        sys.stderr.write(f"taf: error: {error.one_line()}\n")
+        write_stderr(f"taf: error: {error.one_line()}\n")
         return error.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("taf: interrupted\n")

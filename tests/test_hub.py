@@ -17,11 +17,8 @@ from typing import Any
 
 import pytest
 
-from hub_server import (
+from hub_fixtures import (
     TINY_LLAMA,
-    HubServer,
-    Repo,
-    RepoFile,
     gguf_tensor_bytes,
     gptq_tensors,
     llama3_8b_q4_k_m_header,
@@ -30,6 +27,7 @@ from hub_server import (
     safetensors_data_bytes,
     tiny_gguf,
 )
+from hub_server import HubServer, Repo, RepoFile, as_file, isolate_hub_env
 from tafagent.adapters.errors import HubAccessError, HubUnavailableError
 from tafagent.adapters.hub.loader import load_hub_spec
 from tafagent.adapters.hub.reference import parse_hub_ref
@@ -158,8 +156,8 @@ def _repos() -> list[Repo]:
         Repo(
             "org/revs",
             {
-                "main": {name: _as(v) for name, v in _tiny_files().items()},
-                "v1": {name: _as(v) for name, v in _tiny_files(_config(num_hidden_layers=3)).items()},
+                "main": {name: as_file(v) for name, v in _tiny_files().items()},
+                "v1": {name: as_file(v) for name, v in _tiny_files(_config(num_hidden_layers=3)).items()},
             },
         ),
     ]
@@ -177,37 +175,10 @@ def _gguf_twin_config() -> dict[str, Any]:
     )
 
 
-def _as(content: Any) -> RepoFile:
-    from hub_server import as_file
-
-    return as_file(content)
-
-
 @pytest.fixture
 def hub_env(tmp_path, monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
     """A clean Hub environment: temporary HF_HOME, no token, online, fast retries."""
-    constants = pytest.importorskip("huggingface_hub.constants")
-    for name in (
-        "HF_TOKEN",
-        "HUGGING_FACE_HUB_TOKEN",
-        "HF_TOKEN_PATH",
-        "HF_HUB_OFFLINE",
-        "TRANSFORMERS_OFFLINE",
-        "HF_HUB_CACHE",
-        "HUGGINGFACE_HUB_CACHE",
-        "HF_HUB_ETAG_TIMEOUT",
-        "XDG_CACHE_HOME",
-        "TAF_HUB_ATTEMPTS",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf_home"))
-    monkeypatch.setenv("TAF_HUB_BACKOFF_S", "0.01")
-    # huggingface_hub froze these at import: keep its agent-registry fetch off the real Hub and its own
-    # offline switch off (the adapter reads HF_HUB_OFFLINE itself, at call time).
-    monkeypatch.setattr(constants, "HF_HUB_DISABLE_TELEMETRY", True)
-    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf_home" / "hub"))  # for direct library calls
-    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "hf_home" / "token"))
+    isolate_hub_env(monkeypatch, tmp_path / "hf_home")
     yield
 
 

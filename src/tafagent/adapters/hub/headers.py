@@ -1,13 +1,15 @@
 """Weight-file headers over HTTP range requests: safetensors and GGUF, a few KB per file, no weights.
 
 The bytes come from the same ``/resolve/`` URLs as the config, through the library's HTTP session (so its
-headers, token handling and redirects to the CDN apply); the pure :mod:`tafagent.core.spec.weight_headers`
-parses them. A first read of a fixed size holds most headers; a longer header costs one more request
-(safetensors, whose length prefix says how much) or a doubling read (GGUF, whose parser says how much more).
+headers, token handling and redirects to the CDN apply); the pure :mod:`tafagent.core.spec.safetensors_header`
+and :mod:`tafagent.core.spec.gguf_header` parse them. A first read of a fixed size holds most headers; a longer
+header costs one more request (safetensors, whose length prefix says how much) or a doubling read (GGUF,
+whose parser says how much more).
 """
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -93,9 +95,14 @@ def read_gguf_header(session: HubSession, filename: str, sha: str) -> tuple[GGUF
 
 
 def read_each(names: tuple[str, ...], read: Callable[[str], T]) -> dict[str, T]:
-    """``read`` of every name, in parallel threads (at most HEADER_WORKERS) when there are several."""
+    """``read`` of every name, in parallel threads (at most HEADER_WORKERS) when there are several.
+
+    Each task runs in a copy of the caller's context, so the MODEL's deadline (a context variable of the
+    guard) covers the reads in the threads too. The first failure is raised once every task has ended.
+    """
     if len(names) == 1:
         return {names[0]: read(names[0])}
     with ThreadPoolExecutor(max_workers=min(HEADER_WORKERS, len(names))) as pool:
-        results = list(pool.map(read, names))
+        futures = [pool.submit(contextvars.copy_context().run, read, name) for name in names]
+        results = [future.result() for future in futures]
     return dict(zip(names, results, strict=True))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,16 +56,32 @@ def load_library() -> HubLibrary:
     return HubLibrary(hub, errors, transport, hub.__version__)
 
 
+_QUIET_LOCK = threading.Lock()
+_quiet_users = 0  # loads inside quiet_library now (in any thread)
+_level_before_quiet = logging.NOTSET
+
+
 @contextmanager
 def quiet_library() -> Iterator[None]:
-    """Keep huggingface_hub's retry warnings off stderr: failures reach the user as one TafError line."""
+    """Keep huggingface_hub's warnings off stderr: failures reach the user as one TafError line.
+
+    The logger level is process-wide and loads may overlap (threads): the first load in saves the level
+    and sets ERROR, the last one out restores it, so no load ends another's quiet or leaves ERROR behind.
+    """
+    global _quiet_users, _level_before_quiet
     logger = logging.getLogger("huggingface_hub")
-    previous = logger.level
-    logger.setLevel(logging.ERROR)
+    with _QUIET_LOCK:
+        if _quiet_users == 0:
+            _level_before_quiet = logger.level
+            logger.setLevel(logging.ERROR)
+        _quiet_users += 1
     try:
         yield
     finally:
-        logger.setLevel(previous)
+        with _QUIET_LOCK:
+            _quiet_users -= 1
+            if _quiet_users == 0:
+                logger.setLevel(_level_before_quiet)
 
 
 def silent_tqdm(lib: HubLibrary) -> type:

@@ -2,14 +2,16 @@
 
 The flow, one request pattern per step:
 
-1. ``HfApi.model_info`` (``GET /api/models/{repo}[/revision/{rev}]``) gives the commit sha and the file list;
-   offline (HF_HUB_OFFLINE) it is skipped, and when the Hub does not answer the Hub cache must do;
+1. model info (``GET /api/models/{repo}[/revision/{rev}]``, :mod:`tafagent.adapters.hub.model_info`) gives
+   the commit sha and the file list; offline (HF_HUB_OFFLINE) it is skipped, and when the Hub does not
+   answer the Hub cache must do;
 2. ``config.json`` through the Hub cache (:mod:`tafagent.adapters.hub.files`), resolved by the core;
    a repo with no config.json but GGUF files is read from the GGUF metadata instead;
-3. the safetensors (or GGUF) headers by range requests (:mod:`tafagent.adapters.hub.headers`): failing
-   to read them is a warning, never a wrong number.
+3. the safetensors (or GGUF) headers by range requests (:mod:`tafagent.adapters.hub.headers`), at most
+   MAX_HEADER_FILES files: failing to read them is a warning, never a wrong number.
 
-Every failure becomes one :class:`TafError` line with its fix (:mod:`tafagent.adapters.hub.translate`).
+All of it runs under one deadline (``TAF_HUB_DEADLINE_S``, :mod:`tafagent.adapters.hub.guard`). Every
+failure becomes one :class:`TafError` line with its fix (:mod:`tafagent.adapters.hub.translate`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from tafagent.adapters.hub.deadline import HubDeadline
 from tafagent.adapters.hub.files import (
     CONFIG_FILE,
     download_file,
@@ -26,10 +29,12 @@ from tafagent.adapters.hub.files import (
     read_cached,
     sha_from_cache_path,
 )
+from tafagent.adapters.hub.guard import guarded
 from tafagent.adapters.hub.headers import read_each, read_gguf_header, read_safetensors_header
 from tafagent.adapters.hub.library import load_library, quiet_library
+from tafagent.adapters.hub.model_info import fetch_listing
 from tafagent.adapters.hub.reference import parse_hub_ref
-from tafagent.adapters.hub.retry import RetriesExhausted, library_errors, with_retries
+from tafagent.adapters.hub.retry import RetriesExhausted, library_errors
 from tafagent.adapters.hub.session import HubSession
 from tafagent.adapters.hub.settings import HubSettings
 from tafagent.adapters.hub.translate import cold_cache_error, translate
@@ -39,6 +44,7 @@ from tafagent.adapters.hub.weight_files import (
     SAFETENSORS_INDEX,
     QuantBits,
     choose_gguf,
+    header_files_over_cap,
     quant_bits_from_config,
     quant_bits_from_quantize_config,
     root_safetensors,
@@ -65,12 +71,14 @@ def load_hub_spec(
     """The ModelSpec of Hub repo ``model`` (``org/name[@revision]``), with provenance and exact weight sizes.
 
     ``read_weights=False`` skips the header reads (config only). Raises :class:`TafError` subclasses only.
+    Everything it asks the Hub runs under one deadline, ``TAF_HUB_DEADLINE_S`` (default 60 s).
     """
     ref = parse_hub_ref(model, revision)
     settings = HubSettings.from_env(token)
     lib = load_library()
-    with quiet_library():
-        return _Loader(HubSession(lib, settings, ref)).load(read_weights)
+    deadline = HubDeadline.start(settings.deadline_s, settings.timeout_s)
+    with quiet_library(), guarded(lib, deadline):
+        return _Loader(HubSession(lib, settings, ref, deadline)).load(read_weights)
 
 
 @dataclass
@@ -118,40 +126,36 @@ class _Loader:
         return replace(spec, warnings=(*spec.warnings, *self.warnings))
 
     def _snapshot(self) -> _Snapshot:
-        settings = self.session.settings
-        if settings.offline:
+        if self.session.settings.offline:
             return _Snapshot(self.ref.repo_id, None, None, "offline")
-        api = self.session.lib.hub.HfApi(endpoint=settings.endpoint)
         try:
-            info = with_retries(
-                self.session,
-                lambda: api.model_info(
-                    self.ref.repo_id,
-                    revision=self.ref.revision,
-                    timeout=settings.timeout_s,
-                    token=self.session.token_arg,
-                ),
-            )
+            listing = fetch_listing(self.session)
         except RetriesExhausted as exhausted:
             # The Hub did not answer: a cached copy still gives an answer (with a warning).
             self.fallback_error = exhausted
             return _Snapshot(self.ref.repo_id, None, None, "fallback")
         except Exception as error:
             raise self._translate(error) from None
-        files = tuple(s.rfilename for s in (info.siblings or ()))
-        return _Snapshot(info.id or self.ref.repo_id, info.sha, files, "online", getattr(info, "gated", None))
+        return _Snapshot(listing.repo_id, listing.sha, listing.files, "online", listing.gated)
 
     def _download(self, filename: str, snapshot: _Snapshot, revision: str | None = None) -> str:
-        """A repo file through the Hub cache (``/resolve/``); offline or after a failure, the cache only."""
-        local_only = snapshot.mode != "online"
+        """A repo file through the Hub cache (``/resolve/``); offline, or when the Hub does not answer, the cache."""
+        failure = self.fallback_error
+        if snapshot.mode == "online":
+            try:
+                return download_file(self.session, filename, revision=revision, local_only=False)
+            except RetriesExhausted as exhausted:
+                failure = exhausted  # the library fell back to its cache here before its retries were cut
+            except Exception as error:
+                raise self._translate(error, filename=filename) from None
         try:
-            path = download_file(self.session, filename, revision=revision, local_only=local_only)
-        except Exception as error:
-            if local_only:
-                raise cold_cache_error(self.session, filename, self.fallback_error) from None
-            raise self._translate(error, filename=filename) from None
-        if snapshot.mode == "fallback" and self.fallback_error is not None and filename == CONFIG_FILE:
-            reason = self._translate(self.fallback_error).message
+            path = download_file(self.session, filename, revision=revision, local_only=True)
+        except Exception:
+            if snapshot.mode == "online" and failure is not None:
+                raise self._translate(failure, filename=filename, cache_checked=True) from None
+            raise cold_cache_error(self.session, filename, self.fallback_error) from None
+        if failure is not None and filename == CONFIG_FILE:
+            reason = self._translate(failure).message
             sha = sha_from_cache_path(path)
             self.warnings.append(
                 f"{reason}; using the cached {filename} of revision {sha[:12] if sha else 'unknown'} "
@@ -188,8 +192,10 @@ class _Loader:
             out["gated"] = str(snapshot.gated)
         return out
 
-    def _translate(self, error: BaseException, *, filename: str = CONFIG_FILE) -> TafError:
-        return translate(error, self.session, filename=filename, fallback_error=self.fallback_error)
+    def _translate(self, error: BaseException, *, filename: str = CONFIG_FILE, cache_checked: bool = False) -> TafError:
+        return translate(
+            error, self.session, filename=filename, cache_checked=cache_checked, fallback_error=self.fallback_error
+        )
 
     # ---- safetensors ---------------------------------------------------------------------------
     def _with_safetensors(self, spec: ModelSpec, snapshot: _Snapshot, sha: str, config: Mapping[str, Any]) -> ModelSpec:
@@ -198,6 +204,9 @@ class _Loader:
             shards = self._safetensors_files(files, sha)
             if not shards:
                 return self._without_safetensors(spec, snapshot, sha)
+            over_cap = header_files_over_cap(shards)
+            if over_cap is not None:
+                return _weights_not_read(spec, over_cap)
             bits, method, origin = self._quant_bits(spec, config, files, sha)
             headers = read_each(shards, lambda name: read_safetensors_header(self.session, name, sha))
             source = f"safetensors headers of {len(shards)} file(s) of {snapshot.repo_id}@{sha[:12]}"
@@ -214,13 +223,16 @@ class _Loader:
         """A repo with a config.json but no safetensors: GGUF headers give the sizes, else say what it has."""
         files = snapshot.files or ()
         ggufs, _ = choose_gguf(files)
+        over_cap = header_files_over_cap(ggufs)
+        if over_cap is not None:
+            return _weights_not_read(spec, over_cap)
         if ggufs:
             read = read_each(ggufs, lambda name: read_gguf_header(self.session, name, sha))
             source = f"GGUF header(s) of {', '.join(ggufs)} in {snapshot.repo_id}@{sha[:12]}"
             weights = summarize_gguf({name: header for name, (header, _) in read.items()}, source=source)
             return self._attach(spec, weights)
         what = "only PyTorch .bin files" if any(f.endswith(".bin") for f in files) else "no safetensors files"
-        return replace(spec, provenance={**spec.provenance, "weights": f"not read: the repo has {what}"})
+        return _weights_not_read(spec, f"the repo has {what}")
 
     def _safetensors_files(self, files: tuple[str, ...], sha: str) -> tuple[str, ...]:
         if SAFETENSORS_INDEX in files:
@@ -237,11 +249,13 @@ class _Loader:
     # ---- GGUF ------------------------------------------------------------------------------------
     def _from_gguf(self, snapshot: _Snapshot, ggufs: tuple[str, ...], others: tuple[str, ...]) -> ModelSpec:
         sha = snapshot.sha or self.ref.revision or "main"
+        over_cap = header_files_over_cap(ggufs)
+        # Over the cap only the first shard is read: its metadata is the config; the sizes stay unread.
+        to_read = ggufs[:1] if over_cap is not None else ggufs
         try:
-            read = read_each(ggufs, lambda name: read_gguf_header(self.session, name, sha))
+            read = read_each(to_read, lambda name: read_gguf_header(self.session, name, sha))
         except (RetriesExhausted, *library_errors(self.session.lib)) as error:
             raise self._translate(error, filename=ggufs[0]) from None
-        headers = {name: header for name, (header, _) in read.items()}
         first_header, first_bytes = read[ggufs[0]]
         gguf_config = gguf_to_config(first_header)
         provenance = self._provenance(snapshot, snapshot.sha, f"{ggufs[0]} (GGUF metadata)", "")
@@ -251,8 +265,10 @@ class _Loader:
             provenance["gguf_alternatives"] = ", ".join(others[:8]) + (" …" if len(others) > 8 else "")
         spec = self._resolve(gguf_config.config, provenance)
         spec = replace(spec, sources=_gguf_sources(spec.sources, gguf_config, ggufs[0]))
+        if over_cap is not None:
+            return replace(_weights_not_read(spec, over_cap), warnings=(*spec.warnings, *self.warnings))
         source = f"GGUF header(s) of {', '.join(ggufs)} in {snapshot.repo_id}@{sha[:12]}"
-        weights = summarize_gguf(headers, source=source)
+        weights = summarize_gguf({name: header for name, (header, _) in read.items()}, source=source)
         if gguf_config.notes:
             weights = replace(weights, notes=(*weights.notes, *gguf_config.notes))
         spec = self._attach(spec, weights)
@@ -274,6 +290,11 @@ class _Loader:
         reason = self._translate(error).one_line()
         self.warnings.append(f"exact weight sizes unavailable: {reason}")
         return replace(spec, provenance={**spec.provenance, "weights": "not read (see warnings)"})
+
+
+def _weights_not_read(spec: ModelSpec, why: str) -> ModelSpec:
+    """The spec without stored weights, saying why (its parameter count stays the config's)."""
+    return replace(spec, provenance={**spec.provenance, "weights": f"not read: {why}"})
 
 
 def _gguf_sources(sources: Mapping[str, FieldSource], cfg: GGUFConfig, filename: str) -> dict[str, FieldSource]:

@@ -1,13 +1,14 @@
-"""One conversation with the Hub about one repo: the library, the settings and the reference asked for.
+"""One conversation with the Hub about one repo: the library, the settings, the reference and the deadline.
 
 Every request helper of the adapter (download, range read, retry, error translation) takes this one
-value instead of three loose arguments.
+value instead of four loose arguments.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tafagent.adapters.hub.deadline import HubDeadline
 from tafagent.adapters.hub.library import HubLibrary
 from tafagent.adapters.hub.reference import HubRef
 from tafagent.adapters.hub.settings import HubSettings
@@ -15,11 +16,12 @@ from tafagent.adapters.hub.settings import HubSettings
 
 @dataclass(frozen=True)
 class HubSession:
-    """The library, the settings and the repo reference of one :func:`load_hub_spec` call."""
+    """The library, the settings, the repo reference and the deadline of one :func:`load_hub_spec` call."""
 
     lib: HubLibrary
     settings: HubSettings
     ref: HubRef
+    deadline: HubDeadline
 
     @property
     def token_arg(self) -> str | bool:

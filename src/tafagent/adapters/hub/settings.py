@@ -1,8 +1,12 @@
-"""Where and how to reach the Hub: endpoint, cache, offline mode, token and retry bounds, from the environment.
+"""Where and how to reach the Hub: endpoint, cache, offline mode, token, time and retry bounds, from the environment.
 
 The environment is read at call time and passed to huggingface_hub explicitly, because the library freezes
 its own copies at import. The token's origin is kept (never the token itself in a message) so that an
 access error can say which token was refused.
+
+Time is bounded twice: ``HF_HUB_ETAG_TIMEOUT`` for each request (connect, and each wait for bytes), and
+``TAF_HUB_DEADLINE_S`` for everything one MODEL costs (model info, config, index, headers, retries and
+backoff), enforced by :mod:`tafagent.adapters.hub.guard`.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_ATTEMPTS = 3
 DEFAULT_BACKOFF_S = 1.0
+DEFAULT_DEADLINE_S = 60.0  # 3 tries of a 10 s request with backoff take 33 s: room for config, index and headers
 
 
 @dataclass(frozen=True)
@@ -29,9 +34,10 @@ class HubSettings:
     offline: bool
     token: str | None = field(repr=False)
     token_origin: str
-    timeout_s: float
+    timeout_s: float  # per request (HF_HUB_ETAG_TIMEOUT)
     attempts: int
     backoff_s: float
+    deadline_s: float  # per MODEL: everything the adapter does for it (TAF_HUB_DEADLINE_S)
 
     @classmethod
     def from_env(cls, token: str | None = None, environ: Mapping[str, str] | None = None) -> HubSettings:
@@ -44,6 +50,12 @@ class HubSettings:
         offline = _truthy(env.get("HF_HUB_OFFLINE")) or _truthy(env.get("TRANSFORMERS_OFFLINE"))
         found, origin = _find_token(token, env, home)
         attempts = int(_env_number(env, "TAF_HUB_ATTEMPTS", DEFAULT_ATTEMPTS))
+        deadline_s = _env_number(env, "TAF_HUB_DEADLINE_S", DEFAULT_DEADLINE_S)
+        if deadline_s <= 0:
+            raise UsageError(
+                f"environment variable TAF_HUB_DEADLINE_S={env.get('TAF_HUB_DEADLINE_S')!r} must be a number > 0",
+                "unset TAF_HUB_DEADLINE_S (default 60 s per model) or fix it",
+            )
         return cls(
             endpoint=endpoint,
             cache_dir=cache,
@@ -53,6 +65,7 @@ class HubSettings:
             timeout_s=_env_number(env, "HF_HUB_ETAG_TIMEOUT", DEFAULT_TIMEOUT_S),
             attempts=max(1, attempts),
             backoff_s=max(0.0, _env_number(env, "TAF_HUB_BACKOFF_S", DEFAULT_BACKOFF_S)),
+            deadline_s=deadline_s,
         )
 
     @property

@@ -7,8 +7,12 @@ transport errors after, and anything unknown keeps its first line. A token is ne
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from tafagent.adapters.errors import HubAccessError, HubError, HubUnavailableError
+from tafagent.adapters.hub.deadline import DeadlineExceeded
 from tafagent.adapters.hub.files import CONFIG_FILE
+from tafagent.adapters.hub.guard import BodyTooLarge, HubStatusFailure, HubTransportFailure
 from tafagent.adapters.hub.retry import RetriesExhausted
 from tafagent.adapters.hub.session import HubSession
 from tafagent.adapters.hub.settings import DEFAULT_ENDPOINT
@@ -28,25 +32,23 @@ def translate(
 
     ``cache_checked``: the Hub cache was searched and holds nothing for this repo (say so in the hint).
     ``fallback_error``: the failure that made the adapter fall back to the cache, if any (it explains a
-    cold cache better than "offline mode").
+    cold cache better than "offline mode"). Figures in the line are the real ones: the timeout the last
+    request had, the tries actually sent, and the deadline when it was what ended them.
     """
-    attempts = 1
+    attempts, deadline_hit = 1, False
     if isinstance(error, RetriesExhausted):
-        attempts, error = error.attempts, error.error
+        attempts, deadline_hit, error = error.attempts, error.deadline_hit, error.error
     if isinstance(error, TafError):
         return error
-    lib = session.lib
-    named = _repo_error(error, session, filename)
+    named = _repo_error(error, session, filename) or _local_error(error, session, filename, fallback_error)
     if named is not None:
         return named
-    if isinstance(error, lib.error("OfflineModeIsEnabled")):
-        return cold_cache_error(session, filename, fallback_error)
-    if isinstance(error, lib.error("HFValidationError")):
-        return ModelNotFoundError(f"'{session.ref.label}' is not a valid Hub id", "a Hub id looks like org/name")
     cache_hint = _cache_hint(session, cache_checked)
-    tries = f"{attempts} tries" if attempts > 1 else "1 try"
-    if isinstance(error, lib.error("HfHubHTTPError")):
+    tries = _tries(attempts, deadline_hit, session)
+    if isinstance(error, session.lib.error("HfHubHTTPError") | HubStatusFailure):
         return _http_status_error(error, session, tries, cache_hint)
+    if isinstance(error, DeadlineExceeded):
+        return _deadline_error(error, session, attempts, cache_hint)
     unreached = _transport_error(error, session, tries, cache_hint)
     if unreached is not None:
         return unreached
@@ -92,6 +94,44 @@ def _repo_error(error: BaseException, session: HubSession, filename: str) -> Taf
             f"'{session.ref.label}' has no {filename}", "check the repo's files; or pass a local config.json"
         )
     return None
+
+
+def _local_error(
+    error: BaseException, session: HubSession, filename: str, fallback_error: BaseException | None
+) -> TafError | None:
+    """Failures decided on this side: offline mode, an invalid repo id, an answer over the size cap."""
+    lib, ref = session.lib, session.ref
+    if isinstance(error, lib.error("OfflineModeIsEnabled")):
+        return cold_cache_error(session, filename, fallback_error)
+    if isinstance(error, lib.error("HFValidationError")):
+        return ModelNotFoundError(f"'{ref.label}' is not a valid Hub id", "a Hub id looks like org/name")
+    if isinstance(error, BodyTooLarge):
+        size = f"{error.size_bytes:,} bytes" if error.declared else f"more than {error.size_bytes:,} bytes"
+        return ConfigError(
+            f"{ref.repo_id}/{filename} is {size}, far larger than a config file",
+            f"check the repo; nothing over {error.limit_bytes:,} bytes is downloaded or kept in the Hub cache",
+        )
+    return None
+
+
+def _tries(attempts: int, deadline_hit: bool, session: HubSession) -> str:
+    """The tries phrase of a message: '3 tries', or '2 tries; the 60 s deadline ran out' when it ended them."""
+    text = "1 try" if attempts == 1 else f"{attempts} tries"
+    return f"{text}; the {seconds(session.settings.deadline_s)} s deadline ran out" if deadline_hit else text
+
+
+def _deadline_error(error: DeadlineExceeded, session: HubSession, attempts: int, cache_hint: str) -> TafError:
+    """The deadline itself ended the work: mid-answer (a slow or dribbling server) or before a request."""
+    s = session.settings
+    what = f"{error.method} {urlsplit(error.url).path}"
+    tries = _tries(attempts, False, session)
+    if error.sent:
+        message = f"{s.endpoint_label} was still answering {what} when the {seconds(s.deadline_s)} s deadline ran out"
+    else:
+        message = f"the {seconds(s.deadline_s)} s deadline for '{session.ref.label}' ran out before {what}"
+    return HubUnavailableError(
+        f"{message} ({tries})", f"raise TAF_HUB_DEADLINE_S if the Hub is only slow; {cache_hint}"
+    )
 
 
 def _gated_error(session: HubSession) -> HubAccessError:
@@ -143,14 +183,23 @@ def _http_status_error(error: BaseException, session: HubSession, tries: str, ca
 def _transport_error(error: BaseException, session: HubSession, tries: str, cache_hint: str) -> TafError | None:
     """No HTTP answer at all: a timeout or a failed connection (None for any other failure)."""
     s, t = session.settings, session.lib.transport
-    if isinstance(error, t.TimeoutException):
+    timeout_s, kind, cause = s.timeout_s, None, error
+    if isinstance(error, HubTransportFailure):
+        timeout_s, kind, cause = error.timeout_s, error.kind, error.error
+    elif isinstance(error, t.TimeoutException):
+        kind = "timeout"
+    elif isinstance(error, t.NetworkError | t.RemoteProtocolError):
+        kind = "network"
+    if kind == "timeout":
         return HubUnavailableError(
-            f"{s.endpoint_label} did not answer within {s.timeout_s:g} s ({tries})",
-            f"check your connection or raise HF_HUB_ETAG_TIMEOUT; {cache_hint}",
+            f"{s.endpoint_label} did not answer within {seconds(timeout_s)} s ({tries})",
+            f"check your connection or raise HF_HUB_ETAG_TIMEOUT (per request) or TAF_HUB_DEADLINE_S "
+            f"({seconds(s.deadline_s)} s per model); {cache_hint}",
         )
-    if isinstance(error, t.NetworkError | t.RemoteProtocolError):
+    if kind == "network":
         return HubUnavailableError(
-            f"cannot reach {s.endpoint_label} ({type(error).__name__})", f"check your connection; {cache_hint}"
+            f"cannot reach {s.endpoint_label} ({type(cause).__name__})",
+            f"check your connection; {cache_hint}",
         )
     return None
 
@@ -170,6 +219,11 @@ def _other_error(error: BaseException, session: HubSession, filename: str, cache
         )
     first_line = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
     return HubError(f"reading '{label}' from {s.endpoint_label} failed: {first_line}", cache_hint)
+
+
+def seconds(value_s: float) -> str:
+    """A duration for a message: at most two decimals, no trailing zeros (0.44, 2.5, 60)."""
+    return f"{round(value_s, 2):g}"
 
 
 def _suggestions(repo_id: str) -> list[str]:

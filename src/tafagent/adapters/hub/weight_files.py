@@ -3,7 +3,9 @@
 * GGUF repos: the quantisation variant to read (all shards of a split file), projector files skipped;
 * safetensors repos: the shards named by ``model.safetensors.index.json``, else the root ``.safetensors``;
 * packed (quantised) weights: the bit width and method, from ``quantization_config``, the MLX
-  ``quantization`` block or an older GPTQ repo's ``quantize_config.json``.
+  ``quantization`` block or an older GPTQ repo's ``quantize_config.json``;
+* at most ``MAX_HEADER_FILES`` headers are read per model (Llama-3.1-405B has 191 shards): an index that
+  names more is not fanned out, and the parameter count stays the config's.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ SAFETENSORS_INDEX = "model.safetensors.index.json"
 SAFETENSORS_SINGLE = "model.safetensors"
 GPTQ_QUANTIZE_CONFIG = "quantize_config.json"  # older GPTQ repos keep bits/group size here, not in config.json
 GGUF_PREFERENCE = ("Q4_K_M", "Q4_K_S", "Q5_K_M", "Q6_K", "Q8_0", "Q5_K_S", "Q4_0", "BF16", "F16")
+MAX_HEADER_FILES = 256  # each header is one ~64 KB range request; beyond this the config's count is used
 _SPLIT_GGUF = re.compile(r"-(\d{5})-of-(\d{5})\.gguf$", re.IGNORECASE)
 
 # (bits per weight or None, quantisation method or None, a note on where the bit width came from or "")
@@ -64,6 +67,16 @@ def shards_from_index(index: Mapping[str, Any], files: tuple[str, ...]) -> tuple
             "the repo upload is incomplete",
         )
     return shards
+
+
+def header_files_over_cap(files: tuple[str, ...]) -> str | None:
+    """Why the headers of ``files`` are not read (more than MAX_HEADER_FILES), or None when they are."""
+    if len(files) <= MAX_HEADER_FILES:
+        return None
+    return (
+        f"{len(files):,} weight files, more than the {MAX_HEADER_FILES} whose headers are read "
+        "(MAX_HEADER_FILES); the parameter count is the config's"
+    )
 
 
 def root_safetensors(files: tuple[str, ...]) -> tuple[str, ...]:

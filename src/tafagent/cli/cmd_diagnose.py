@@ -8,13 +8,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tafagent.cli.common import non_negative_int, number, positive_int, positive_number
-from tafagent.cli.output import console, emit_json
+from tafagent.adapters.files import check_output_file
+from tafagent.cli.common import (
+    MAX_SEED,
+    min_distance,
+    number,
+    prompt_count,
+    query_count,
+    shown,
+    token_count,
+    whole_number,
+)
+from tafagent.cli.output import console, emit_json, plain, write_stderr
 from tafagent.core.decay.corpus_result import CorpusResult
 from tafagent.core.decay.diagnosis import Diagnosis
 from tafagent.core.decay.interpretation import gamma_band, kl_level
 from tafagent.core.decay.protocol import PROTOCOLS, REFERENCE_SEEDS
-from tafagent.core.errors import UsageError
+from tafagent.core.spec.limits import MAX_POSITIONS, MAX_THETA, MIN_THETA
 
 DESCRIPTION = """Measure the attention decay A(d) ∝ d^−γ of MODEL (a local directory or a Hub id) from real
 forward passes, fit γ with a bootstrap CI, compare it with the uniform-attention null of the same
@@ -25,30 +35,43 @@ attention rows it needs; `reference` reproduces TAF v0.5.3 exactly (eager attent
 distance). On the same tokens both give the same numbers."""
 
 
+_distance = whole_number(1, MAX_POSITIONS, "--distances 10,50,200,1000")
+_seed = whole_number(0, MAX_SEED, "--seeds 42,123,7")
+
+
+def _items(text: str) -> list[str]:
+    """'10, 50,200' → ['10', '50', '200'] (commas and spaces separate)."""
+    return [item for item in text.replace(" ", ",").split(",") if item]
+
+
 def distance_list(text: str) -> tuple[int, ...]:
-    """argparse type: '10,50,200,1k' → (10, 50, 200, 1000)."""
-    values = []
-    for item in text.replace(" ", ",").split(","):
-        if not item:
-            continue
-        value = number(item)
-        if value != int(value) or value < 1:
-            raise argparse.ArgumentTypeError(f"distances must be whole numbers >= 1, got {item!r}")
-        values.append(int(value))
+    """argparse type: '10,50,200,1k' → (10, 50, 200, 1000), each at most the core's MAX_POSITIONS."""
+    values = [_distance(item) for item in _items(text)]
     if len(set(values)) < 2:
         raise argparse.ArgumentTypeError("give at least 2 distinct distances, e.g. 10,100,1000")
     return tuple(sorted(set(values)))
 
 
 def seed_list(text: str) -> tuple[int, ...]:
-    """argparse type: '42,123,7' → (42, 123, 7)."""
-    try:
-        seeds = tuple(int(s) for s in text.replace(" ", ",").split(",") if s)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"seeds must be integers, got {text!r}") from None
+    """argparse type: '42,123,7' → (42, 123, 7); each from 0 to 2^32 − 1 (numpy's seed range)."""
+    seeds = []
+    for item in _items(text):
+        if not item.isascii() or not item.isdigit():
+            raise argparse.ArgumentTypeError(f"seeds must be whole numbers >= 0, got {shown(item)} (e.g. 42,123,7)")
+        seeds.append(_seed(item))
     if not seeds:
         raise argparse.ArgumentTypeError("give at least one seed")
-    return seeds
+    return tuple(seeds)
+
+
+def theta_number(text: str) -> float:
+    """argparse type: a RoPE θ within the bounds a config may have (a θ of 1e-300 made γ_Padé = −1)."""
+    value = number(text)
+    if not MIN_THETA <= value <= MAX_THETA:
+        raise argparse.ArgumentTypeError(
+            f"expected a number from {MIN_THETA:g} to {MAX_THETA:g}, got {shown(text)} (e.g. --theta 500000)"
+        )
+    return value
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -69,18 +92,30 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--text", type=Path, metavar="FILE", help="UTF-8 text for --corpus text (default: pydoc)")
     parser.add_argument("--distances", type=distance_list, metavar="LIST", help="e.g. 10,50,200,1000 (d + 50 tokens)")
-    parser.add_argument("--prompts", type=positive_int, metavar="N", help="prompts per seed (default 80, --fast 30)")
+    parser.add_argument(
+        "--prompts", type=prompt_count, metavar="N", help="prompts per seed (default 80, --fast 30; at most 100,000)"
+    )
     parser.add_argument(
         "--seeds", type=seed_list, default=REFERENCE_SEEDS, metavar="LIST", help="default 42,123,7 (all averaged)"
     )
     parser.add_argument(
-        "--curve-queries", type=positive_int, default=1, metavar="K", help="query rows of the fast curve estimator"
+        "--curve-queries",
+        type=query_count,
+        default=1,
+        metavar="K",
+        help="query rows of the fast curve estimator (default 1, at most 10,000)",
     )
     parser.add_argument(
-        "--fit-min-distance", type=non_negative_int, default=0, metavar="D", help="fit only d >= D (panel e4: 30)"
+        "--fit-min-distance", type=min_distance, default=0, metavar="D", help="fit only d >= D (panel e4: 30)"
     )
-    parser.add_argument("--N", dest="N", type=positive_int, help="context N of the thermodynamics (default: max d)")
-    parser.add_argument("--theta", type=positive_number, help="RoPE θ (default: the model's config)")
+    parser.add_argument(
+        "--N", dest="N", type=token_count, help="context N of the thermodynamics (default: max d; at most 2^34)"
+    )
+    parser.add_argument(
+        "--theta",
+        type=theta_number,
+        help="RoPE θ, from 1 to 1e13 (default: the model's config)",
+    )
     parser.add_argument("--device", default="auto", help="auto (default), cpu, cuda, cuda:N or mps")
     parser.add_argument("--dtype", default="auto", help="auto (default), float32, bfloat16 or float16")
     parser.add_argument("--device-map", choices=("auto",), help="spread a large model over devices (accelerate)")
@@ -97,10 +132,12 @@ def run(args: argparse.Namespace) -> int:
     from tafagent.adapters.measure.results import save_diagnosis
     from tafagent.adapters.measure.runner import DiagnoseOptions, diagnose
 
+    # every output is vetted before the model loads: a bad path must not cost the measurement
     if args.plot is not None:
         check_plot_path(args.plot)
-    if args.out is not None and args.out.is_dir():
-        raise UsageError(f"--out '{args.out}' is a directory", "give a file name, e.g. --out result.json")
+        check_output_file(args.plot, "--plot", example="decay.png", create_parents=True)
+    if args.out is not None:
+        check_output_file(args.out, "--out", example="result.json", create_parents=True)
     options = DiagnoseOptions(
         protocol=args.protocol,
         corpus=args.corpus,
@@ -131,9 +168,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         render_diagnosis(console(), diagnosis)
         if args.out is not None:
-            console().print(f"Saved: {args.out}  (use it with `taf profile MODEL --diagnosis {args.out}`)")
+            saved = plain(args.out)
+            console().print(f"Saved: {saved}  (use it with `taf profile MODEL --diagnosis {saved}`)")
     if diagnosis.status == "partial":
-        sys.stderr.write("taf: interrupted — the results above are partial (see notes)\n")
+        write_stderr("taf: interrupted — the results above are partial (see notes)\n")
         return 130
     return 0
 
@@ -185,7 +223,8 @@ def render_diagnosis(out: Any, diagnosis: Diagnosis) -> None:
 
     header = _header(diagnosis)
     if diagnosis.status == "no_attention":
-        out.print(Panel(f"{header}\n[yellow]{diagnosis.message}[/yellow]", title="taf diagnose", title_align="left"))
+        body = f"{header}\n[yellow]{plain(diagnosis.message)}[/yellow]"
+        out.print(Panel(body, title="taf diagnose", title_align="left"))
         return
     out.print(Panel(header, title="taf diagnose", title_align="left"))
     out.print(_curve_table(diagnosis))
@@ -200,19 +239,23 @@ def render_diagnosis(out: Any, diagnosis: Diagnosis) -> None:
     if primary is not None and primary.per_layer_gamma:
         out.print(_per_layer_table(primary))
     for note in diagnosis.notes:
-        out.print(f"[dim]note:[/dim] {note}")
+        out.print(f"[dim]note:[/dim] {plain(note)}")
     env = diagnosis.env
     out.print(
-        f"[dim]seeds {env.get('seeds')}, {env.get('n_prompts_per_seed')} prompts per seed, "
-        f"torch {env.get('torch')}, transformers {env.get('transformers')}, {env.get('elapsed_s')} s[/dim]"
+        "[dim]"
+        + plain(
+            f"seeds {env.get('seeds')}, {env.get('n_prompts_per_seed')} prompts per seed, "
+            f"torch {env.get('torch')}, transformers {env.get('transformers')}, {env.get('elapsed_s')} s"
+        )
+        + "[/dim]"
     )
 
 
 def _header(diagnosis: Diagnosis) -> str:
     env = diagnosis.env
-    return (
-        f"[bold]{diagnosis.model}[/bold] — protocol {diagnosis.protocol}, corpus {diagnosis.corpus}, "
-        f"θ = {_fmt(diagnosis.theta, 0) if diagnosis.theta is not None else 'none (no RoPE)'}, "
+    theta = _fmt(diagnosis.theta, 0) if diagnosis.theta is not None else "none (no RoPE)"
+    return f"[bold]{plain(diagnosis.model)}[/bold] — " + plain(
+        f"protocol {diagnosis.protocol}, corpus {diagnosis.corpus}, θ = {theta}, "
         f"device {env.get('device', '?')}, dtype {env.get('dtype', '?')}"
     )
 
@@ -224,7 +267,7 @@ def _curve_table(diagnosis: Diagnosis) -> Any:
     curve = Table(title="Mean attention A(d) (key at 49, query at d + 49)", title_justify="left")
     curve.add_column("d", justify="right")
     for corpus in diagnosis.results:
-        curve.add_column(f"A(d) {corpus}", justify="right")
+        curve.add_column(plain(f"A(d) {corpus}"), justify="right")
     curve.add_column("uniform null", justify="right")
     distances = sorted({d for r in diagnosis.results.values() for d in r.distances})
     primary = diagnosis.primary
@@ -250,7 +293,7 @@ def _fit_table(diagnosis: Diagnosis) -> Any:
         ci = "—" if result.gamma_ci95 is None else f"[{result.gamma_ci95[0]:.4f}, {result.gamma_ci95[1]:.4f}]"
         kl = "—" if result.kl_grammar is None else f"{result.kl_grammar:.4f} {kl_level(result.kl_grammar)}"
         fits.add_row(
-            corpus,
+            plain(corpus),
             _fmt(result.gamma),
             ci,
             _fmt(None if result.fit is None else result.fit.R2),
@@ -267,7 +310,7 @@ def _headline(diagnosis: Diagnosis) -> list[str]:
     gamma, primary = diagnosis.gamma, diagnosis.primary
     if gamma is None or primary is None:
         return []
-    lines = [f"γ = {gamma:.4f} ({primary.corpus}) — {gamma_band(gamma)}"]
+    lines = [plain(f"γ = {gamma:.4f} ({primary.corpus}) — {gamma_band(gamma)}")]
     if primary.distinguishable_from_uniform is False:
         lines.append(
             "[yellow]The uniform-attention null lies inside the 95% CI: this γ shows no positional structure "
@@ -290,7 +333,7 @@ def _thermodynamics_table(thermo: dict[str, Any]) -> Any:
     table.add_column("quantity")
     table.add_column("value", justify="right")
     for key in ("phase", "T_attn", "Z", "U", "S", "F", "Cv", "chi", "xi", "D90", "D90_frac", "delta_H_90"):
-        table.add_row(key, _fmt(thermo[key]))
+        table.add_row(key, plain(_fmt(thermo[key])))
     if thermo["theta_eff_pade"] is not None:
         table.add_row("theta_eff_pade", _fmt(thermo["theta_eff_pade"], 1))
     return table
@@ -300,7 +343,7 @@ def _per_layer_table(primary: CorpusResult) -> Any:
     """Per-layer γ with the spread of its heads' γ (min / median / max)."""
     from rich.table import Table
 
-    layers = Table(title=f"Per-layer γ ({primary.corpus})", title_justify="left")
+    layers = Table(title=plain(f"Per-layer γ ({primary.corpus})"), title_justify="left")
     layers.add_column("layer", justify="right")
     layers.add_column("γ", justify="right")
     layers.add_column("per-head γ (min / median / max)")

@@ -367,7 +367,9 @@ def test_build_never_deletes_a_folder_it_did_not_build(tmp_path) -> None:
         _check_replaceable(tmp_path)
     assert (tmp_path / "thesis.txt").exists()
     (tmp_path / "site.json").write_text("{}", encoding="utf-8")
-    _check_replaceable(tmp_path)  # an earlier build may be replaced
+    with pytest.raises(UsageError, match="holds no earlier tafagent build"):
+        _check_replaceable(tmp_path)  # a site.json proves nothing: only the build marker's exact file list does
+    assert (tmp_path / "thesis.txt").exists()
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,10 @@ Every function takes a JSON string and returns a JSON string ``{"ok": true, ...}
 ``{"ok": false, "error": "<one line with the fix>"}``: the JavaScript shell never evaluates Python
 source built from user input and never computes a number itself. This module is an interface (like the
 CLI): it validates what the page sends, calls one core function and shapes the result for rendering.
+
+Everything in a request (URL parameters, form fields and uploaded files all arrive as requests) is checked at the
+edge, by :mod:`tafagent.web.request_fields`, before the core sees it: strict JSON, each field of its type, length and
+range, one line naming the field, the value and the fix when it is not.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shlex
 from collections.abc import Callable
 from typing import Any
 
@@ -24,8 +29,8 @@ from tafagent.core.errors import ConfigError, TafError, UsageError
 from tafagent.core.jsonsafe import json_safe as _finite
 from tafagent.core.memory.runtimes import ENGINES
 from tafagent.core.messages import LANGUAGES, recipe_label, verdict_label
-from tafagent.core.numbers import parse_number
 from tafagent.core.recipes import get_recipe, list_recipes, run_recipe
+from tafagent.core.recipes.base import Recipe
 from tafagent.core.render.charts import decay_curves, phase_diagram_data
 from tafagent.core.render.format import NUMBER_DECIMAL, NUMBER_GROUP, fmt, localise_number
 from tafagent.core.render.report import (
@@ -41,8 +46,29 @@ from tafagent.core.spec.config_text import HUB_ID, parse_config_text
 from tafagent.core.spec.model_spec import ModelSpec
 from tafagent.core.spec.presets import find_preset, list_presets, suggest_presets
 from tafagent.core.spec.resolve import resolve_spec
+from tafagent.web.request_fields import (
+    RESERVED_KEYS,
+    check_tree,
+    choice_field,
+    cut,
+    file_json,
+    flag_field,
+    lang_field,
+    name_field,
+    number_field,
+    shown,
+    strict_json,
+    text_field,
+)
 
 MAX_TEXT_BYTES = 2 * 1024 * 1024  # pasted configs, imported exports, diagnosis files
+MAX_PATH_CHARS = 4096  # a local model folder for `taf diagnose` (PATH_MAX on Linux)
+MAX_ID_CHARS = 40  # a recipe id or a verdict code
+MAX_PARAMS = 64  # recipe form fields (the largest recipe has under 20)
+MAX_PARAM_CHARS = 200  # one form field: a number, a GPU or an API name
+MAX_EXPORT_INPUT_CHARS = 200_000  # a pasted config in an inspect export (base64)
+MAX_VERDICTS = 100
+DIAGNOSE_DEVICES = ("auto", "cpu", "cuda", "mps")
 # what each mode's export may carry as inputs (the share-URL parameters of that mode; p.<name> for recipes)
 EXPORT_INPUTS = {
     "profile": ("model", "t_eval", "gamma_obs", "gamma_random"),
@@ -65,7 +91,7 @@ def _respond(func: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[str]
         try:
             if len(request.encode("utf-8")) > MAX_TEXT_BYTES:
                 raise UsageError("the request is too large (over 2 MB)", "paste a config.json, not weights")
-            data = json.loads(request or "{}")
+            data = strict_json(request or "{}", "reload the page", "the request")
             if not isinstance(data, dict):
                 raise UsageError("malformed request", "reload the page")
             return _dumps({"ok": True, **func(data)})
@@ -73,7 +99,7 @@ def _respond(func: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[str]
             return _dumps({"ok": False, "error": _one_line(error.one_line(), 400)})
         except (ValueError, TypeError, KeyError) as error:  # a malformed request from the page itself
             return _dumps({"ok": False, "error": _one_line(f"invalid input: {error}")})
-        except RecursionError:  # e.g. an "import" of 100,000 nested brackets
+        except RecursionError:  # a nesting the depth check did not reach first
             return _dumps({"ok": False, "error": "the file is nested too deeply to be a tafagent file"})
         except Exception as error:
             return _dumps({"ok": False, "error": _one_line(f"internal error ({type(error).__name__}): {error}")})
@@ -92,42 +118,6 @@ def _dumps(data: Any) -> str:
     return json.dumps(_finite(data), ensure_ascii=False, allow_nan=False)
 
 
-def _lang(data: dict[str, Any]) -> str:
-    lang = data.get("lang", "en")
-    return lang if lang in LANGUAGES else "en"
-
-
-def _number(data: dict[str, Any], key: str, *, integer: bool = False, minimum: float | None = None) -> Any:
-    """An optional number from the page (empty → None); anything else is a one-line error naming the field."""
-    value = data.get(key)
-    if value is None or value == "":
-        return None
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        number = parse_number(value) if isinstance(value, str) else float(value)  # '32k' as in the CLI
-    except (TypeError, ValueError):
-        raise ConfigError(f"'{key}' must be a number, got {str(value)[:40]!r}", "fix the field", field=key) from None
-    if not math.isfinite(number) or (minimum is not None and number < minimum):
-        raise ConfigError(f"'{key}' is out of range: {number:.6g}", "fix the field", field=key)
-    if integer:
-        if number != int(number):
-            raise ConfigError(f"'{key}' must be a whole number, got {number:.6g}", "fix the field", field=key)
-        return int(number)
-    return number
-
-
-def _file_json(data: dict[str, Any], hint: str) -> Any:
-    """The parsed JSON of a file the page read (``data["text"]``); one-line errors ending with ``hint``."""
-    text = data.get("text")
-    if not isinstance(text, str):
-        raise UsageError("no file content", hint)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ConfigError(f"not valid JSON (line {error.lineno}: {error.msg})", hint) from error
-
-
 def model_spec(data: dict[str, Any]) -> ModelSpec:
     """The ModelSpec a request names: a config the page fetched from the Hub or had pasted, else a preset.
 
@@ -135,15 +125,22 @@ def model_spec(data: dict[str, Any]) -> ModelSpec:
     (``find_preset``, ``parse_config_text``, ``resolve_spec``, ``suggest_presets``); what differs is only where a
     config comes from: the page fetches Hub configs itself and sends their text, and it has no file system.
     """
-    name = str(data.get("model") or "").strip()
-    config_text = data.get("config_text")
-    if isinstance(config_text, str) and config_text.strip():
+    name = name_field(data)
+    config_text = text_field(data, "config_text", MAX_TEXT_BYTES)
+    if config_text.strip():
         return _spec_from_config_text(config_text, name)
     return _preset_spec(name)
 
 
+def _names_a_model(data: dict[str, Any]) -> bool:
+    return bool(name_field(data) or text_field(data, "config_text", MAX_TEXT_BYTES).strip())
+
+
 def _spec_from_config_text(config_text: str, name: str) -> ModelSpec:
     raw = parse_config_text(config_text, name or "pasted config.json")
+    check_tree(
+        raw, "fix the config.json or download it again", "the config"
+    )  # what the CLI's resolver would not read either
     return resolve_spec(raw, name or "<pasted config>")
 
 
@@ -240,7 +237,7 @@ def boot(data: dict[str, Any]) -> dict[str, Any]:
 @_respond
 def classify(data: dict[str, Any]) -> dict[str, Any]:
     """Whether a model name is a preset, looks like a Hub id (the page then fetches its config), or neither."""
-    name = str(data.get("model") or "").strip()
+    name = name_field(data)
     preset = find_preset(name) if name else None
     # "org/.." would normalise out of the repository path in the resolve URL
     dots = any(part in (".", "..") for part in name.split("@")[0].split("/"))
@@ -271,25 +268,25 @@ def profile_card(data: dict[str, Any]) -> dict[str, Any]:
     """The TAF Card (same core call as `taf profile`)."""
     spec = model_spec(data)
     options = CardOptions(
-        T_eval=_number(data, "t_eval", integer=True, minimum=1),
-        gamma_obs=_number(data, "gamma_obs"),
-        gamma_random=_number(data, "gamma_random"),
-        gamma_text=_number(data, "gamma_text"),
+        T_eval=number_field(data, "t_eval", integer=True, minimum=1),
+        gamma_obs=number_field(data, "gamma_obs"),
+        gamma_random=number_field(data, "gamma_random"),
+        gamma_text=number_field(data, "gamma_text"),
     )
-    return _card_payload(profile(spec, options), _lang(data))
+    return _card_payload(profile(spec, options), lang_field(data))
 
 
 @_respond
 def whatif(data: dict[str, Any]) -> dict[str, Any]:
     """The what-if slider: X-2 at another T_eval, computed by the core (never by JavaScript)."""
     spec = model_spec(data)
-    T_eval = _number(data, "t_eval", integer=True, minimum=1)
+    T_eval = number_field(data, "t_eval", integer=True, minimum=1)
     params: dict[str, Any] = {"T_eval": T_eval}
-    gamma_obs = _number(data, "gamma_obs")
+    gamma_obs = number_field(data, "gamma_obs")
     if gamma_obs is not None:
         params["gamma_obs"] = gamma_obs
     result = run_recipe("X-2", params, model=spec)
-    lang = _lang(data)
+    lang = lang_field(data)
     return {
         "result": result.to_dict(),
         "localized": _localized(result, lang),
@@ -303,13 +300,15 @@ def compare_models(data: dict[str, Any]) -> dict[str, Any]:
     requests = data.get("models")
     if not isinstance(requests, list) or not 2 <= len(requests) <= 3:
         raise UsageError("compare needs 2 or 3 models", "fill two or three model fields")
+    if not all(isinstance(r, (dict, str)) for r in requests):
+        raise UsageError("each model must be a name or {model, config_text}", "reload the page")
     specs = [model_spec(r if isinstance(r, dict) else {"model": r}) for r in requests]
     shared: dict[str, Any] = {}
-    T_eval = _number(data, "t_eval", integer=True, minimum=1)
+    T_eval = number_field(data, "t_eval", integer=True, minimum=1)
     if T_eval is not None:
         shared["T_eval"] = T_eval
-    comparison = compare(specs, str(data.get("recipe") or "X-2"), shared)
-    lang = _lang(data)
+    comparison = compare(specs, text_field(data, "recipe", MAX_ID_CHARS) or "X-2", shared)
+    lang = lang_field(data)
     return {
         "comparison": comparison.to_dict(),
         "localized": [_localized(result, lang) for _, result in comparison.rows],
@@ -327,14 +326,11 @@ def compare_models(data: dict[str, Any]) -> dict[str, Any]:
 @_respond
 def run_one_recipe(data: dict[str, Any]) -> dict[str, Any]:
     """One recipe from the generated form (values arrive as strings; the registry types and checks them)."""
-    recipe = get_recipe(str(data.get("recipe") or ""))
-    params = data.get("params") or {}
-    if not isinstance(params, dict):
-        raise UsageError("malformed parameters", "reload the page")
-    params = {k: v for k, v in params.items() if v not in (None, "")}
-    spec = model_spec(data) if data.get("model") or data.get("config_text") else None
+    recipe = get_recipe(text_field(data, "recipe", MAX_ID_CHARS))
+    params = _form_params(recipe, data.get("params"))
+    spec = model_spec(data) if _names_a_model(data) else None
     result = run_recipe(recipe.id, params, model=spec)
-    lang = _lang(data)
+    lang = lang_field(data)
     return {
         "result": result.to_dict(),
         "localized": _localized(result, lang),
@@ -343,15 +339,40 @@ def run_one_recipe(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _form_params(recipe: Recipe, params: Any) -> dict[str, Any]:
+    """The form's filled fields: short texts, finite numbers or yes/no (the registry then types and checks them);
+    a number typed as text is ASCII digits, as for `taf recipe --set`."""
+    if params is None:
+        return {}
+    if not isinstance(params, dict) or len(params) > MAX_PARAMS:
+        raise UsageError("malformed parameters", "reload the page")
+    clean: dict[str, Any] = {}
+    for name, value in params.items():
+        if value is None or value == "":
+            continue
+        param = recipe.param(name) if len(name) <= MAX_ID_CHARS else None
+        where = f"parameter '{cut(name)}' of {recipe.id}"
+        if isinstance(value, str) and len(value) > MAX_PARAM_CHARS:
+            raise ConfigError(f"{where} is too long: {shown(value)}", "shorten it", field=name)
+        if isinstance(value, str) and param is not None and param.kind in ("int", "float") and not value.isascii():
+            raise ConfigError(
+                f"{where} must be a number (ASCII digits 0-9), got {shown(value)}", "retype it", field=name
+            )
+        if not isinstance(value, (str, int, float)):
+            raise ConfigError(f"{where} must be text, a number or true/false, got {shown(value)}", "fix the field")
+        clean[name] = value
+    return clean
+
+
 @_respond
 def inspect_config(data: dict[str, Any]) -> dict[str, Any]:
     """A pasted config.json: the normalised spec with sources, and its TAF Card."""
-    text = data.get("config_text")
-    if not isinstance(text, str) or not text.strip():
+    text = text_field(data, "config_text", MAX_TEXT_BYTES)
+    if not text.strip():
         raise UsageError("paste a config.json first", "copy it from the model's Hugging Face page")
-    spec = model_spec({"model": str(data.get("model") or "pasted config"), "config_text": text})
-    card = profile(spec, CardOptions(T_eval=_number(data, "t_eval", integer=True, minimum=1)))
-    return {"spec": spec.to_dict(), **_card_payload(card, _lang(data))}
+    spec = model_spec({"model": name_field(data) or "pasted config", "config_text": text})
+    card = profile(spec, CardOptions(T_eval=number_field(data, "t_eval", integer=True, minimum=1)))
+    return {"spec": spec.to_dict(), **_card_payload(card, lang_field(data))}
 
 
 @_respond
@@ -359,10 +380,11 @@ def ask_question(data: dict[str, Any]) -> dict[str, Any]:
     """A plain-English question → recipe, parameters, verdict and the deterministic answer."""
     from tafagent.core.ask import ask
 
-    question = str(data.get("question") or "").strip()
+    # any length: the core reads the first 2,000 characters and says so in `assumed` (as `taf ask` does)
+    question = text_field(data, "question", MAX_TEXT_BYTES).strip()
     if not question:
         raise UsageError("type a question first", "e.g. 'Will Llama-3-8B handle 32K context?'")
-    lang = _lang(data)
+    lang = lang_field(data)
     result = ask(question, language=lang)
     answer = result.to_dict()
     markdown = None
@@ -378,8 +400,8 @@ def ask_question(data: dict[str, Any]) -> dict[str, Any]:
 @_respond
 def phase_diagram(data: dict[str, Any]) -> dict[str, Any]:
     """Reference-panel measurements (log10 θ, measured γ) with the Padé curve and the user's model."""
-    T = _number(data, "t_eval", integer=True, minimum=1)
-    spec = model_spec(data) if data.get("model") or data.get("config_text") else None
+    T = number_field(data, "t_eval", integer=True, minimum=1)
+    spec = model_spec(data) if _names_a_model(data) else None
     return phase_diagram_data(spec, T)
 
 
@@ -399,26 +421,27 @@ def validation_summary(data: dict[str, Any]) -> dict[str, Any]:
 
 @_respond
 def diagnose_command(data: dict[str, Any]) -> dict[str, Any]:
-    """The `taf diagnose` command line for the options chosen in the form (quoted for a POSIX shell)."""
-    import shlex
+    """The `taf diagnose` command line for the options chosen in the form (quoted for a POSIX shell).
 
-    model = str(data.get("model") or "").strip()
+    Every value is checked before it is inserted: the options come from fixed lists, and the model may not
+    start with '-', which `taf diagnose` would read as an option (``--trust-remote-code``) even when quoted.
+    Refusing it keeps the command in its documented shape (``taf diagnose MODEL --protocol …``); argparse would
+    also accept ``-- MODEL`` at the end, but a Hub id never starts with '-' and a folder that does is ``./-name``.
+    """
+    model = name_field(data, limit=MAX_PATH_CHARS)
     if not model:
         raise UsageError("type a model id or a local path", "e.g. EleutherAI/pythia-70m")
+    if model.startswith("-"):
+        raise UsageError(
+            f"the model {shown(model)} starts with '-', which `taf diagnose` would read as an option",
+            "give a Hub id (org/name) or a folder path (./-name for a folder whose name starts with '-')",
+        )
     parts = ["taf", "diagnose", model]
-    protocol = data.get("protocol") or "fast"
-    if protocol not in PROTOCOLS:
-        raise UsageError(f"unknown protocol '{protocol}'", "fast or reference")
-    parts += ["--protocol", protocol]
-    corpus = data.get("corpus") or "random"
-    if corpus not in (*CORPORA, "both"):
-        raise UsageError(f"unknown corpus '{corpus}'", "random, text or both")
-    parts += ["--corpus", corpus]
-    if data.get("fast"):
+    parts += ["--protocol", choice_field(data, "protocol", PROTOCOLS, "fast")]
+    parts += ["--corpus", choice_field(data, "corpus", (*CORPORA, "both"), "random")]
+    if flag_field(data, "fast"):
         parts.append("--fast")
-    device = data.get("device") or "auto"
-    if device not in ("auto", "cpu", "cuda", "mps"):
-        raise UsageError(f"unknown device '{device}'", "auto, cpu, cuda or mps")
+    device = choice_field(data, "device", DIAGNOSE_DEVICES, "auto")
     if device != "auto":
         parts += ["--device", device]
     parts += ["--out", "diagnosis.json", "--plot", "decay.png"]
@@ -431,50 +454,67 @@ def load_diagnosis_file(data: dict[str, Any]) -> dict[str, Any]:
     exactly as `taf profile --diagnosis` maps it."""
     from tafagent.core.decay.diagnosis import Diagnosis
 
-    raw = _file_json(data, "choose the JSON file written by `taf diagnose --out`")
+    raw = file_json(data, "choose the JSON file written by `taf diagnose --out`")
     diagnosis = Diagnosis.from_any(raw)
     inputs: dict[str, Any] = {"model": diagnosis.model}
     if diagnosis.status != "no_attention":
         inputs.update(diagnosis.card_inputs())
     primary = diagnosis.primary
     fit = None if primary is None else primary.fit
-    fit_points = [] if fit is None else [{"x": d, "y": fit.predict(d)} for d in sorted(primary.attn_by_distance)]
+    distances = [] if primary is None or fit is None else sorted(primary.attn_by_distance)
+    fit_points = [{"x": d, "y": fit.predict(d)} for d in distances if fit is not None]
     return {"diagnosis": diagnosis.to_dict(), "card_inputs": inputs, "fit_points": fit_points}
 
 
 @_respond
 def check_import(data: dict[str, Any]) -> dict[str, Any]:
-    """Validate an exported JSON file before the page re-runs it (never trusts its computed numbers)."""
-    raw = _file_json(data, "choose a tafagent export")
+    """Validate an exported JSON file before the page re-runs it (never trusts its computed numbers).
+
+    The whole file is strict JSON (``strict_json``: no NaN, 1e400 or reserved key at any depth); each input is one
+    the mode's share link has, text or a finite number, returned as text for the form it fills."""
+    raw = file_json(data, "choose a tafagent export")
     if not isinstance(raw, dict) or raw.get("_taf_export") is not True:
         raise ConfigError("this is not a tafagent export (no _taf_export marker)", "choose a file exported by the app")
     kind = raw.get("type")
-    if kind not in EXPORT_KINDS:
-        raise ConfigError(f"unknown export type {str(kind)[:20]!r}", "choose a file exported by the app")
+    if not isinstance(kind, str) or kind not in EXPORT_KINDS:
+        raise ConfigError(f"unknown export type {shown(kind)}", "choose a file exported by the app")
     inputs = raw.get("inputs")
-    if not isinstance(inputs, dict) or not all(isinstance(k, str) for k in inputs):
+    if not isinstance(inputs, dict) or len(inputs) > MAX_PARAMS:
         raise ConfigError("the export has no valid 'inputs' object", "export it again")
-    clean: dict[str, str] = {}
-    for key, value in inputs.items():
-        allowed = key in EXPORT_INPUTS[kind] or (kind == "recipe" and key.startswith("p.") and len(key) < 64)
-        if not allowed:
-            raise ConfigError(f"a {kind} export has no input {key[:40]!r}", "export it again")
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ConfigError(f"input '{key}' must be text or a number", "export it again")
-        if isinstance(value, str) and len(value) > 200_000:
-            raise ConfigError(f"input '{key}' is too long", "export it again")
-        clean[key] = value if isinstance(value, str) else repr(value)
-    return {"type": kind, "inputs": clean, "exported_at": _one_line(str(raw.get("exported_at", "")), 40)}
+    clean = {key: _export_input(kind, key, value) for key, value in inputs.items() if value is not None}
+    exported_at = raw.get("exported_at", "")
+    if not isinstance(exported_at, str):
+        raise ConfigError(f"'exported_at' must be text, got {shown(exported_at)}", "export it again")
+    return {"type": kind, "inputs": clean, "exported_at": _one_line(exported_at, 40)}
+
+
+_RECIPE_INPUT = re.compile(r"p\.[A-Za-z_][A-Za-z0-9_]{0,60}")  # p.<parameter name> of a recipe export
+
+
+def _export_input(kind: str, key: str, value: Any) -> str:
+    """One input of an export as the text its form field takes."""
+    recipe_param = kind == "recipe" and bool(_RECIPE_INPUT.fullmatch(key)) and key[2:] not in RESERVED_KEYS
+    if key not in EXPORT_INPUTS[kind] and not recipe_param:
+        raise ConfigError(f"a {kind} export has no input {shown(key)}", "export it again")
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ConfigError(f"input '{key}' must be text or a number, got {shown(value)}", "export it again")
+    if isinstance(value, str) and len(value) > MAX_EXPORT_INPUT_CHARS:
+        raise ConfigError(f"input '{key}' is too long ({len(value):,} characters)", "export it again")
+    return value if isinstance(value, str) else repr(value)  # finite: strict_json refused NaN and 1e400
 
 
 @_respond
 def localize_verdicts(data: dict[str, Any]) -> dict[str, Any]:
     """Verdict labels in a language (for tables that only carry verdict codes)."""
-    lang = _lang(data)
-    verdicts = data.get("verdicts") or []
-    return {"labels": {v: verdict_label(v, lang) for v in verdicts if isinstance(v, str)}}
+    lang = lang_field(data)
+    verdicts = data.get("verdicts")
+    verdicts = [] if verdicts is None else verdicts
+    if not isinstance(verdicts, list) or len(verdicts) > MAX_VERDICTS:
+        raise UsageError(f"'verdicts' must be a list of at most {MAX_VERDICTS} codes", "reload the page")
+    for verdict in verdicts:
+        if not isinstance(verdict, str) or len(verdict) > MAX_ID_CHARS or verdict in RESERVED_KEYS:
+            raise UsageError(f"{shown(verdict)} is not a verdict code", "reload the page")
+    return {"labels": {v: verdict_label(v, lang) for v in verdicts}}
 
 
 HANDLERS = {

@@ -9,6 +9,12 @@ The output folder is self-contained and deploys as-is to any static host::
       wheels/tafagent-<version>-py3-none-any.whl       (pip wheel --no-deps of this project)
       vendor/pyodide/…                                 (npm package "pyodide")
       vendor/chart.umd.js                              (npm package "chart.js")
+      tafagent-build.json                              (the build marker: every file above with its SHA-256)
+
+`taf web --dir DIR` only ever deletes a folder it built itself: DIR must be missing, empty, or hold exactly the
+files its marker lists, unchanged. Any other file (a user's folder that happens to hold a site.json, an earlier
+build someone edited or added to) is refused with one line, and nothing is deleted. The build is written into
+a fresh staging folder inside DIR and moved into place at the end, so a failed build leaves DIR as it was.
 
 The Content-Security-Policy is written into index.html here, so it names exactly the Hub endpoint
 the app may fetch configs from.
@@ -16,11 +22,15 @@ the app may fetch configs from.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -38,6 +48,8 @@ PYODIDE_FILES = (
 )
 # Redirect targets of /resolve/ for config files (LFS and Xet storage) must be reachable too.
 HUB_REDIRECT_HOSTS = ("https://*.huggingface.co", "https://*.hf.co")
+BUILD_MARKER = "tafagent-build.json"  # {"tafagent_build": 1, "files": {relative path: sha256}}
+STAGING_PREFIX = ".tafagent-staging-"
 
 
 def project_root() -> Path | None:
@@ -109,10 +121,13 @@ def source_fingerprint() -> str:
 
 
 def site_is_stale(site: Path, hub_endpoint: str) -> bool:
-    """True when ``site`` is missing, was built for another Hub endpoint, or from other sources."""
+    """True when ``site`` is missing, is not exactly what a build wrote, was built for another Hub endpoint, or
+    from other sources (then `taf web` rebuilds it, which refuses a folder it did not build)."""
     try:
         built = json.loads((site / "site.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return True
+    if not isinstance(built, dict) or build_problem(site) is not None:
         return True
     return built.get("hub_endpoint") != hub_endpoint.rstrip("/") or built.get("source_sha256") != source_fingerprint()
 
@@ -185,13 +200,34 @@ def build_wheel(out_dir: Path) -> Path:
 def build_site(
     out: Path | None = None, *, hub_endpoint: str = DEFAULT_HUB_ENDPOINT, node_modules: Path | None = None
 ) -> Path:
-    """Write the complete static site into ``out`` (replacing what was there) and return the folder."""
+    """Write the complete static site into ``out`` and return the folder.
+
+    ``out`` may be missing, empty, or an earlier build (replaced); any other folder is refused before anything
+    is written (see the module docstring)."""
     out = (out or default_site_dir()).resolve()
     content_security_policy(hub_endpoint)  # validates the endpoint before anything is written
     modules = find_node_modules(node_modules)
-    if out.exists():
-        _check_replaceable(out)
-        shutil.rmtree(out)
+    _check_replaceable(out)
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    try:
+        _write_site(staging, hub_endpoint, modules)
+        files = _tree_hashes(staging)
+        _check_replaceable(out, ignore=staging.name)  # again: the folder may have changed during the build
+        _remove_earlier_build(out)
+        for entry in sorted(staging.iterdir()):
+            if (out / entry.name).exists() or (out / entry.name).is_symlink():
+                raise UsageError(f"'{out / entry.name}' appeared during the build", "run `taf web` again")
+            os.replace(entry, out / entry.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # a folder this call created (mkdtemp), empty after the moves
+    marker = {"tafagent_build": 1, "files": files}
+    (out / BUILD_MARKER).write_text(json.dumps(marker, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return out
+
+
+def _write_site(out: Path, hub_endpoint: str, modules: Path) -> None:
+    """Our static files with the CSP filled in, the vendored npm files, the wheel and site.json, into ``out``."""
     static = resources.files("tafagent.web").joinpath("static")
     _copy_tree(static, out)
     html = (out / "index.html").read_text(encoding="utf-8")
@@ -211,19 +247,99 @@ def build_site(
         "source_sha256": source_fingerprint(),
     }
     (out / "site.json").write_text(json.dumps(site, indent=2) + "\n", encoding="utf-8")
-    return out
 
 
-def _check_replaceable(folder: Path) -> None:
-    """Only an empty folder or an earlier build (it holds site.json) may be replaced: `--dir .` must never
-    delete a user's files."""
+# ---------------------------------------------------------------------------------------------- the build marker
+def _entries(folder: Path) -> Iterator[tuple[str, Path]]:
+    """Every file and folder under ``folder`` as (relative ``/``-path, path), symbolic links listed, never followed."""
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in (*sorted(dirs), *sorted(files)):
+            path = Path(root) / name
+            yield path.relative_to(folder).as_posix(), path
+
+
+def _tree_hashes(folder: Path) -> dict[str, str]:
+    """SHA-256 of every regular file under ``folder``, by relative path."""
+    return {
+        relative: hashlib.sha256(path.read_bytes()).hexdigest()
+        for relative, path in _entries(folder)
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+def _listed_files(folder: Path) -> dict[str, str] | None:
+    """The files the build marker in ``folder`` lists, or None when it has no readable marker."""
+    try:
+        marker = json.loads((folder / BUILD_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = marker.get("files") if isinstance(marker, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+        return None
+    return files
+
+
+def _folders_of(files: dict[str, str]) -> set[str]:
+    return {parent.as_posix() for relative in files for parent in Path(relative).parents if parent != Path(".")}
+
+
+def build_problem(folder: Path, *, ignore: str | None = None) -> str | None:
+    """Why ``folder`` is not exactly an earlier build (None when it is): something in it the build did not
+    write, or a file the build wrote that was changed or removed since. ``ignore``: a top-level entry to skip.
+
+    The files found must be the files listed, path for path, so a marker can never name a file outside ``folder``."""
+    listed = _listed_files(folder)
+    if listed is None:
+        return f"it has no {BUILD_MARKER} marker"
+    files: dict[str, Path] = {}
+    folders: set[str] = set()
+    for relative, path in _entries(folder):
+        if relative == BUILD_MARKER or (ignore is not None and relative.split("/")[0] == ignore):
+            continue
+        if path.is_symlink() or not (path.is_file() or path.is_dir()):
+            return f"'{relative}' is not a plain file or folder"
+        if path.is_dir():
+            folders.add(relative)
+        else:
+            files[relative] = path
+    extra = sorted((files.keys() - listed.keys()) | (folders - _folders_of(listed)))
+    if extra:
+        return f"'{extra[0]}' is not from the build"
+    missing = sorted(listed.keys() - files.keys())
+    if missing:
+        return f"'{missing[0]}' was removed since the build"
+    changed = next((r for r, path in files.items() if hashlib.sha256(path.read_bytes()).hexdigest() != listed[r]), None)
+    return None if changed is None else f"'{changed}' was changed since the build"
+
+
+def _check_replaceable(folder: Path, *, ignore: str | None = None) -> None:
+    """Only a missing or empty folder, or exactly an earlier build, may be written: `--dir .` must never delete a
+    user's files, and a site.json alone proves nothing."""
+    if not folder.exists():
+        return
     if not folder.is_dir():
         raise UsageError(f"'{folder}' exists and is not a folder", "choose another --dir")
-    if any(folder.iterdir()) and not (folder / "site.json").is_file():
+    if not any(entry.name != ignore for entry in folder.iterdir()):
+        return
+    problem = build_problem(folder, ignore=ignore)
+    if problem is not None:
         raise UsageError(
-            f"'{folder}' is not empty and holds no earlier tafagent build (site.json)",
-            "choose a new or empty folder for --dir",
+            f"'{folder}' is not empty and holds no earlier tafagent build ({problem}); nothing was deleted",
+            "choose a new folder with --dir, or empty this one yourself",
         )
+
+
+def _remove_earlier_build(folder: Path) -> None:
+    """Delete exactly the files the marker lists, the marker, then the folders they leave empty (never rmtree: a
+    file added meanwhile stays, and its folder with it)."""
+    listed = _listed_files(folder) or {}
+    for relative in listed:
+        (folder / relative).unlink(missing_ok=True)
+    (folder / BUILD_MARKER).unlink(missing_ok=True)
+    for parent in sorted(_folders_of(listed), key=lambda p: p.count("/"), reverse=True):
+        with contextlib.suppress(OSError):  # not empty: something that is not ours is in it
+            (folder / parent).rmdir()
 
 
 def _copy_tree(source, target: Path) -> None:

@@ -5,6 +5,10 @@ How the numbers themselves are written (grouping, decimal commas, ``32K`` = 32,0
 nothing. Other currencies are *treated as USD-equivalent, without conversion* (the caller flags it).
 
 Every quantity records its span so the router can explain what it read.
+
+A minus sign written right before a number makes it negative (``-32k``, ``of -$500``, ``n_layers=-4``), so
+the recipe's own range check refuses it in one line instead of the sign being dropped and ``-32k`` running
+as 32,000. A ``-`` after a letter, a digit or a closing mark is a hyphen or a range (``8k-32k``, ``gpt-4``).
 """
 
 from __future__ import annotations
@@ -128,7 +132,7 @@ _AT_BEFORE = re.compile(r"(?:at|to|a|à|en|de|con|avec|with|of|in|para|pour|for|
 
 
 # ---- specialised patterns (run first, they claim their numbers) ---------------------------------------
-_N = r"(?P<num>\d+(?:[.,]\d+)?(?:e[+-]?\d+)?)"
+_N = r"(?P<num>-?\d+(?:[.,]\d+)?(?:e[+-]?\d+)?)"
 _GAMMA = re.compile(
     r"(?P<delta>δ\s*|delta[\s_-]?)?(?<![a-z])(?P<kw>γ|gamma"
     r"|gama)(?P<sub>[_\s-]?(?:obs(?:erved)?|text|txt|random(?:_obs)?|rand|"
@@ -156,37 +160,37 @@ _T_TRAIN = re.compile(
 )
 _LAYERS = re.compile(
     r"(?<![\d.])(?P<num>\d+)\s*-?\s*(?:layers?|capas|couches|层|blocks)(?![a-z])"
-    r"|(?:n_layers|num_hidden_layers|layers)\s*[=:]\s*(?P<num2>\d+)"
+    r"|(?:n_layers|num_hidden_layers|layers)\s*[=:]\s*(?P<num2>-?\d+)"
 )
 _KV_HEADS = re.compile(
     r"(?<![\d.])(?P<num>\d+)\s*-?\s*(?:kv|key[- ]value|k/v)[\s-]*(?:heads?|cabezas|tetes|头)|"
-    r"(?:n_kv_heads|num_key_value_heads|kv heads)\s*[=:]\s*(?P<num2>\d+)|(?P<num3>\d+)\s*个\s*kv\s*头"
+    r"(?:n_kv_heads|num_key_value_heads|kv heads)\s*[=:]\s*(?P<num2>-?\d+)|(?P<num3>\d+)\s*个\s*kv\s*头"
 )
 _HEADS = re.compile(
     r"(?<![\d.])(?P<num>\d+)\s*-?\s*(?:attention |query |q )?(?:heads?|cabezas(?: de atencion)?|tetes(?: d'attention)?|"
-    r"个?注意力头|个头)(?![a-z])|(?:n_heads|n_attention_heads|num_attention_heads)\s*[=:]\s*(?P<num2>\d+)"
+    r"个?注意力头|个头)(?![a-z])|(?:n_heads|n_attention_heads|num_attention_heads)\s*[=:]\s*(?P<num2>-?\d+)"
 )
-_D_HEAD = re.compile(r"(?:head[_\s-]?dim(?:ension)?|d_head|head size)\s*(?:=|:|of|is|de)?\s*(?P<num>\d+)")
+_D_HEAD = re.compile(r"(?:head[_\s-]?dim(?:ension)?|d_head|head size)\s*(?:=|:|of|is|de)?\s*(?P<num>-?\d+)")
 _USERS = re.compile(
     r"(?<!\d)(?<!\d[.,])(?P<num>\d+(?:,\d{3})*)(?P<suf>k)?\s*(?:个)?\s*(?P<q>concurrent"
     r"|simultaneous|parallel|concurrentes|simultane\w*|"
     r"paralel\w*)?\s*(?:users?|requests?|sessions?|usuarios|utilisateurs|peticiones|solicitudes|requetes|connexions|"
     r"clients?|用户|请求|并发(?:请求|用户)?)(?P<q2>\s*(?:at once|at the same time|a la vez|en simultaneo|en meme temps|"
     r"a la fois|同时))?"
-    r"|(?:batch(?: size)?|concurrency|并发数?|并发用户数?)\s*(?:of|=|:|de)?\s*(?P<num2>\d+)"
+    r"|(?:batch(?: size)?|concurrency|并发数?|并发用户数?)\s*(?:of|=|:|de)?\s*(?P<num2>-?\d+)"
 )
 _GPU_COUNT = re.compile(
     r"(?<!\d)(?<!\d[.,])(?P<num>\d+)\s*(?:gpus?|cards?|tarjetas|cartes|张卡|块卡|张|块|卡)(?![a-z])"
 )
 _MFU = re.compile(
-    r"mfu\s*(?:of|=|:|de|at|a|à|is|around|about|~)?\s*(?P<num>\d+(?:[.,]\d+)?)\s*(?P<pct>%)?|"
+    r"mfu\s*(?:of|=|:|de|at|a|à|is|around|about|~)?\s*(?P<num>-?\d+(?:[.,]\d+)?)\s*(?P<pct>%)?|"
     r"(?P<num2>\d+(?:[.,]\d+)?)\s*%\s*(?:de\s+|d')?mfu"
 )
 _KV_MASS = re.compile(
     r"(?:keep|keeps|keeping|retain\w*|preserv\w*|conservar|mantener|garder"
     r"|conserver|保留)\s*(?:about |around |at least |al menos |au moins )?"
-    r"(?P<num>\d+(?:[.,]\d+)?)\s*%|(?P<num2>\d+(?:[.,]\d+)?)\s*%\s*(?:of\s+(?:the\s+)?|de\s+(?:la\s+)?)?"
-    r"(?:attention|mass|masa|masse|注意力)|(?:kv_mass_fraction|(?<![a-z])f)\s*=\s*(?P<num3>0?[.,]\d+)"
+    r"(?P<num>-?\d+(?:[.,]\d+)?)\s*%|(?P<num2>\d+(?:[.,]\d+)?)\s*%\s*(?:of\s+(?:the\s+)?|de\s+(?:la\s+)?)?"
+    r"(?:attention|mass|masa|masse|注意力)|(?:kv_mass_fraction|(?<![a-z])f)\s*=\s*(?P<num3>-?0?[.,]\d+)"
 )
 _PRECISION = re.compile(
     r"(?<![a-z0-9])(?P<p>int8|int4|fp8|fp16|bf16|fp32|float16|float32|bfloat16|8[\s-]?bits?|4[\s-]?bits?|16[\s-]?bits?|"
@@ -202,6 +206,22 @@ _PERCENT = re.compile(r"(?<!\d)(?<!\d[.,])(?P<num>\d+(?:[.,]\d+)?)\s*(?:%|percen
 _SWA = re.compile(
     r"sliding[- ]window(?: attention)?|(?<![a-z])swa(?![a-z])|ventana deslizante|fenetre glissante|滑动窗口"
 )
+
+
+# a '-' after one of these is a hyphen or a range ('8k-32k', 'gpt-4', '(a)-b'), not a minus sign
+_NOT_A_SIGN_AFTER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-)]}%")
+
+
+def _minus_before(masked: str, start: int) -> bool:
+    """Whether a minus sign is written right before the number at ``start``: ``-32k``, ``of -$500``, ``=-4``."""
+    if start < 1 or masked[start - 1] != "-":
+        return False
+    return start < 2 or masked[start - 2] not in _NOT_A_SIGN_AFTER
+
+
+def _signed(masked: str, match: re.Match[str], group: str, value: float) -> float:
+    """``value`` of the number in ``group``, negative when a minus sign is written right before it."""
+    return -value if _minus_before(masked, match.start(group)) else value
 
 
 class _Claims:
@@ -281,14 +301,15 @@ def _architecture_counts(masked: str, claims: _Claims) -> None:
         for match in pattern.finditer(masked):
             if not claims.free(match.span()):
                 continue
-            raw = next(g for g in (match.groupdict().get(n) for n in ("num", "num2", "num3")) if g)
-            claims.claim(Quantity(kind, float(raw), match.span(), match.group(0)))
+            group = next(n for n in ("num", "num2", "num3") if match.groupdict().get(n))
+            value = _signed(masked, match, group, float(match.group(group)))
+            claims.claim(Quantity(kind, value, match.span(), match.group(0)))
 
 
 def _mfus(masked: str, lang: str, claims: _Claims) -> None:
     for match in _MFU.finditer(masked):
-        raw = match.group("num") or match.group("num2")
-        value = to_float(raw, lang, decimal_dot=True)
+        group = "num" if match.group("num") else "num2"
+        value = _signed(masked, match, group, to_float(match.group(group), lang, decimal_dot=True))
         if match.group("num2") or match.group("pct") or value > 1:
             value /= 100.0
         claims.claim(Quantity("mfu", value, match.span(), match.group(0)))
@@ -298,8 +319,8 @@ def _kv_masses(masked: str, lang: str, claims: _Claims) -> None:
     for match in _KV_MASS.finditer(masked):
         if not claims.free(match.span()):
             continue
-        raw = match.group("num") or match.group("num2") or match.group("num3")
-        value = to_float(raw, lang, decimal_dot=True)
+        group = next(n for n in ("num", "num2", "num3") if match.group(n))
+        value = _signed(masked, match, group, to_float(match.group(group), lang, decimal_dot=True))
         claims.claim(Quantity("kv_mass", value / 100.0 if value > 1 else value, match.span(), match.group(0)))
 
 
@@ -320,12 +341,13 @@ def _users(masked: str, lang: str, claims: _Claims) -> None:
         if not claims.free(match.span()):
             continue
         if match.group("num2"):
-            claims.claim(Quantity("users", float(match.group("num2")), match.span(), match.group(0)))
+            value = _signed(masked, match, "num2", float(match.group("num2")))
+            claims.claim(Quantity("users", value, match.span(), match.group(0)))
             continue
         after = masked[match.end() : match.end() + 20]
         if any(rx.match(after) for _, rx in _PERIOD_AFTER_RE):
             continue  # "10,000 users a day" is a daily audience, not concurrency
-        value = to_float(match.group("num"), lang) * (1e3 if match.group("suf") else 1)
+        value = _signed(masked, match, "num", to_float(match.group("num"), lang) * (1e3 if match.group("suf") else 1))
         plain = not (match.group("q") or match.group("q2") or "并发" in match.group(0))
         claims.claim(Quantity("users", value, match.span(), match.group(0), qualifier="plain" if plain else None))
 
@@ -333,7 +355,7 @@ def _users(masked: str, lang: str, claims: _Claims) -> None:
 def _percents_and_swa(masked: str, lang: str, claims: _Claims) -> None:
     for match in _PERCENT.finditer(masked):
         if claims.free(match.span()):
-            value = to_float(match.group("num"), lang, decimal_dot=True)
+            value = _signed(masked, match, "num", to_float(match.group("num"), lang, decimal_dot=True))
             claims.claim(Quantity("percent", value, match.span(), match.group(0)))
     for match in _SWA.finditer(masked):
         if claims.free(match.span()):
@@ -401,16 +423,18 @@ def _gpu_counts(masked: str, gpu_spans: list[tuple[int, int]], claims: _Claims) 
             offset = max(0, start - 16) + before.start(1)
             span = (offset, offset + len(before.group(1)))
             if claims.free(span):
-                claims.claim(Quantity("gpus", float(before.group(1)), span, before.group(0)))
+                value = -float(before.group(1)) if _minus_before(masked, offset) else float(before.group(1))
+                claims.claim(Quantity("gpus", value, span, before.group(0)))
                 continue
-        after = re.match(r"(?:s)?\s*(?:gpus?\s*)?(?:x|\*)\s*(\d+)(?![\d.,])", masked[end : end + 16])
+        after = re.match(r"(?:s)?\s*(?:gpus?\s*)?(?:x|\*)\s*(-?\d+)(?![\d.,])", masked[end : end + 16])
         if after:
             span = (end + after.start(1), end + after.end(1))
             if claims.free(span):
                 claims.claim(Quantity("gpus", float(after.group(1)), span, after.group(0)))
     for match in _GPU_COUNT.finditer(masked):
         if claims.free(match.span()):
-            claims.claim(Quantity("gpus", float(match.group("num")), match.span(), match.group(0)))
+            value = _signed(masked, match, "num", float(match.group("num")))
+            claims.claim(Quantity("gpus", value, match.span(), match.group(0)))
 
 
 # ---- a plain number, classified by the words around it ------------------------------------------------
@@ -445,10 +469,12 @@ def _classify(masked: str, match: re.Match[str], lang: str) -> Quantity | None:
         value, scaled, suffix = number_at(match, lang)
     except (ValueError, OverflowError):
         return None
+    if _minus_before(masked, start):  # the sign joins the number; the words before it are read without it
+        start, value = start - 1, -value
     before, after = masked[max(0, start - 48) : start], masked[end : end + 48]
     prefix = (match.group("cur") or "").strip() if match.groupdict().get("cur") is not None else ""
     number = _with_currency(
-        _Number(value, scaled, suffix, (start, end), match.group(0).strip(), before, after), masked, prefix
+        _Number(value, scaled, suffix, (start, end), masked[start:end].strip(), before, after), masked, prefix
     )
     if number.currency is not None:
         return _priced(number)

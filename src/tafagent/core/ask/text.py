@@ -4,10 +4,27 @@ The router matches on ``low``: the NFKC text lower-cased with accents removed, c
 so a span found in ``low`` is the same span in ``text`` (Hub ids keep their case from ``text``).
 Masking replaces recognised spans (model, GPU and API names) by spaces so that the numbers inside
 them (``RTX 4090``, ``Llama-3-8B``) are never read as quantities.
+
+Digits, as the later readers see them, are ASCII only:
+
+* NFKC folds full-width digits (``３２ｋ``, what a Chinese or Japanese keyboard types) to ``32k``. The CLI
+  takes ASCII digits only, because a flag is machine input; a question is prose typed on whatever keyboard
+  the user has, and refusing ``３２ｋ`` in a Chinese question would refuse the way it is normally written.
+* Decimal digits of other scripts (``٣٢``, ``३२``), which NFKC keeps, are mapped to their ASCII values one
+  character for one: the readers mix ``\\d`` (any script) with ``[0-9]`` (ASCII), and a digit that passes
+  one and not the other would split a number silently.
+* NFKC also turns a superscript exponent into plain digits (``10⁶`` → ``106``, a silent wrong number), so
+  an exponent after a digit is first written as ``^6``, and ``10^6``, ``1.5×10^6`` and ``2^15`` are then
+  written as the number they denote (``1e6``, ``1.5e6``, ``32768``).
+* Invisible format characters (Unicode category Cf: zero-width space, zero-width joiner, soft hyphen, BOM,
+  bidi marks) are dropped where they touch a digit, so ``3\\u200b2k`` reads as the ``32k`` it displays
+  as; elsewhere they become a space (the word break they stand for). A Cf character is never allowed to
+  split a number into two.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -40,10 +57,65 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPERSCRIPT_EXPONENT = re.compile(r"(?<=\d)[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")  # '10⁶', '10⁻³'; a 'T²' stays for NFKC
+# 10^6, 1.5x10^6 (× is x by now), 2^15; a mantissa only before a power of ten
+_POWER = re.compile(
+    r"(?<![0-9A-Za-z_.^])(?:(?P<mant>\d+(?:[.,]\d+)?)\s*[xX*·]\s*(?=10\s*\^))?(?P<base>\d{1,4})\s*\^\s*(?P<exp>[-+]?\d{1,6})"
+    r"(?![\d.^])"
+)
+MAX_POWER_DIGITS = 400  # 2^N longer than this is written as its order of magnitude: too large to compute anyway
+
+
+def _caret_exponent(match: re.Match[str]) -> str:
+    return "^" + match.group().translate(_SUPERSCRIPTS)
+
+
+def _power_text(match: re.Match[str]) -> str:
+    """A power written out as one number the readers know: ``1.5e6`` for 1.5×10⁶, ``32768`` for 2^15."""
+    base, exponent = int(match.group("base")), int(match.group("exp"))
+    if base == 10:
+        return f"{match.group('mant') or '1'}e{exponent}"
+    if base < 2 or exponent < 0:
+        return match.group()  # 1^n, 0^n and 2^-3 are not how anyone writes a length, a count or money
+    digits = exponent * math.log10(base)
+    return str(base**exponent) if digits <= MAX_POWER_DIGITS else f"1e{math.ceil(digits)}"
+
+
+def _ascii_digits(text: str) -> str:
+    """Decimal digits of every script as ASCII 0-9, one character for one (NFKC already folded full-width)."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
+
+
+def _without_controls(text: str) -> str:
+    """Format characters (Cf) touching a digit dropped, other ones and control characters as spaces."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        category = unicodedata.category(text[i])
+        if category[0] != "C" or text[i] in "\t\n":
+            out.append(text[i])
+        elif category != "Cf":
+            out.append(" ")
+        else:  # a run of invisible characters: gone next to a digit, else one word break
+            end = i
+            while end + 1 < len(text) and unicodedata.category(text[end + 1]) == "Cf":
+                end += 1
+            after = text[end + 1] if end + 1 < len(text) else ""
+            if not ((out and out[-1].isdigit()) or after.isdigit()):
+                out.append(" ")
+            i = end
+        i += 1
+    return "".join(out)
+
+
 def prepare(question: str) -> Prepared:
-    text = unicodedata.normalize("NFKC", question if isinstance(question, str) else str(question))
+    text = _SUPERSCRIPT_EXPONENT.sub(_caret_exponent, question if isinstance(question, str) else str(question))
+    text = unicodedata.normalize("NFKC", text)
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2212", "-").replace("\u00d7", "x")
-    text = "".join(" " if (unicodedata.category(c)[0] == "C" and c not in "\t\n") else c for c in text)
+    text = _POWER.sub(_power_text, _without_controls(_ascii_digits(text)))
     text = re.sub(r"\s+", " ", text).strip()
     truncated = len(text) > MAX_QUESTION_CHARS
     text = text[:MAX_QUESTION_CHARS]

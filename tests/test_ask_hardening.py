@@ -114,3 +114,10 @@ def test_powers_of_two_and_absurd_powers() -> None:
     assert t_eval("Will Llama-3-8B handle 2¹⁵ context?") == 32768
     routed = route("Will Llama-3-8B handle 2^99999 context?")
     assert routed.error is not None and "too large" in routed.error
+
+
+def test_a_negative_length_among_several_is_refused_not_dropped() -> None:
+    from tafagent.core.ask.router import route
+
+    routed = route("Can llama-3-8b do needle retrieval at 8k or -32k?")
+    assert routed.params.get("T_eval") == -32000 or routed.error is not None

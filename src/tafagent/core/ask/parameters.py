@@ -129,7 +129,9 @@ def _length(fill: _Filling) -> None:
             return
         lengths = bare
         notes.append(Note("bare_length", {"text": bare[0].text, "value": int(bare[0].value)}))
-    chosen = max(lengths, key=lambda q: q.value)
+    negative = [q for q in lengths if q.value < 0]
+    # a negative length is refused by the recipe's own range check, never dropped in favour of a larger one
+    chosen = negative[0] if negative else max(lengths, key=lambda q: q.value)
     if len({q.value for q in lengths}) > 1:
         notes.append(Note("several_lengths", {"value": int(chosen.value)}))
     if chosen.scaled:

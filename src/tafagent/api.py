@@ -15,10 +15,10 @@ if TYPE_CHECKING:
     from tafagent.core.card import Card
     from tafagent.core.catalogs import Catalogs
     from tafagent.core.compare import Comparison
-    from tafagent.core.decay.powerlaw import Diagnosis
+    from tafagent.core.decay.diagnosis import Diagnosis
     from tafagent.core.memory.report import MemoryReport
     from tafagent.core.spec.model_spec import ModelSpec
-    from tafagent.core.validation.engine import ValidationReport
+    from tafagent.core.validation import ValidationReport
 
 
 def load_spec(model: str, *, revision: str | None = None, token: str | None = None) -> ModelSpec:
@@ -114,6 +114,6 @@ def load_diagnosis(path: str) -> Diagnosis:
 
 def validate() -> ValidationReport:
     """Every predictive law against the shipped reference measurements (`taf validate`)."""
-    from tafagent.core.validation.engine import validate as _validate
+    from tafagent.core.validation import validate as _validate
 
     return _validate()

@@ -156,23 +156,52 @@ def _rows(data: Mapping[str, Any], key: str, origin: str) -> list[Mapping[str, A
     return rows
 
 
-def _number(row: Mapping[str, Any], key: str, origin: str, *, allow_none: bool = False, positive: bool = True) -> Any:
+# Physical range of every numeric catalog field, (low, high) inclusive. A row outside one is a typo or hostile
+# input: 1e308 GB overflowed the memory model and 1e-300 TFLOPS priced a token at $inf. The ranges hold
+# every real accelerator with a wide margin (B200: 2,250 TFLOPS, 192 GB, 8,000 GB/s, 1,000 W).
+CATALOG_RANGES: dict[str, tuple[float, float]] = {
+    "bf16_tflops": (0.1, 100_000.0),
+    "vram_GB": (1.0, 10_000.0),
+    "hbm_GB_per_s": (1.0, 1_000_000.0),
+    "usd_per_hour": (0.0001, 10_000.0),
+    "tdp_W": (1.0, 100_000.0),
+    "input_usd_per_Mtok": (0.0001, 10_000.0),
+    "output_usd_per_Mtok": (0.0001, 10_000.0),
+}
+_MAX_SHOWN_CHARS = 40  # of a bad value quoted in an error line
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _MAX_SHOWN_CHARS else text[: _MAX_SHOWN_CHARS - 1] + "…"
+
+
+def _number(row: Mapping[str, Any], key: str, origin: str, *, allow_none: bool = False) -> Any:
+    """``row[key]`` as a float inside ``CATALOG_RANGES[key]`` (None passes with ``allow_none``); a one-line
+    ConfigError naming the row, the field and the range otherwise."""
     value = row.get(key)
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ConfigError(
-            f"{origin}: '{key}' of '{row.get('name')}' must be a number, got {value!r}",
-            "fix the catalog file",
-            field=key,
-        )
-    if positive and value <= 0:
-        raise ConfigError(
-            f"{origin}: '{key}' of '{row.get('name')}' must be > 0, got {value}",
-            "use null for an unknown price, never 0",
-            field=key,
-        )
-    return float(value)
+    where = f"{origin}: '{key}' of '{_name_of(row)}'"
+    try:
+        number = float(value) if not isinstance(value, bool) and isinstance(value, (int, float)) else math.nan
+    except OverflowError:  # an integer beyond the float range
+        number = math.inf
+    if not math.isfinite(number):
+        raise ConfigError(f"{where} must be a number, got {_shown(value)}", "fix the catalog file", field=key)
+    low, high = CATALOG_RANGES[key]
+    if number <= 0 or not low <= number <= high:
+        hint = "fix the catalog file"
+        if number <= 0 and allow_none:
+            hint = f"use null for an unknown {'price' if key == 'usd_per_hour' else 'value'}, never 0"
+        raise ConfigError(f"{where} must be between {low:g} and {high:,g}, got {number:g}", hint, field=key)
+    return number
+
+
+def _name_of(row: Mapping[str, Any]) -> str:
+    """A row's name for an error line, shortened."""
+    name = str(row.get("name"))
+    return name if len(name) <= _MAX_SHOWN_CHARS else name[: _MAX_SHOWN_CHARS - 1] + "…"
 
 
 def _aliases(row: Mapping[str, Any], origin: str) -> tuple[str, ...]:

@@ -7,7 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tafagent.core.decay.corpus_result import CorpusResult
-from tafagent.core.decay.diagnosis_file import MAX_FILE_LENGTH, read_corpus_results, read_reference_file
+from tafagent.core.decay.diagnosis_file import (
+    MAX_FILE_LENGTH,
+    THETA_BOUNDS,
+    read_corpus_results,
+    read_reference_file,
+)
 from tafagent.core.decay.interpretation import gamma_band, kl_level
 from tafagent.core.decay.json_fields import DIAGNOSIS_FILE_HINT, FieldReader, str_keyed
 from tafagent.core.errors import ConfigError
@@ -207,7 +212,7 @@ class Diagnosis:
             status=reader.choice(data, "status", ("complete", "partial", "no_attention")),
             results=results,
             N=reader.integer(data, "N", optional=True, minimum=1, maximum=MAX_FILE_LENGTH),
-            theta=reader.number(data, "theta", optional=True, positive=True),
+            theta=reader.number(data, "theta", optional=True, positive=True, bounds=THETA_BOUNDS),
             env=reader.mapping(data, "env"),
             attention_layers=tuple(reader.int_list(reader.mapping(data, "attention_layers"), "measured")),
             n_layers=reader.integer(reader.mapping(data, "attention_layers"), "n_layers", optional=True, minimum=0),

@@ -16,14 +16,16 @@ from typing import Any
 from tafagent.core.decay.corpus_result import CorpusResult, CurveEstimate
 from tafagent.core.decay.fit import PowerLawFit, try_fit_power_law
 from tafagent.core.decay.grammar import kl_grammar
-from tafagent.core.decay.json_fields import DIAGNOSIS_FILE_HINT, FieldReader
+from tafagent.core.decay.json_fields import DIAGNOSIS_FILE_HINT, MAX_FILE_INTEGER, FieldReader
 from tafagent.core.decay.null import UniformNull, uniform_null
 from tafagent.core.decay.protocol import CORPORA, N_PROMPTS_FAST, N_PROMPTS_FULL
 from tafagent.core.errors import ConfigError
+from tafagent.core.spec.limits import MAX_THETA, MIN_THETA
 
-__all__ = ["MAX_FILE_LENGTH", "ReferenceFile", "read_corpus_results", "read_reference_file"]
+__all__ = ["MAX_FILE_LENGTH", "THETA_BOUNDS", "ReferenceFile", "read_corpus_results", "read_reference_file"]
 
-MAX_FILE_LENGTH = 2**53  # the longest N or distance a diagnosis file may name (core.thermo's bound on N)
+MAX_FILE_LENGTH = MAX_FILE_INTEGER  # the longest N or distance a diagnosis file may name (core.thermo's bound on N)
+THETA_BOUNDS = (MIN_THETA, MAX_THETA)  # a file's RoPE θ is bounded like a config's
 
 
 # ---- ours: `taf diagnose --out` ------------------------------------------------------------------------
@@ -189,7 +191,7 @@ def read_reference_file(data: Any) -> ReferenceFile:
         per_head_gamma={},
         kl_grammar=kl_grammar(attn, fit),
     )
-    theta = reader.number(data, "theta_nom", optional=True, positive=True)
+    theta = reader.number(data, "theta_nom", optional=True, positive=True, bounds=THETA_BOUNDS)
     return ReferenceFile(
         model=reader.text(data, "model"),
         N=reader.integer(data, "N", optional=True, minimum=1, maximum=MAX_FILE_LENGTH),

@@ -13,8 +13,9 @@ bandwidth / model size (spec §3.4). Here:
   range fitted on published measurements (``data/throughput_calibration.json``).
 
 Modules, in dependency order: ``dtypes`` (element widths, byte units), ``runtimes`` (engine profiles
-from ``data/runtimes.json``), ``weights``, ``kv``, ``activations``, ``serving`` (per-GPU budget and
-capacity questions), ``speed`` (decode and prefill ranges), ``report`` (everything `taf memory` shows).
+from ``data/runtimes.json``), ``parallel`` (which tensor-parallel sizes split the heads, vLLM's rule),
+``weights``, ``kv``, ``activations``, ``serving`` (per-GPU budget and capacity questions), ``speed``
+(decode and prefill ranges), ``report`` (everything `taf memory` shows, its inputs bounded).
 
 Units: bytes are integers; "GB" = 10⁹ bytes, "GiB" = 2³⁰ bytes, named as such everywhere.
 """

@@ -4,10 +4,11 @@ activation peak (an empirical constant per architecture)."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 from tafagent.core.errors import ConfigError
-from tafagent.core.memory.dtypes import GIB, KV_ELEMENT_BYTES, model_dtype, normalise_dtype
+from tafagent.core.memory.dtypes import GIB, KV_ELEMENT_BYTES, element_bytes, model_dtype
 from tafagent.core.memory.runtimes import runtime_data
 from tafagent.core.spec.model_spec import ModelSpec
 
@@ -27,9 +28,10 @@ def prefill_activation_bytes(
     * SDPA with the flash / memory-efficient kernels (CUDA) never holds the T × T matrix; the math
       fallback (CPU, or unsupported shapes) does, like eager;
     * the MLP intermediate (gate and up projections) and the logits (last token for generation, or all).
-    Allocator fragmentation and workspace are not modelled.
+    Allocator fragmentation and workspace are not modelled. Bytes are exact integers (rational arithmetic:
+    a float product loses integers beyond 2^53, which a large batch at a long context reaches).
     """
-    b = KV_ELEMENT_BYTES[model_dtype(spec) if dtype == "auto" else normalise_dtype(dtype)]
+    b = Fraction(KV_ELEMENT_BYTES[model_dtype(spec)] if dtype == "auto" else element_bytes(dtype, "dtype"))
     T = prompt_tokens
     impl = attn_implementation.lower()
     if impl not in ("eager", "sdpa", "flash", "flash_attention_2", "math"):
@@ -40,13 +42,12 @@ def prefill_activation_bytes(
         )
     materialises = impl in ("eager", "math")
     # eager builds the full T×T score matrix (then masks it, sliding windows included)
-    scores = batch * spec.n_heads * T * T * (b + 4) if materialises and spec.n_heads else 0
+    scores = math.ceil(batch * spec.n_heads * T * T * (b + 4)) if materialises and spec.n_heads else 0
     width = spec.moe.d_ff_expert * spec.moe.experts_per_token if spec.moe else spec.d_ff
-    mlp = batch * T * max(width, spec.d_model) * 2 * b
-    hidden = batch * T * spec.d_model * b * 4  # residual, normed input, attention output, next residual
+    mlp = math.ceil(batch * T * max(width, spec.d_model) * 2 * b)
+    hidden = math.ceil(batch * T * spec.d_model * b * 4)  # residual, normed input, attention output, next residual
     logit_tokens = 1 if logits == "last" else T
-    logit_bytes = batch * logit_tokens * spec.vocab_size * (b + 4)
-    scores, mlp, hidden, logit_bytes = (math.ceil(x) for x in (scores, mlp, hidden, logit_bytes))
+    logit_bytes = math.ceil(batch * logit_tokens * spec.vocab_size * (b + 4))
     total = scores + mlp + hidden + logit_bytes
     return {
         "attn_implementation": impl,

@@ -6,6 +6,7 @@ Every memory module names dtypes through ``normalise_dtype`` so that 'bfloat16',
 
 from __future__ import annotations
 
+from tafagent.core.errors import ConfigError
 from tafagent.core.spec.model_spec import ModelSpec
 
 GIB = 2**30  # bytes in a GiB (binary); "GB" in this package is always 10⁹ bytes
@@ -47,6 +48,19 @@ def normalise_dtype(name: str) -> str:
     """The canonical short name of a dtype ('torch.bfloat16' → 'bf16'); unknown names pass through lower-cased."""
     key = name.strip().lower().replace("torch.", "")
     return _DTYPE_ALIASES.get(key, key)
+
+
+def element_bytes(dtype: str, parameter: str) -> float:
+    """Bytes per element of ``dtype`` (any alias); an unknown name is a ConfigError naming ``parameter`` and
+    listing the known dtypes (it never falls back on another width)."""
+    key = normalise_dtype(dtype)
+    if key not in KV_ELEMENT_BYTES:
+        raise ConfigError(
+            f"unknown dtype '{dtype}'"[:80] + f" (parameter '{parameter}')",
+            "use one of " + ", ".join(KV_ELEMENT_BYTES),
+            field=parameter,
+        )
+    return KV_ELEMENT_BYTES[key]
 
 
 def model_dtype(spec: ModelSpec) -> str:

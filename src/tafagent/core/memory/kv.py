@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from tafagent.core.errors import ConfigError
 from tafagent.core.memory.dtypes import KV_ELEMENT_BYTES, model_dtype, normalise_dtype
+from tafagent.core.memory.parallel import check_tensor_parallel, kv_heads_per_gpu
 from tafagent.core.memory.runtimes import RuntimeProfile, runtime_profile
 from tafagent.core.spec.model_spec import ModelSpec
 
@@ -55,11 +57,16 @@ class KVPlan:
             return min(context, group.window - 1)  # transformers' DynamicSlidingWindowLayer
         return context
 
+    def _exact_group_bytes(self, group: LayerGroup, context: int) -> Fraction:
+        """Bytes all layers of ``group`` hold for one sequence of ``context`` tokens, as an exact rational.
+
+        The float per-token size is taken at its exact value: a float product loses integers beyond 2^53,
+        which long contexts reach, and bytes are promised as exact integers."""
+        per_layer = Fraction(group.bytes_per_token) * self.tokens_cached(group, context) + group.state_bytes
+        return group.n_layers * per_layer
+
     def bytes_per_sequence(self, context: int) -> int:
-        total = 0.0
-        for group in self.groups:
-            total += group.n_layers * (group.bytes_per_token * self.tokens_cached(group, context) + group.state_bytes)
-        return math.ceil(total)
+        return math.ceil(sum((self._exact_group_bytes(g, context) for g in self.groups), Fraction(0)))
 
     def bytes_per_token(self) -> float:
         """Growth per extra token at long context (layers whose cache grows without bound)."""
@@ -73,7 +80,7 @@ class KVPlan:
                 "bytes_per_token_per_layer": g.bytes_per_token,
                 "tokens_cached_per_layer": self.tokens_cached(g, context),
                 "state_bytes_per_layer": g.state_bytes,
-                "bytes": math.ceil(g.n_layers * (g.bytes_per_token * self.tokens_cached(g, context) + g.state_bytes)),
+                "bytes": math.ceil(self._exact_group_bytes(g, context)),
                 "formula": g.formula,
             }
             for g in self.groups
@@ -99,15 +106,17 @@ def kv_plan(spec: ModelSpec, engine: str = "transformers", kv_dtype: str = "auto
     Full attention: 2 (K, V) · n_kv · d_head · element bytes per token per layer (explicit head_dim
     honoured). MLA: (kv_lora_rank + qk_rope_head_dim) · element bytes (the latent and the rotary key).
     Mamba: (conv_dim · d_conv + SSM state) · element bytes per sequence. With tensor parallelism the KV
-    heads are split across GPUs (replicated when tp > n_kv, as vLLM does).
+    heads are split across GPUs (replicated when tp > n_kv, as vLLM does); a ``tp`` that cannot split the
+    heads is a ConfigError (``memory.parallel``).
     """
+    check_tensor_parallel(spec, tp)
     profile = runtime_profile(engine)
     dtype = _checked_kv_dtype(spec, kv_dtype, profile)
     element = KV_ELEMENT_BYTES[dtype]
     # vLLM int8_per_token_head stores one fp32 scale per token, head and K/V.
     vllm_int8 = dtype == "int8" and profile.name == "vllm"
     element_note = " + fp32 scale per token-head" if vllm_int8 else ""
-    kv_heads_per_gpu = max(1, math.ceil(spec.n_kv_heads / tp)) if spec.n_kv_heads else 0
+    kv_heads = kv_heads_per_gpu(spec, tp)
 
     counts: dict[str, int] = {}
     for kind in spec.layer_kinds():
@@ -127,7 +136,7 @@ def kv_plan(spec: ModelSpec, engine: str = "transformers", kv_dtype: str = "auto
             )
             groups.append(LayerGroup("mla", n, latent * element, formula=formula))
         else:
-            groups.append(_attention_group(spec, kind, n, element, kv_heads_per_gpu, vllm_int8))
+            groups.append(_attention_group(spec, kind, n, element, kv_heads, vllm_int8))
     return KVPlan(profile, dtype, element, tuple(groups), tp)
 
 

@@ -11,6 +11,7 @@ from tafagent.core.catalogs import GPU
 from tafagent.core.errors import ConfigError
 from tafagent.core.memory.activations import prefill_activation_bytes
 from tafagent.core.memory.kv import KVPlan, kv_plan
+from tafagent.core.memory.parallel import MAX_TP
 from tafagent.core.memory.serving import (
     MemoryBudget,
     fewest_gpus,
@@ -23,6 +24,8 @@ from tafagent.core.memory.speed import decode_throughput, prefill_seconds
 from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
 from tafagent.core.spec.limits import MAX_POSITIONS
 from tafagent.core.spec.model_spec import ModelSpec
+
+MAX_BATCH = 1_000_000  # concurrent sequences: far above any server, low enough that no product explodes
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class MemoryReport:
     throughput: dict[str, Any] | None = None
     prefill: dict[str, Any] | None = None
     capacity_message: str | None = None
+    warnings: tuple[str, ...] = ()  # the spec's and the weights' (e.g. checkpoint headers not used)
 
     @property
     def total_bytes(self) -> int:
@@ -87,6 +91,8 @@ class MemoryReport:
             )
         if self.capacity_message:
             out["capacity_message"] = self.capacity_message
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
         return out
 
 
@@ -104,14 +110,19 @@ def memory_report(
     attn_implementation: str = "sdpa",
 ) -> MemoryReport:
     """Weights, KV and activations for ``batch`` sequences of ``context`` tokens; with a GPU, whether it fits,
-    the longest context and largest batch that fit, the fewest GPUs (tensor parallel) and a throughput range."""
+    the longest context and largest batch that fit, the fewest GPUs (tensor parallel) and a throughput range.
+
+    Bounds (ConfigError naming the parameter): 1 ≤ context ≤ MAX_POSITIONS, 1 ≤ batch ≤ MAX_BATCH,
+    1 ≤ tp ≤ MAX_TP and a tp that splits the attention heads (``memory.parallel``), 0 < utilisation ≤ 1.
+    """
     _check_report_inputs(context, batch, tp, gpu_memory_utilization)
     weights = weights_bytes(spec, weights_dtype)
     plan = kv_plan(spec, engine, kv_dtype, tp)
     kv = plan.bytes_per_sequence(context) * batch
     activation = prefill_activation_bytes(spec, context, batch, attn_implementation)
+    warnings = tuple(dict.fromkeys((*spec.warnings, *weights.warnings)))
     if gpu is None:
-        return MemoryReport(spec.model_id, context, batch, weights, plan, kv, activation)
+        return MemoryReport(spec.model_id, context, batch, weights, plan, kv, activation, warnings=warnings)
     budget = memory_budget(spec, gpu, weights, engine, tp, gpu_memory_utilization, context, batch)
     fits = budget.kv_available_bytes >= kv
     longest = max_context(plan, budget.kv_available_bytes, batch, limit=max(context, spec.T_train or context) * 64)
@@ -137,21 +148,40 @@ def memory_report(
         throughput,
         prefill,
         message,
+        warnings,
     )
 
 
 def _check_report_inputs(context: int, batch: int, tp: int, gpu_memory_utilization: float | None) -> None:
-    """ConfigError (naming the parameter) for non-positive sizes, an impossible context or a bad utilisation."""
+    """ConfigError (naming the parameter) for non-positive or absurd sizes and for a bad utilisation."""
     for name, value in (("context", context), ("batch", batch), ("tp", tp)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigError(
-                f"parameter '{name}' must be a positive integer, got {value!r}", "fix the value", field=name
+                f"parameter '{name}' must be a positive integer, got {_shown(value)}", "fix the value", field=name
             )
     if context > MAX_POSITIONS:  # the same bound every recipe's T_eval has
-        raise ConfigError(f"context {context:.3g} tokens is beyond any model", f"use at most {MAX_POSITIONS:,}")
-    if gpu_memory_utilization is not None and not 0 < gpu_memory_utilization <= 1:
         raise ConfigError(
-            f"gpu_memory_utilization must be in (0, 1], got {gpu_memory_utilization}",
+            f"context {_shown(context)} tokens is beyond any model", f"use at most {MAX_POSITIONS:,}", field="context"
+        )
+    for name, value, limit in (("batch", batch, MAX_BATCH), ("tp", tp, MAX_TP)):
+        if value > limit:
+            raise ConfigError(
+                f"parameter '{name}' = {_shown(value)} is beyond any deployment", f"use at most {limit:,}", field=name
+            )
+    utilisation = gpu_memory_utilization
+    if utilisation is not None and (
+        isinstance(utilisation, bool) or not isinstance(utilisation, (int, float)) or not 0 < utilisation <= 1
+    ):
+        raise ConfigError(
+            f"gpu_memory_utilization must be in (0, 1], got {_shown(gpu_memory_utilization)}",
             "e.g. 0.9",
             field="gpu_memory_utilization",
         )
+
+
+def _shown(value: object) -> str:
+    """A bad value for an error line: a huge integer in scientific notation, anything else cut to 40 characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
+        return f"{float(value):.3g}" if abs(value) < 10**308 else "an integer of at least 1e308"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -11,6 +11,7 @@ from tafagent.core.catalogs import GPU
 from tafagent.core.memory.activations import prefill_activation_bytes, vllm_activation_peak_bytes
 from tafagent.core.memory.dtypes import GIB
 from tafagent.core.memory.kv import KVPlan, kv_plan
+from tafagent.core.memory.parallel import check_tensor_parallel, tensor_parallel_problem
 from tafagent.core.memory.runtimes import runtime_data, runtime_profile
 from tafagent.core.memory.weights import WeightsEstimate
 from tafagent.core.spec.model_spec import ModelSpec
@@ -56,6 +57,7 @@ def memory_budget(
     batch: int = 1,
 ) -> MemoryBudget:
     """KV memory available per GPU: usable × utilisation − weights/tp − activation peak − overhead."""
+    check_tensor_parallel(spec, tp)
     profile = runtime_profile(engine)
     usable = usable_gpu_bytes(gpu)
     util = profile.gpu_memory_utilization if gpu_memory_utilization is None else gpu_memory_utilization
@@ -135,9 +137,10 @@ def fewest_gpus(
     gpu_memory_utilization: float | None = None,
     sizes: tuple[int, ...] = TP_SIZES,
 ) -> dict[str, Any] | None:
-    """The smallest tensor-parallel size in ``sizes`` whose per-GPU KV budget holds ``batch`` × ``context``
-    tokens: {n_gpus, usd_per_hour (None without a price), kv_available_bytes_per_gpu}, or None."""
-    for n in sizes:
+    """The smallest tensor-parallel size in ``sizes`` that splits the model's heads (``memory.parallel``) and
+    whose per-GPU KV budget holds ``batch`` × ``context`` tokens: {n_gpus, usd_per_hour (None without a price),
+    kv_available_bytes_per_gpu}, or None."""
+    for n in (size for size in sizes if tensor_parallel_problem(spec, size) is None):
         plan_n = kv_plan(spec, engine, kv_dtype, n)
         budget_n = memory_budget(spec, gpu, weights, engine, n, gpu_memory_utilization, context, batch)
         if budget_n.kv_available_bytes >= plan_n.bytes_per_sequence(context) * batch:

@@ -4,13 +4,14 @@ bitsandbytes 4-bit, GGUF) applied per parameter component, or the exact sum read
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tafagent.core.errors import ConfigError
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.memory.dtypes import KV_ELEMENT_BYTES, model_dtype, normalise_dtype
-from tafagent.core.spec.model_spec import ModelSpec
+from tafagent.core.spec.model_spec import ModelSpec, StoredWeights
+from tafagent.core.spec.weights_summary import stored_weights_problem, unusable_headers_warning
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def weight_format(name: str, group_size: int = 128, bits: float | None = None) -
             "bitsandbytes 4-bit with double quantisation: 8-bit absmax per 64, fp32 per 256 blocks",
             EvidenceNote(Evidence.DERIVED, "bitsandbytes double quantisation"),
         )
-    if key in ("gptq", "awq", "int4", "gptq-int4", "awq-int4", "gptq-int8", "int3", "int2"):
+    if key in ("gptq", "awq", "int4", "gptq-int4", "awq-int4", "gptq-int8"):
         b = bits if bits is not None else (8.0 if key.endswith("int8") else 4.0)
         total = _group_overhead_bits(b, group_size)
         label = "awq" if key.startswith("awq") else "gptq"
@@ -125,11 +126,30 @@ def weight_format(name: str, group_size: int = 128, bits: float | None = None) -
             f"gguf-{gguf}", b, b, f"GGUF {gguf.upper()}: ≈ {b:g} bits per weight (mixed block types)", _GGUF_TYPICAL
         )
     raise ConfigError(
-        f"unknown weights format '{name}' (parameter 'weights_dtype')",
-        "use bf16, fp16, fp32, fp8, int8, nf4, nf4-dq, gptq, awq, gguf-q8_0, gguf-q6_k, gguf-q5_k_m, gguf-q4_k_m, "
-        "gguf-q4_0, or 'stored'",
+        f"unknown weights format '{name}'"[:80] + " (parameter 'weights_dtype')",
+        f"use one of {', '.join(KNOWN_WEIGHT_FORMATS)}, or 'stored' (a GPTQ config's own bit width is read from "
+        "its quantization_config)",
         field="weights_dtype",
     )
+
+
+# The names weight_format accepts (aliases such as 'bfloat16', 'fp4' or 'gguf:q4_k' aside), for error hints.
+KNOWN_WEIGHT_FORMATS: tuple[str, ...] = (
+    "bf16",
+    "fp16",
+    "fp32",
+    "fp8",
+    "int8",
+    "nf4",
+    "nf4-dq",
+    "gptq",
+    "gptq-int4",
+    "gptq-int8",
+    "awq",
+    "int4",
+    *(f"gguf-{t}" for t in GGUF_TYPE_BITS if t not in ("f32", "f16", "bf16")),
+    *(f"gguf-{t}" for t in GGUF_MIX_BITS if t not in GGUF_TYPE_BITS),
+)
 
 
 # Components stored at the format's "linear" precision; the rest stays at `other_bits`.
@@ -147,6 +167,7 @@ class WeightsEstimate:
     formula: str
     evidence: EvidenceNote
     expert_bytes: int = 0  # routed experts (read only partly per decode step)
+    warnings: tuple[str, ...] = ()  # e.g. checkpoint headers that could not be the weight size
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -161,9 +182,14 @@ class WeightsEstimate:
 
 
 def default_weights_format(spec: ModelSpec) -> str:
-    """'stored' when headers were read; else the quantisation_config's format; else the config dtype."""
+    """'stored' when headers were read; else :func:`config_weights_format`."""
     if spec.stored_weights is not None:
         return "stored"
+    return config_weights_format(spec)
+
+
+def config_weights_format(spec: ModelSpec) -> str:
+    """The format the config states: its quantization_config's (GPTQ, AWQ, bitsandbytes, fp8), else its dtype."""
     q = spec.quantization
     if q is not None:
         method = q.method.lower()
@@ -180,29 +206,53 @@ def default_weights_format(spec: ModelSpec) -> str:
 
 
 def weights_bytes(spec: ModelSpec, fmt: str = "auto") -> WeightsEstimate:
-    """Weight bytes of ``spec`` stored as ``fmt`` ('auto', 'stored', or a format name)."""
+    """Weight bytes of ``spec`` stored as ``fmt`` ('auto', 'stored', or a format name).
+
+    'stored' (the default when headers were read) sums the header tensor sizes, unless the headers cannot be
+    the weight size (no tensors, far fewer parameters than the config: ``stored_weights_problem``); then the
+    bytes follow from the config's parameter count in the config's format, labelled derived, with a warning.
+    """
     name = default_weights_format(spec) if fmt == "auto" else fmt
-    breakdown = spec.n_params_breakdown or {"total": spec.n_params}
-    expert_params = breakdown.get("moe_experts", 0)
-    if name == "stored":
-        stored = spec.stored_weights
-        if stored is None:
-            raise ConfigError(
-                "no checkpoint headers were read for this model (parameter 'weights_dtype')",
-                "use a format name such as bf16, or load the model from the Hub",
-                field="weights_dtype",
-            )
-        bpw = stored.bits_per_weight or 8.0 * stored.n_bytes / max(spec.n_params, 1)
-        share = expert_params / spec.n_params if spec.n_params else 0.0
-        return WeightsEstimate(
-            "stored",
-            stored.n_bytes,
-            bpw,
-            dict(stored.bytes_by_dtype),
-            f"sum of tensor sizes in the {stored.format} headers",
-            EvidenceNote(Evidence.EXACT, stored.source),
-            int(stored.n_bytes * share),
+    if name != "stored":
+        return _format_estimate(spec, name)
+    stored = spec.stored_weights
+    if stored is None:
+        raise ConfigError(
+            "no checkpoint headers were read for this model (parameter 'weights_dtype')",
+            "use a format name such as bf16, or load the model from the Hub",
+            field="weights_dtype",
         )
+    problem = stored_weights_problem(spec.n_params, stored)
+    if problem is None:
+        return _stored_estimate(spec, stored)
+    estimate = _format_estimate(spec, config_weights_format(spec))
+    return replace(
+        estimate,
+        formula=f"{estimate.formula}, applied to the config's {spec.n_params:,} parameters",
+        evidence=EvidenceNote(Evidence.DERIVED, f"config parameter count × format; {problem}"),
+        warnings=(unusable_headers_warning(problem),),
+    )
+
+
+def _stored_estimate(spec: ModelSpec, stored: StoredWeights) -> WeightsEstimate:
+    """The exact bytes the headers list; routed experts take the config's share of them."""
+    breakdown = spec.n_params_breakdown or {"total": spec.n_params}
+    bpw = stored.bits_per_weight or 8.0 * stored.n_bytes / max(spec.n_params, 1)
+    share = breakdown.get("moe_experts", 0) / spec.n_params if spec.n_params else 0.0
+    return WeightsEstimate(
+        "stored",
+        stored.n_bytes,
+        bpw,
+        dict(stored.bytes_by_dtype),
+        f"sum of tensor sizes in the {stored.format} headers",
+        EvidenceNote(Evidence.EXACT, stored.source),
+        int(stored.n_bytes * share),
+    )
+
+
+def _format_estimate(spec: ModelSpec, name: str) -> WeightsEstimate:
+    """Each parameter component at the format's bits (linear layers quantised, the rest at ``other_bits``)."""
+    breakdown = spec.n_params_breakdown or {"total": spec.n_params}
     q = spec.quantization
     group = q.group_size if q is not None and q.group_size else 128
     bits = q.bits if q is not None and q.bits and name in ("gptq", "awq") else None

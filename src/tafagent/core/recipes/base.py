@@ -317,9 +317,22 @@ def resolve_inputs(
             raw, source = from_model[param.from_model], f"model ({model.model_id})"
         else:
             raw, source = param.default, "default"
-        if raw is None and param.from_model == "theta" and model is not None and source != "user":
-            values[param.name], sources[param.name] = None, source  # not a RoPE model: the recipe says so
+        if raw is None and param.from_model is not None and model is not None and source != "user":
+            # The model lacks it (no RoPE θ, no max positions): θ's recipes say so themselves, run_recipe
+            # answers NOT APPLICABLE for any other missing input (missing_model_inputs).
+            values[param.name], sources[param.name] = None, source
             continue
         values[param.name] = coerce(param, raw, recipe.id)
         sources[param.name] = source
     return values, sources
+
+
+def missing_model_inputs(recipe: Recipe, values: Mapping[str, Any]) -> list[Param]:
+    """Required parameters that the model should have filled but could not (None from resolve_inputs): a
+    BLOOM or Mamba config states no max positions, so T_train stays unknown. θ is left to the recipes, which
+    answer a model without RoPE in their own words."""
+    return [
+        p
+        for p in recipe.params
+        if values.get(p.name) is None and p.from_model not in (None, "theta") and not p.optional and not p.unused
+    ]

@@ -14,7 +14,7 @@ from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult
 from tafagent.core.catalogs import Catalogs, default_catalogs
 from tafagent.core.errors import ParameterError, UsageError
 from tafagent.core.laws.registry import panel_key
-from tafagent.core.recipes.base import Recipe, RecipeContext, resolve_inputs
+from tafagent.core.recipes.base import Param, Recipe, RecipeContext, missing_model_inputs, resolve_inputs
 from tafagent.core.recipes.common import not_rope
 from tafagent.core.spec.model_spec import ModelSpec
 
@@ -99,8 +99,26 @@ def run_recipe(
         return not_rope(ctx)
     values, sources = resolve_inputs(recipe, user, model)
     ctx = RecipeContext(recipe, values, sources, catalogs, model)
+    missing = missing_model_inputs(recipe, values)
+    if missing:
+        return _model_lacks_inputs(ctx, missing)
     _cross_checks(ctx)
     return attach_panel_evidence(recipe.compute(ctx))
+
+
+def _model_lacks_inputs(ctx: RecipeContext, missing: list[Param]) -> RecipeResult:
+    """NOT APPLICABLE, naming the inputs the model's config does not state (never a failure of the card)."""
+    name = ctx.model.model_id if ctx.model is not None else "this model"
+    listed = "; ".join(f"{p.name}, the {p.help}" for p in missing)
+    example = " ".join(f"--set {p.name}=VALUE" for p in missing)
+    return ctx.result(
+        [],
+        "NOT APPLICABLE",
+        f"{ctx.recipe.id} needs {listed}, which the config of {name} does not state.",
+        f"Give it yourself: taf recipe {ctx.recipe.id} --model {name} {example}.",
+        [f"missing_{p.name}" for p in missing],
+        [ConfidenceCheck("applicable", "miss", f"{name} lacks {', '.join(p.name for p in missing)}")],
+    )
 
 
 def attach_panel_evidence(result: RecipeResult) -> RecipeResult:

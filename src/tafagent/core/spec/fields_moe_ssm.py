@@ -13,17 +13,32 @@ import math
 from tafagent.core.errors import ConfigError
 from tafagent.core.spec.config_view import ConfigView
 from tafagent.core.spec.draft import SpecDraft
-from tafagent.core.spec.limits import MAX_HEADS, MAX_LAYERS, MAX_WIDTH
+from tafagent.core.spec.limits import MAX_EXPERTS, MAX_HEADS, MAX_LAYERS, MAX_WIDTH
 from tafagent.core.spec.model_spec import MoESpec, SSMSpec
+
+# Model types whose layers always route to experts: a count below 2 there is a broken config, not a dense
+# model (types such as jamba or granitemoehybrid state 0 or 1 expert for their dense variants).
+MOE_ONLY_TYPES = frozenset(
+    {"mixtral", "qwen2_moe", "qwen3_moe", "olmoe", "deepseek_v3", "gpt_oss", "phimoe", "dbrx", "granitemoe"}
+)
+_EXPERT_KEYS = ("num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts")
 
 
 def resolve_moe(draft: SpecDraft, model_type: str | None) -> None:
-    """``moe`` (None for a dense model) and ``_moe_layers``, the indices of the layers that hold experts."""
+    """``moe`` (None for a dense model) and ``_moe_layers``, the indices of the layers that hold experts.
+
+    Bounds: 2 ≤ experts ≤ MAX_EXPERTS for a mixture of experts (0 or 1 states a dense model, except for a
+    MOE_ONLY_TYPES model); 1 ≤ experts per token ≤ experts.
+    """
     view = draft.view
     n_layers = draft.values["n_layers"]
-    experts = view.get_int(
-        ["num_local_experts", "num_experts", "n_routed_experts", "moe_num_experts"], minimum=0, maximum=1_000_000
-    )
+    experts = view.get_int(_EXPERT_KEYS, minimum=0, maximum=MAX_EXPERTS)
+    if experts is not None and experts[0] <= 1 and model_type in MOE_ONLY_TYPES:
+        raise ConfigError(
+            f"config field '{view.name(experts[1])}' = {experts[0]}: a {model_type} model routes to at least 2 experts",
+            f"fix the expert count (2 to {MAX_EXPERTS:,})",
+            field=view.name(experts[1]),
+        )
     if experts is None or experts[0] <= 1:
         draft.derived("moe", None, "dense model (no experts)")
         draft.values["_moe_layers"] = frozenset()
@@ -62,7 +77,7 @@ def _shared_experts(view: ConfigView, model_type: str | None, d_ff_expert: int) 
         found = view.get_int(["shared_expert_intermediate_size"], minimum=0, maximum=MAX_WIDTH * 16)
         d_ff_shared = found[0] if found else 0
         return (1 if d_ff_shared else 0), d_ff_shared
-    found = view.get_int(["n_shared_experts", "num_shared_experts"], minimum=0, maximum=1024)
+    found = view.get_int(["n_shared_experts", "num_shared_experts"], minimum=0, maximum=MAX_EXPERTS)
     if found and found[0]:
         return found[0], found[0] * d_ff_expert
     return 0, 0

@@ -13,7 +13,7 @@ from typing import Any
 from tafagent.core.errors import ConfigError
 from tafagent.core.spec.config_view import ConfigView
 from tafagent.core.spec.draft import SpecDraft
-from tafagent.core.spec.limits import MAX_POSITIONS, MAX_THETA, MAX_WIDTH
+from tafagent.core.spec.limits import MAX_POSITIONS, MAX_THETA, MAX_WIDTH, MIN_THETA
 from tafagent.core.spec.model_spec import RopeScaling
 
 _NO_ROTARY_BASE = {
@@ -72,13 +72,10 @@ def _resolve_rope_theta(
     theta: tuple[float, str] | None = None
     if params is not None and params.get("rope_theta") is not None:
         key = params_prefix + "rope_theta"
-        theta = (view.float_value(key, params["rope_theta"], minimum=0, maximum=MAX_THETA, exclusive_minimum=True), key)
+        theta = (view.float_value(key, params["rope_theta"], minimum=MIN_THETA, maximum=MAX_THETA), key)
     if theta is None:
         theta = view.get_float(
-            ["rope_theta", "rotary_emb_base", "rotary_base", "rope_base"],
-            minimum=0,
-            maximum=MAX_THETA,
-            exclusive_minimum=True,
+            ["rope_theta", "rotary_emb_base", "rotary_base", "rope_base"], minimum=MIN_THETA, maximum=MAX_THETA
         )
     if theta is not None:
         draft.from_config("rope_theta", theta[0], theta[1])

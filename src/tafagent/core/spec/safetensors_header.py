@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tafagent.core.errors import HeaderTruncatedError, WeightHeaderError
+from tafagent.core.jsonsafe import JSONInputError, parse_bounded_json
 from tafagent.core.spec.weights_summary import HeaderWeights, bits_per_weight
 
 # Bits per element of every safetensors dtype (safetensors/src/tensor.rs ``Dtype::bitsize``).
@@ -108,13 +109,11 @@ def parse_safetensors_header(data: bytes, origin: str = "safetensors file") -> S
         raise HeaderTruncatedError(8 + length, origin)
     raw = bytes(data[8 : 8 + length])
     try:
-        decoded = json.loads(raw.decode("utf-8"))
+        decoded = parse_bounded_json(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WeightHeaderError(f"{origin}: the safetensors header is not JSON", "the file is corrupt") from exc
-    except RecursionError as exc:
-        raise WeightHeaderError(
-            f"{origin}: the safetensors header is nested too deeply", "the file is corrupt"
-        ) from exc
+    except JSONInputError as exc:  # an integer of hundreds of digits, nesting no header has
+        raise WeightHeaderError(f"{origin}: the safetensors header {exc.problem}", "the file is corrupt") from None
     return safetensors_header_from_json(decoded, length, origin)
 
 

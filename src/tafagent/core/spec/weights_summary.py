@@ -3,15 +3,18 @@
 :class:`HeaderWeights` is the summary that the safetensors and GGUF readers (``safetensors_header``,
 ``gguf_header``) produce from file headers alone; :class:`ParamsCheck` sets its logical parameter count
 against the config-derived ``n_params``, so a config that does not describe the stored weights is flagged.
+:func:`stored_weights_problem` says when headers cannot be the weight size at all (no tensors, or far fewer
+parameters than the config: a partial or broken upload), and :func:`attach_header_weights` puts headers on
+a spec with every such warning.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from tafagent.core.spec.model_spec import StoredWeights
+from tafagent.core.spec.model_spec import ModelSpec, StoredWeights
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +104,72 @@ def check_params(n_params_config: int, weights: StoredWeights | None) -> ParamsC
         return None
     scope = "language-model tensors" if weights.n_params_non_text else "all tensors"
     return ParamsCheck(n_params_config, n_params_text, scope)
+
+
+# =============================================================================================
+# Headers that cannot be the weight size
+# =============================================================================================
+# Below half the config's parameters the headers describe a partial upload (missing shards) or another model,
+# not these weights; a quantised checkpoint still holds every parameter (packed), so it stays far above.
+MIN_HEADER_SHARE = 0.5
+# When the logical count is unknown (packing of unknown width), bytes are compared instead: no real format
+# stores fewer bits per weight than llama.cpp's IQ1_S (1.56 bpw).
+MIN_STORED_BITS_PER_WEIGHT = 1.5
+
+
+def stored_weights_problem(n_params_config: int, weights: StoredWeights) -> str | None:
+    """Why ``weights`` (read from headers) cannot be the model's weight size, or None when they can.
+
+    No tensors or no bytes; a logical count under MIN_HEADER_SHARE of ``n_params_config``; or, with no
+    logical count, fewer bytes than MIN_HEADER_SHARE of the parameters at MIN_STORED_BITS_PER_WEIGHT.
+    """
+    if weights.n_elements == 0 or weights.n_bytes == 0 or not weights.bytes_by_dtype:
+        return f"the {weights.format} headers hold no tensors"
+    if n_params_config <= 0:
+        return None
+    counted = weights.n_params_text if isinstance(weights, HeaderWeights) else None
+    if counted is not None:
+        if counted < MIN_HEADER_SHARE * n_params_config:
+            return (
+                f"the {weights.format} headers hold {counted:,} parameters, under {MIN_HEADER_SHARE:.0%} of the "
+                f"{n_params_config:,} the config implies"
+            )
+        return None
+    if 8 * weights.n_bytes < MIN_HEADER_SHARE * n_params_config * MIN_STORED_BITS_PER_WEIGHT:
+        return (
+            f"the {weights.format} headers hold {weights.n_bytes:,} bytes, under {MIN_HEADER_SHARE:.0%} of the "
+            f"config's {n_params_config:,} parameters at {MIN_STORED_BITS_PER_WEIGHT:g} bits each"
+        )
+    return None
+
+
+def unusable_headers_warning(problem: str) -> str:
+    """The warning for headers that are not used as the weight size (one text, so callers can deduplicate)."""
+    return f"checkpoint headers not used as the weight size: {problem}; weight bytes follow from the config instead"
+
+
+def header_warnings(n_params_config: int, weights: StoredWeights) -> list[str]:
+    """Every warning headers raise against the config: a disagreement over PARAMS_TOLERANCE, and headers that
+    cannot be the weight size."""
+    warnings: list[str] = []
+    check = check_params(n_params_config, weights)
+    if check is not None and check.warning():
+        warnings.append(check.warning() or "")
+    problem = stored_weights_problem(n_params_config, weights)
+    if problem is not None:
+        warnings.append(unusable_headers_warning(problem))
+    return warnings
+
+
+def attach_header_weights(spec: ModelSpec, weights: StoredWeights) -> ModelSpec:
+    """``spec`` with the headers' weights, their comparison with the config in the notes, every warning of
+    :func:`header_warnings` and the headers' source in the provenance (the Hub adapter's last step)."""
+    check = check_params(spec.n_params, weights)
+    if check is not None:
+        weights = replace(weights, notes=(*weights.notes, check.describe()))
+    new = [w for w in header_warnings(spec.n_params, weights) if w not in spec.warnings]
+    provenance = {**spec.provenance, "weights": weights.source}
+    return replace(spec, stored_weights=weights, warnings=(*spec.warnings, *new), provenance=provenance)
 
 
 def iter_dtypes(weights: StoredWeights) -> Iterable[tuple[str, int, int]]:

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tafagent.adapters.errors import LLMError
+from tafagent.core.jsonsafe import JSONInputError, parse_bounded_json
 
 DEFAULT_TIMEOUT_S = 30.0
 MAX_REPLY_BYTES = 1_000_000
@@ -111,9 +112,9 @@ class OpenAICompatibleClient:
 
 def _content(raw: bytes, endpoint: str) -> str:
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = parse_bounded_json(raw.decode("utf-8"))
         content = data["choices"][0]["message"]["content"]
-    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, IndexError, TypeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, JSONInputError, KeyError, IndexError, TypeError):
         raise LLMError(
             f"the LLM at {endpoint} did not send an OpenAI-style chat completion", "is it /v1/chat/completions?"
         ) from None

@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if gpu is not None:
         _print_gpu_fit(out, gpu, data, args)
         _print_speed(out, data, args)
-    for warning in spec.warnings:
+    for warning in report.warnings:
         out.print(f"[yellow]warning:[/yellow] {plain(warning)}")
     return 0
 

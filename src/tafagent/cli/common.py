@@ -13,6 +13,7 @@ from tafagent.adapters.files import check_output_file, read_text_file
 from tafagent.cli.output import safe_text, write_stdout
 from tafagent.core.catalogs import Catalogs, default_catalogs
 from tafagent.core.errors import ConfigError, UsageError
+from tafagent.core.jsonsafe import JSONInputError, parse_bounded_json
 from tafagent.core.numbers import parse_number
 from tafagent.core.spec.limits import MAX_POSITIONS
 
@@ -144,7 +145,9 @@ def load_catalogs(path: Path | None) -> Catalogs:
         return catalogs
     text = read_text_file(path, "catalog", MAX_CATALOG_BYTES, "pass a JSON file of GPU/API rows")
     try:
-        data: Any = json.loads(text)
+        data: Any = parse_bounded_json(text)
+    except JSONInputError as error:
+        raise ConfigError(f"catalog '{path}' {error.problem}: it cannot be a catalog", "fix the file") from None
     except RecursionError:
         raise ConfigError(f"catalog '{path}' is nested too deeply to be a catalog", "fix the file") from None
     except json.JSONDecodeError as error:

@@ -56,7 +56,7 @@ from tafagent.core.spec.gguf_header import summarize_gguf
 from tafagent.core.spec.model_spec import FieldSource, ModelSpec
 from tafagent.core.spec.resolve import resolve_spec
 from tafagent.core.spec.safetensors_header import summarize_safetensors
-from tafagent.core.spec.weights_summary import HeaderWeights, check_params
+from tafagent.core.spec.weights_summary import HeaderWeights, attach_header_weights
 
 FETCHED_BY_MODE = {
     "online": "downloaded or revalidated through the Hub cache",
@@ -276,14 +276,7 @@ class _Loader:
 
     # ---- weights → spec ----------------------------------------------------------------------------
     def _attach(self, spec: ModelSpec, weights: HeaderWeights) -> ModelSpec:
-        check = check_params(spec.n_params, weights)
-        warnings = list(spec.warnings)
-        if check is not None:
-            weights = replace(weights, notes=(*weights.notes, check.describe()))
-            if check.warning():
-                warnings.append(check.warning() or "")
-        provenance = {**spec.provenance, "weights": weights.source}
-        return replace(spec, stored_weights=weights, warnings=tuple(warnings), provenance=provenance)
+        return attach_header_weights(spec, weights)
 
     def _weights_failed(self, spec: ModelSpec, error: BaseException) -> ModelSpec:
         # Weight sizes supplement the config: failing to read them is a warning, never a wrong number.

@@ -19,6 +19,7 @@ from tafagent.adapters.errors import HubError
 from tafagent.adapters.hub.guard import BodyTooLarge, body_cap
 from tafagent.adapters.hub.retry import with_retries
 from tafagent.adapters.hub.session import HubSession
+from tafagent.core.jsonsafe import JSONInputError, parse_bounded_json
 
 MAX_MODEL_INFO_BYTES = 32 << 20  # a repo with 10,000 files answers ~1 MB
 _COMMIT_SHA = re.compile(r"[0-9a-f]{40}")
@@ -75,8 +76,8 @@ def fetch_listing(session: HubSession) -> RepoListing:
 def parse_model_info(raw: bytes, asked_repo_id: str) -> RepoListing:
     """The fields this adapter uses from a model info answer; MalformedModelInfo says what is wrong."""
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        data = parse_bounded_json(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, JSONInputError, RecursionError):
         raise MalformedModelInfo("text that is not JSON") from None
     if not isinstance(data, dict):
         raise MalformedModelInfo(f"{_json_type(data)} instead of an object")

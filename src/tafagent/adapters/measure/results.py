@@ -9,7 +9,7 @@ from typing import Any
 from tafagent.adapters.files import read_text_file
 from tafagent.core.decay.diagnosis import DIAGNOSIS_SCHEMA, Diagnosis
 from tafagent.core.errors import ConfigError, UsageError
-from tafagent.core.jsonsafe import json_safe
+from tafagent.core.jsonsafe import JSONInputError, json_safe, parse_bounded_json
 
 MAX_DIAGNOSIS_BYTES = 64 * 1024 * 1024
 
@@ -37,7 +37,11 @@ def load_diagnosis(path: str | Path) -> Diagnosis:
     file = Path(path).expanduser()
     text = read_text_file(file, "diagnosis file", MAX_DIAGNOSIS_BYTES, "pass the JSON written by `taf diagnose --out`")
     try:
-        data: Any = json.loads(text)
+        data: Any = parse_bounded_json(text)
+    except JSONInputError as error:
+        raise ConfigError(
+            f"'{file}' {error.problem}: it cannot be a diagnosis", "pass the JSON written by --out"
+        ) from None
     except json.JSONDecodeError as error:
         raise ConfigError(
             f"'{file}' is not valid JSON (line {error.lineno}: {error.msg})", "pass the JSON written by --out"

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from tafagent.core.errors import ConfigError
+from tafagent.core.jsonsafe import JSONInputError, parse_bounded_json
 
 MAX_CONFIG_BYTES = 16 * 1024 * 1024  # real config.json files are a few KB; refuse pathological input
 _REPO = r"[A-Za-z0-9][\w.\-]*/[\w.\-]+"
@@ -72,7 +73,9 @@ def _shape_problem(revision: str) -> str | None:
 def parse_config_text(text: str, origin: str) -> dict[str, Any]:
     """JSON text → dict; malformed or non-object JSON is a one-line ConfigError."""
     try:
-        data = json.loads(text)
+        data = parse_bounded_json(text)
+    except JSONInputError as exc:
+        raise ConfigError(f"'{origin}' {exc.problem}: it cannot be a config", "pass a real config.json") from None
     except json.JSONDecodeError as exc:
         raise ConfigError(
             f"'{origin}' is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",

@@ -29,7 +29,10 @@ def test_mypy_passes_on_the_core() -> None:
     if subprocess.run([sys.executable, "-m", "mypy", "--version"], capture_output=True).returncode:
         pytest.skip("mypy is not installed (install the [test] extra)")
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-incremental", "src/tafagent/core"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "mypy", "--no-incremental", "src/tafagent/core"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -1,4 +1,4 @@
-"""Router accuracy and speed on the question tables of tests/test_ask_router.py and tests/test_ask_holdout.py.
+"""Router accuracy and speed on the question tables of tests/core/test_ask_router.py and tests/core/test_ask_holdout.py.
 
 Prints recipe accuracy and fully-correct-parameter accuracy (recipe, model and every parameter read from the
 question), per recipe and per language, and the time to route one question against a baseline measured in the
@@ -21,7 +21,7 @@ sys.path.insert(0, str(TESTS))
 
 
 def _load(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, TESTS / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, TESTS / "core" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module

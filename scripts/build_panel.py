@@ -9,7 +9,7 @@ writes ``gamma_panel.json``, ``attn_curves.json`` and ``ground_truth.json`` next
 transformation is lossless for every value kept (floats are copied, never rounded); it only drops
 columns the product recomputes itself and ground-truth sets it does not use, and stores rows as
 column lists to stay small. See ``README.md`` in this folder for the list. Standard library only and
-deterministic: the same source gives byte-identical output (tests/test_validation.py checks that).
+deterministic: the same source gives byte-identical output (tests/core/test_validation.py checks that).
 This file is not part of the installed package (package data is ``*.json`` only).
 """
 

@@ -11,26 +11,13 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from support.configs import LLAMA_3_8B
+
 # The suite is deterministic by default (CI must not fail on a new random example); explore new examples with
 # TAF_HYPOTHESIS=explore, and turn what they find into fixed regression tests.
 settings.register_profile("deterministic", derandomize=True, deadline=None)
 settings.register_profile("explore", deadline=None)
 settings.load_profile(os.environ.get("TAF_HYPOTHESIS", "deterministic"))
-
-LLAMA_3_8B: dict[str, Any] = {
-    "architectures": ["LlamaForCausalLM"],
-    "model_type": "llama",
-    "hidden_size": 4096,
-    "intermediate_size": 14336,
-    "num_hidden_layers": 32,
-    "num_attention_heads": 32,
-    "num_key_value_heads": 8,
-    "vocab_size": 128256,
-    "max_position_embeddings": 8192,
-    "rope_theta": 500000.0,
-    "tie_word_embeddings": False,
-    "torch_dtype": "bfloat16",
-}
 
 
 @pytest.fixture

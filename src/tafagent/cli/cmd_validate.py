@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # core.validation (and the panel behind it) loads when `taf v
     from tafagent.core.validation import Comparison, LawReport, ValidationReport
 
 # The keys of core.validation.LAW_KEYS, for --help without importing the validation at start-up
-# (tests/test_validation.py checks that the two agree).
+# (tests/core/test_validation.py checks that the two agree).
 HELP_LAW_KEYS = (
     "pade",
     "decomposition_v1",

@@ -3,7 +3,7 @@
 The count is what ``transformers.AutoModelForCausalLM.from_config(config)`` instantiates: every
 weight, bias and norm gain, with tied input/output embeddings counted once. The rules below were
 written against the module layouts of ``transformers`` 5.x and are checked in the test-suite by
-building each family on the meta device (``tests/test_param_count_vs_transformers.py``).
+building each family on the meta device (``tests/core/test_param_count_vs_transformers.py``).
 
 Notation: h = d_model, H = n_heads, K = n_kv_heads, d = d_head, F = d_ff, V = vocab_size,
 L = n_layers, E = experts, k = experts per token.

@@ -1,6 +1,6 @@
 """The statistics the validation reports: means, standard deviations, Pearson r, Spearman ρ, least squares.
 
-Plain and documented on purpose: ``tests/test_validation.py`` re-implements them independently (with the
+Plain and documented on purpose: ``tests/core/test_validation.py`` re-implements them independently (with the
 standard library's ``statistics`` module) and compares. Every function returns None where the statistic is
 undefined (too few values, a constant series) rather than a float that looks like a result.
 """

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from diagnosis_files import diagnosis, reference_diagnosis
+from support.diagnosis_files import diagnosis, reference_diagnosis
 from tafagent.cli.main import main
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fuzz_support import (
+from support.fuzz_support import (
     DEEP,
     DIAGNOSIS_BASES,
     HOSTILE,

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import LLAMA_3_8B
+from support.configs import LLAMA_3_8B
 from tafagent.core.card import CardOptions, profile
 from tafagent.core.compare import compare
 from tafagent.core.recipes import run_recipe
@@ -295,7 +295,7 @@ def test_boot_lists_presets_recipes_and_catalogs() -> None:
 
 # ---------------------------------------------------------------------------------------------- diagnosis files
 def test_diagnosis_file_feeds_the_card_like_profile_diagnosis() -> None:
-    from diagnosis_files import diagnosis, reference_diagnosis
+    from support.diagnosis_files import diagnosis, reference_diagnosis
 
     data = ok("load_diagnosis_file", {"text": json.dumps(diagnosis(gamma_text=0.62, gamma_random=0.41))})
     inputs = data["card_inputs"]
@@ -308,7 +308,7 @@ def test_diagnosis_file_feeds_the_card_like_profile_diagnosis() -> None:
 
 
 def test_diagnosis_file_that_is_not_one_is_rejected() -> None:
-    from diagnosis_files import diagnosis
+    from support.diagnosis_files import diagnosis
 
     bad = diagnosis()
     bad["results"]["text"]["attn_by_distance"] = "lots"

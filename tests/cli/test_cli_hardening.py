@@ -225,8 +225,7 @@ def test_markup_in_a_path_in_a_real_process(tmp_path: Path) -> None:
 
 
 def _fake_diagnosis(model: str) -> Any:
-    sys.path.insert(0, str(Path(__file__).parent))
-    from diagnosis_files import corpus
+    from support.diagnosis_files import corpus
     from tafagent.core.decay.diagnosis import Diagnosis
 
     return Diagnosis(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from test_ask_router import check
 
 L3 = "meta-llama/Meta-Llama-3-8B"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hub_fixtures import (
+from support.hub_fixtures import (
     GGML,
     GGML_BLOCKS,
     TINY_LLAMA,

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fuzz_support import (
+from support.fuzz_support import (
     MARKUP_TEXTS,
     NUMBER_TEXTS,
     PRESET_NAMES,

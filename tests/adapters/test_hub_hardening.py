@@ -26,8 +26,8 @@ from typing import Any
 
 import pytest
 
-from hub_fixtures import TINY_LLAMA, llama_tensors, safetensors_bytes
-from hub_server import HubServer, Repo, RepoFile, as_file, isolate_hub_env
+from support.hub_fixtures import TINY_LLAMA, llama_tensors, safetensors_bytes
+from support.hub_server import HubServer, Repo, RepoFile, as_file, isolate_hub_env
 from tafagent.adapters.hub.library import quiet_library
 from tafagent.adapters.hub.weight_files import MAX_HEADER_FILES
 from tafagent.cli.main import main

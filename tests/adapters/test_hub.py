@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from hub_fixtures import (
+from support.hub_fixtures import (
     TINY_LLAMA,
     gguf_tensor_bytes,
     gptq_tensors,
@@ -27,7 +27,7 @@ from hub_fixtures import (
     safetensors_data_bytes,
     tiny_gguf,
 )
-from hub_server import HubServer, Repo, RepoFile, as_file, isolate_hub_env
+from support.hub_server import HubServer, Repo, RepoFile, as_file, isolate_hub_env
 from tafagent.adapters.errors import HubAccessError, HubUnavailableError
 from tafagent.adapters.hub.loader import load_hub_spec
 from tafagent.adapters.hub.reference import parse_hub_ref

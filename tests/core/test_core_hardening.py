@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from diagnosis_files import diagnosis, reference_diagnosis
+from support.diagnosis_files import diagnosis, reference_diagnosis
 from tafagent.cli.main import main
 from tafagent.core.catalogs import CATALOG_RANGES, default_catalogs
 from tafagent.core.decay.diagnosis import Diagnosis

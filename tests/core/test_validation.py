@@ -46,8 +46,8 @@ from tafagent.core.validation import (
     validate,
 )
 
-PANEL_DATA = Path(__file__).resolve().parents[1] / "src" / "tafagent" / "core" / "data" / "panel"
-SHARED_PANEL = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference_panel"
+PANEL_DATA = Path(__file__).resolve().parents[2] / "src" / "tafagent" / "core" / "data" / "panel"
+SHARED_PANEL = Path(__file__).resolve().parents[3] / "shared" / "data" / "reference_panel"
 SQRT2 = math.sqrt(2.0)
 
 
@@ -104,7 +104,7 @@ def test_package_data_is_lean() -> None:
 
 @pytest.mark.skipif(not SHARED_PANEL.is_dir(), reason="the shared reference panel is not next to this checkout")
 def test_packaged_files_are_exactly_what_the_build_script_makes_from_the_shared_panel() -> None:
-    script = Path(__file__).resolve().parents[1] / "scripts" / "build_panel.py"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_panel.py"
     spec = importlib.util.spec_from_file_location("build_panel", script)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -1,4 +1,4 @@
-"""Shared pieces of the fuzz suites (tests/test_fuzz_cli.py, tests/test_fuzz_bridge.py): hostile values,
+"""Shared pieces of the fuzz suites (tests/cli/test_fuzz_cli.py, tests/cli/test_fuzz_bridge.py): hostile values,
 JSON written as raw text (5,000-digit integers, NaN, 1e400, deep nesting, bytes that are not UTF-8), the
 in-process and real-process runners of `taf`, and the properties every run must hold.
 
@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from tafagent.cli.main import main
 
-PRESETS_DIR = Path(__file__).resolve().parents[1] / "src" / "tafagent" / "core" / "data" / "presets"
+PRESETS_DIR = Path(__file__).resolve().parents[2] / "src" / "tafagent" / "core" / "data" / "presets"
 PRESET_CONFIGS: list[tuple[str, dict[str, Any]]] = [
     (path.stem, json.loads(path.read_text(encoding="utf-8"))["config"]) for path in sorted(PRESETS_DIR.glob("*.json"))
 ]
@@ -247,7 +247,7 @@ def config_file(draw: st.DrawFn) -> bytes:
 
 
 def _diagnosis_bases() -> list[dict[str, Any]]:
-    from diagnosis_files import diagnosis, reference_diagnosis
+    from support.diagnosis_files import diagnosis, reference_diagnosis
 
     return [diagnosis(), diagnosis(gamma_random=None), reference_diagnosis()]
 

@@ -28,13 +28,13 @@ import pytest
 playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
 from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
-from conftest import LLAMA_3_8B  # noqa: E402
-from hub_server import HubServer, Repo, RepoFile  # noqa: E402
+from support.configs import LLAMA_3_8B  # noqa: E402
+from support.hub_server import HubServer, Repo, RepoFile  # noqa: E402
 from tafagent.cli.main import main as taf_main  # noqa: E402
 from tafagent.web.build import find_node_modules  # noqa: E402
 
 CHROMIUM = os.environ.get("TAF_CHROMIUM", "/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("TAF_ARTIFACTS", ROOT / "build" / "test-artifacts" / "web"))
 BOOT_TIMEOUT_MS = 90_000
 CHROMIUM_ARGS = [
@@ -420,7 +420,7 @@ def test_diagnose_mode_builds_a_quoted_command(watched: Watched, app_url: str) -
 
 
 def test_diagnosis_file_feeds_the_card(watched: Watched, app_url: str, tmp_path: Path) -> None:
-    from diagnosis_files import diagnosis
+    from support.diagnosis_files import diagnosis
 
     path = tmp_path / "diagnosis.json"
     path.write_text(json.dumps(diagnosis("meta-llama/Meta-Llama-3-8B", 0.62, 0.41)), encoding="utf-8")

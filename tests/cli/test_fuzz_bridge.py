@@ -246,7 +246,7 @@ def test_every_handler_is_fuzzed() -> None:
     assert set(FIELDS) == set(bridge.HANDLERS)
 
 
-@fuzz_settings(800)
+@fuzz_settings(1500)
 @given(handler_call(FAST_HANDLERS))
 def test_bridge_requests(call: tuple[str, str]) -> None:
     check_answer(*call)

@@ -84,7 +84,7 @@ def check_config_run(run: tuple[bytes, str, bool, tuple[str, ...], bool], real: 
         check_outcome(run_both(argv, real), json_mode)
 
 
-@fuzz_settings(400)
+@fuzz_settings(800)
 @given(config_run())
 def test_mutated_preset_configs(run: tuple[bytes, str, bool, tuple[str, ...], bool]) -> None:
     check_config_run(run, real=False)
@@ -210,7 +210,7 @@ def argument_run(draw: st.DrawFn) -> list[str]:
     return argv + (["--json"] if draw(st.booleans()) else [])
 
 
-@fuzz_settings(600)
+@fuzz_settings(1200)
 @given(argument_run())
 def test_hostile_arguments(argv: list[str]) -> None:
     check_outcome(run_in_process(argv), "--json" in argv)
@@ -224,7 +224,7 @@ def diagnose_run(draw: st.DrawFn) -> list[str]:
     return argv + (["--json"] if draw(st.booleans()) else [])
 
 
-@fuzz_settings(150)
+@fuzz_settings(200)
 @given(diagnose_run())
 def test_hostile_diagnose_arguments(argv: list[str]) -> None:
     check_outcome(run_in_process(argv), "--json" in argv)
@@ -277,7 +277,7 @@ def check_file_run(data: bytes, argv: list[str], flag: str, real: bool) -> None:
         check_outcome(run_both([*argv, flag, path], real), "--json" in argv)
 
 
-@fuzz_settings(300)
+@fuzz_settings(600)
 @given(catalog_run())
 def test_mutated_catalog_files(run: tuple[bytes, list[str]]) -> None:
     check_file_run(*run, "--catalog", real=False)
@@ -299,7 +299,7 @@ def diagnosis_run(draw: st.DrawFn) -> tuple[bytes, list[str]]:
     return data, ["profile", "llama-3-8b", *extra] + (["--json"] if draw(st.booleans()) else [])
 
 
-@fuzz_settings(300)
+@fuzz_settings(600)
 @given(diagnosis_run())
 def test_mutated_diagnosis_files(run: tuple[bytes, list[str]]) -> None:
     check_file_run(*run, "--diagnosis", real=False)

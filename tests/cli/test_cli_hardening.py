@@ -8,6 +8,8 @@ are not UTF-8, rich markup in user text, named pipes and devices as inputs or ou
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import stat
@@ -376,3 +378,12 @@ def test_unroutable_question_in_json_mode_keeps_its_shape() -> None:
     assert result.returncode == 1 and b"Traceback" not in result.stderr
     data = json.loads(result.stdout.decode("utf-8"))
     assert data["recipe_id"] is None and data["why"] and isinstance(data["suggestions"], list)
+
+
+def test_a_broken_catalog_is_refused_even_without_a_gpu(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = main(["memory", "llama-3-8b", "--context", "4096", "--catalog", str(broken)])
+    assert code == 1 and "not valid JSON" in err.getvalue()

@@ -61,7 +61,8 @@ def _bytes(n: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.model, **model_kwargs(args))
-    gpu = load_catalogs(args.catalog).gpu(args.gpu) if args.gpu else None
+    catalogs = load_catalogs(args.catalog)  # read (and checked) even without --gpu: a bad file is never ignored
+    gpu = catalogs.gpu(args.gpu) if args.gpu else None
     report = memory_report(
         spec,
         args.context,

@@ -13,12 +13,12 @@ from tafagent.cli.main import main
 from tafagent.core.catalogs import default_catalogs
 from tafagent.core.errors import ConfigError
 from tafagent.core.memory.activations import prefill_activation_bytes
-from tafagent.core.memory.dtypes import GIB
 from tafagent.core.memory.kv import kv_plan
 from tafagent.core.memory.report import memory_report
 from tafagent.core.memory.serving import max_batch, max_context, memory_budget, vllm_capacity_message
 from tafagent.core.memory.speed import decode_throughput
 from tafagent.core.memory.weights import weight_format, weights_bytes
+from tafagent.core.render.format import GIB
 from tafagent.core.spec.presets import get_preset, list_presets
 
 

@@ -10,10 +10,10 @@ from tafagent.cli.common import add_catalog_option, batch_size, gpu_count, load_
 from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.catalogs import GPU
-from tafagent.core.memory.dtypes import GIB
 from tafagent.core.memory.report import MemoryReport, memory_report
 from tafagent.core.memory.runtimes import ENGINES
 from tafagent.core.memory.serving import TP_SIZES
+from tafagent.core.render.format import bytes_gb_gib as _bytes
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -53,10 +53,6 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     add_catalog_option(parser)
     add_model_options(parser)
     parser.set_defaults(run=run)
-
-
-def _bytes(n: float) -> str:
-    return f"{n / 1e9:,.2f} GB ({n / GIB:,.2f} GiB)"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,8 +8,9 @@ from fractions import Fraction
 from typing import Any
 
 from tafagent.core.errors import ConfigError
-from tafagent.core.memory.dtypes import GIB, KV_ELEMENT_BYTES, element_bytes, model_dtype
+from tafagent.core.memory.dtypes import KV_ELEMENT_BYTES, element_bytes, model_dtype
 from tafagent.core.memory.runtimes import runtime_data
+from tafagent.core.render.format import GIB
 from tafagent.core.spec.model_spec import ModelSpec
 
 

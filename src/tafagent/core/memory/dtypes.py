@@ -9,8 +9,6 @@ from __future__ import annotations
 from tafagent.core.errors import ConfigError
 from tafagent.core.spec.model_spec import ModelSpec
 
-GIB = 2**30  # bytes in a GiB (binary); "GB" in this package is always 10⁹ bytes
-
 # Bytes per stored element of each KV cache dtype (also the dense weight dtypes).
 
 KV_ELEMENT_BYTES: dict[str, float] = {

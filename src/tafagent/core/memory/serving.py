@@ -9,11 +9,11 @@ from typing import Any
 
 from tafagent.core.catalogs import GPU
 from tafagent.core.memory.activations import prefill_activation_bytes, vllm_activation_peak_bytes
-from tafagent.core.memory.dtypes import GIB
 from tafagent.core.memory.kv import KVPlan, kv_plan
 from tafagent.core.memory.parallel import check_tensor_parallel, tensor_parallel_problem
 from tafagent.core.memory.runtimes import runtime_data, runtime_profile
 from tafagent.core.memory.weights import WeightsEstimate
+from tafagent.core.render.format import GIB
 from tafagent.core.spec.model_spec import ModelSpec
 
 # HBM/GDDR capacities are binary (an "80 GB" H100 has 80 GiB); CUDA exposes ~99 % of it

@@ -29,7 +29,6 @@ from tafagent.core.laws.constants import DECODE_ROOFLINE_EVIDENCE
 from tafagent.core.laws.economics import decode_tokens_per_s_ceiling, weights_bytes_uniform
 from tafagent.core.manual import spec_from_reference_inputs
 from tafagent.core.memory.activations import vllm_activation_peak_bytes
-from tafagent.core.memory.dtypes import GIB
 from tafagent.core.memory.kv import KVPlan, kv_plan
 from tafagent.core.memory.serving import TP_SIZES, fewest_gpus, max_batch, memory_budget
 from tafagent.core.memory.speed import decode_throughput, efficiency_range
@@ -38,6 +37,7 @@ from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import kv_step
 from tafagent.core.recipes.hardware_ask import ASK
+from tafagent.core.render.format import GIB
 from tafagent.core.spec.model_spec import ModelSpec
 
 N_PARAMS = Param(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-GIB = 2**30
+GIB = 2**30  # bytes in a GiB (binary); "GB" in this package is always 10⁹ bytes
 # The language's number marks (the web page receives them from the bridge, not from a copy).
 NUMBER_GROUP = {"en": ",", "zh": ",", "es": "\u202f", "fr": "\u202f"}
 NUMBER_DECIMAL = {"en": ".", "zh": ".", "es": ",", "fr": ","}

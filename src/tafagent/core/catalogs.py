@@ -55,11 +55,6 @@ class APIPrice:
     source: str = ""
     as_of: str = ""
 
-    @property
-    def blended_usd_per_Mtok(self) -> float:
-        """(input + output) / 2, the reference's 50/50 blend (§24)."""
-        return (self.input_usd_per_Mtok + self.output_usd_per_Mtok) / 2.0
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,

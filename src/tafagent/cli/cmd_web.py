@@ -44,7 +44,12 @@ def run(args: argparse.Namespace) -> int:
     site = (args.dir or default_site_dir()).resolve()
     fresh = args.rebuild or site_is_stale(site, args.hub_endpoint)
     if fresh:
-        site = build_site(site, hub_endpoint=args.hub_endpoint)
+        try:
+            site = build_site(site, hub_endpoint=args.hub_endpoint)
+        except OSError as error:  # an unwritable --dir or a full disk: one line, never a traceback
+            raise UsageError(
+                f"cannot build the site in '{site}' ({error.strerror or error})", "choose a writable folder with --dir"
+            ) from None
     if args.build_only:
         if args.json:
             emit_json({"site": str(site), "built": fresh})

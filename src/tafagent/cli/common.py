@@ -59,14 +59,6 @@ def number(text: str) -> float:
     return value
 
 
-def positive_number(text: str) -> float:
-    """argparse type: a finite number > 0."""
-    value = number(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {shown(text)}")
-    return value
-
-
 def bounded_number(maximum: float, example: str) -> Callable[[str], float]:
     """argparse type factory: a finite number in (0, ``maximum``]; the error gives ``example`` as the fix."""
 

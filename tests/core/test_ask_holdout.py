@@ -223,7 +223,7 @@ BLIND: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "Make or buy: fine-tuned 7B vs Claude Haiku, 1 billion tokens monthly",
         "X-1",
-        {"N_params": 7e9, "api_model": "Claude-Haiku-4", "monthly_tokens_M": 1000},
+        {"N_params": 7e9, "api_model": "Claude-Haiku-4", "monthly_tokens_M": 1000, "training": "full_finetune"},
         NONE,
     ),
     (

@@ -235,7 +235,7 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "Should we fine-tune our own 7b model or pay per token to the OpenAI API at 300M tokens/month?",
         "X-1",
-        {"N_params": 7e9, "api_model": "GPT-4o", "monthly_tokens_M": 300},
+        {"N_params": 7e9, "api_model": "GPT-4o", "monthly_tokens_M": 300, "training": "full_finetune"},
         NONE,
     ),
     (

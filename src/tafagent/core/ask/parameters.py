@@ -7,6 +7,7 @@ Values are then coerced and range-checked with the registry's own :func:`coerce`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -275,6 +276,21 @@ def _training_tokens_or_billions(fill: _Filling) -> None:
         fill.params["D_tokens"] = train[0].value
 
 
+# Words that say the training is a fine-tune (checked on the folded question: lower case, no accents).
+_LORA_WORDS = re.compile(r"\b(?:q?lora|low[- ]rank adapt\w*)\b")
+_FINETUNE_WORDS = re.compile(
+    r"fine[- ]?tun\w*|\bsft\b|ajuste fino|afinar|afinamiento|affin\w*|reglage fin|ajustement fin|微调|精调"
+)
+
+
+def _training_mode(fill: _Filling) -> None:
+    low = fill.reading.prepared.low
+    if _LORA_WORDS.search(low):
+        fill.params["training"] = "lora"
+    elif _FINETUNE_WORDS.search(low):
+        fill.params["training"] = "full_finetune"
+
+
 def _first_precision(fill: _Filling, name: str, accept: Callable[[Quantity], bool]) -> None:
     chosen = next((q for q in fill.reading.of("precision") if accept(q)), None)
     if chosen is not None:
@@ -340,6 +356,7 @@ READERS: dict[Reader, Callable[[_Filling], None]] = {
     "money_not_input": _money_not_input,
     "training_tokens": _training_tokens,
     "training_tokens_or_billions": _training_tokens_or_billions,
+    "training_mode": _training_mode,
     "weight_bytes": lambda fill: _first_precision(fill, "bytes_per_weight", lambda q: q.qualifier != "kv"),
     "weight_bytes_first": lambda fill: _first_precision(fill, "bytes_per_weight", lambda q: True),
     "kv_bytes": lambda fill: _first_precision(fill, "bytes_per_element", lambda q: q.qualifier == "kv"),

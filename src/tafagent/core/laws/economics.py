@@ -25,9 +25,9 @@ def chinchilla_optimal_params(flops: float) -> float:
     return math.sqrt(flops / (6.0 * CHINCHILLA_TOKENS_PER_PARAM))
 
 
-def training_flops(n_params: float, n_tokens: float) -> float:
-    """C = 6·N·D   (§17.10)."""
-    return 6.0 * n_params * n_tokens
+def training_flops(n_params: float, n_tokens: float, flops_per_param_token: float = 6.0) -> float:
+    """C = 6·N·D for pretraining or full fine-tuning (§17.10); C = 4·N·D for LoRA (see LORA_FLOPS_PER_PARAM_TOKEN)."""
+    return flops_per_param_token * n_params * n_tokens
 
 
 def training_memory_16n_bytes(n_params: float) -> float:
@@ -82,10 +82,17 @@ def decode_tokens_per_s_ceiling(weights_GB: float, hbm_GB_per_s: float, batch: i
 
 
 def training_cost(
-    n_params: float, n_tokens: float, gpu: GPU, n_gpus: int, mfu: float, usd_per_hour: float | None
+    n_params: float,
+    n_tokens: float,
+    gpu: GPU,
+    n_gpus: int,
+    mfu: float,
+    usd_per_hour: float | None,
+    flops_per_param_token: float = 6.0,
 ) -> dict[str, Any]:
-    """Time and money for one run: hours = 6ND / (peak·MFU·n_gpus) / 3600; USD = hours·$/h·n_gpus   (§20.11)."""
-    flops = training_flops(n_params, n_tokens)
+    """Time and money for one run: hours = k·N·D / (peak·MFU·n_gpus) / 3600 (k = 6, LoRA 4); USD = hours·$/h·n_gpus
+    (§20.11)."""
+    flops = training_flops(n_params, n_tokens, flops_per_param_token)
     seconds = flops / (gpu.bf16_tflops * 1e12 * mfu * n_gpus)
     hours = seconds / 3600.0
     usd = None if usd_per_hour is None else hours * usd_per_hour * n_gpus

@@ -70,6 +70,7 @@ Reader = Literal[
     "money_not_input",  # note that an amount of money is not one of the inputs
     "training_tokens",  # D_tokens from a count said to be for training
     "training_tokens_or_billions",  # D_tokens from a count for training, or any count ≥ 10⁹
+    "training_mode",  # training = lora / full_finetune when the question says so (else the default, pretrain)
     "weight_bytes",  # bytes_per_weight from the first precision not said of the KV cache
     "weight_bytes_first",  # bytes_per_weight from the first precision written
     "kv_bytes",  # bytes_per_element from a precision said of the KV cache
@@ -87,6 +88,8 @@ class AnswerDraft(Protocol):
     usd, usd2, pct, count (5.17 billion). A value that is not a finite number is left out, and so is
     every sentence whose template names it: a sentence is dropped rather than printed half-filled.
     """
+
+    lang: str  # the answer's language (en, es, fr, zh)
 
     def number(self, name: str, value: Any, kind: str) -> None: ...
 

@@ -1,9 +1,15 @@
 """X-1 Custom Training vs API: train your own model or pay a frontier API?   (spec §3.2)
 
-Chain: Chinchilla D → training FLOPs → training cost → self-hosted $/Mtok → API blended price →
-break-even volume. Deliberate fixes: an unknown GPU or API is an error naming the parameter instead of
-a KeyError or a silent $2/$8 fallback; a GPU without a price needs ``gpu_usd_per_hour``; zero monthly
-volume is "never breaks even" instead of a ZeroDivisionError (spec §9.2 item 5).
+Chain: training tokens → training FLOPs → training cost → self-hosted $/Mtok → API blended price →
+break-even volume → payback time against ``payback_months``.
+
+What is priced is a parameter (``training``): ``pretrain`` (from scratch, Chinchilla D = 20·N unless D is
+given; the reference's only mode), ``full_finetune`` (6·N·D over the fine-tuning data) or ``lora``
+(4·N·D); the answer names the mode it priced. Deliberate differences from v0.5.3: the custom model wins
+when it pays back within ``payback_months`` (default 12), not only when one month's volume already covers
+the training cost; an unknown GPU or API is an error naming the parameter instead of a KeyError or a
+silent $2/$8 fallback; a GPU without a price needs ``gpu_usd_per_hour``; zero monthly volume is "never
+breaks even" instead of a ZeroDivisionError (spec §9.2 item 5).
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from tafagent.core.errors import ParameterError
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import (
     CHINCHILLA_EVIDENCE,
+    FINETUNE_DEFAULT_TOKENS,
+    LORA_FLOPS_PER_PARAM_TOKEN,
+    PAYBACK_MONTHS_DEFAULT,
     PRICE_EVIDENCE,
 )
 from tafagent.core.laws.economics import (
@@ -79,6 +88,24 @@ API_IN = Param(
     maximum=1e4,
     unit="USD/Mtok",
 )
+TRAINING = Param(
+    "training",
+    "str",
+    "what to price: pretrain (from scratch), full_finetune or lora (over D_tokens of fine-tuning data)",
+    "pretrain",
+    options=("pretrain", "full_finetune", "lora"),
+    aliases=("training_mode", "mode"),
+)
+PAYBACK = Param(
+    "payback_months",
+    "float",
+    "longest payback period you accept for the training cost",
+    PAYBACK_MONTHS_DEFAULT,
+    minimum=0,
+    maximum=1200,
+    exclusive_minimum=True,
+    unit="months",
+)
 API_OUT = Param(
     "api_output_usd_per_Mtok",
     "float",
@@ -112,13 +139,22 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     gpu = ctx.catalogs.gpu(gpu_name)
     price, price_origin = gpu_price(ctx, gpu_name)
 
-    d_tokens = ctx["D_tokens"] if ctx["D_tokens"] is not None else chinchilla_optimal_tokens(n_params)
-    chain: list[Step] = [_tokens_step(n_params, d_tokens, given=ctx["D_tokens"] is not None)]
-    flops = training_flops(n_params, d_tokens)
+    mode = ctx["training"]
+    d_tokens, tokens_step = _training_tokens(mode, n_params, ctx["D_tokens"])
+    chain: list[Step] = [tokens_step]
+    flops_per_param_token = LORA_FLOPS_PER_PARAM_TOKEN if mode == "lora" else 6.0
+    flops = training_flops(n_params, d_tokens, flops_per_param_token)
     chain.append(
-        law_step(2, "training_flops", {"N": n_params, "D": d_tokens}, flops, f"{flops:.2e} FLOPs total", unit="FLOP")
+        law_step(
+            2,
+            "training_flops_lora" if mode == "lora" else "training_flops",
+            {"N": n_params, "D": d_tokens, "mode": mode},
+            flops,
+            f"{flops:.2e} FLOPs total ({_MODE_WORDS[mode]})",
+            unit="FLOP",
+        )
     )
-    cost = training_cost(n_params, d_tokens, gpu, n_gpus, mfu, price)
+    cost = training_cost(n_params, d_tokens, gpu, n_gpus, mfu, price, flops_per_param_token)
     chain.append(_training_cost_step(cost, gpu, n_gpus, mfu, price, price_origin))
     model_GB = weights_bytes_uniform(n_params, ctx["bytes_per_weight"]) / 1e9
     inference = inference_cost_per_token(model_GB, gpu, price)
@@ -149,6 +185,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     be = break_even_volume(cost["USD"], inference["USD_per_Mtok"], blend)
     months = _months_to_break_even(be, monthly)
     chain.append(_break_even_step(cost, inference, blend, be, months, monthly))
+    chain.append(_payback_step(months, ctx["payback_months"]))
 
     checks = [
         ConfidenceCheck("prices", "ok", f"GPU: {price_origin}; API: {api_origin}"),
@@ -160,15 +197,54 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     return ctx.result(chain, verdict, reason, mitigation, ["x1_decode_ceiling_cost"], checks)
 
 
-def _tokens_step(n_params: float, d_tokens: float, *, given: bool) -> Step:
-    """Step 1: the training tokens, Chinchilla's D ≈ 20·N unless the user gave D."""
-    return law_step(
+_MODE_WORDS = {
+    "pretrain": "pretraining from scratch",
+    "full_finetune": "full fine-tuning",
+    "lora": "LoRA fine-tuning",
+}
+
+
+def _training_tokens(mode: str, n_params: float, given: float | None) -> tuple[float, Step]:
+    """Step 1: the tokens trained on — given D; else Chinchilla's D ≈ 20·N to pretrain, or an assumed 10⁸ to
+    fine-tune (fine-tuning data is a dataset size, not a scaling law)."""
+    if given is not None:
+        note, evidence = "given", EvidenceNote(Evidence.EXACT, "given")
+    elif mode == "pretrain":
+        given, note, evidence = chinchilla_optimal_tokens(n_params), "Chinchilla 20·N", CHINCHILLA_EVIDENCE
+    else:
+        given, note = FINETUNE_DEFAULT_TOKENS, "assumed fine-tuning data; set D_tokens"
+        evidence = EvidenceNote(Evidence.EXPLORATORY, "an assumed dataset size (public SFT mixtures are ~10⁷–10⁹)")
+    if mode == "pretrain" and note != "given":
+        step = law_step(1, "chinchilla_tokens", {"N_params": n_params}, given, f"recommended D = {given:.2e} tokens")
+        return given, step
+    step = Step(
         1,
-        "chinchilla_tokens",
-        {"N_params": n_params},
-        d_tokens,
-        f"recommended D = {d_tokens:.2e} tokens" + (" (given)" if given else ""),
-        evidence=CHINCHILLA_EVIDENCE if not given else EvidenceNote(Evidence.EXACT, "given"),
+        "§17.30",
+        "Training tokens",
+        "D (tokens trained on)",
+        {"N_params": n_params, "mode": mode},
+        given,
+        "tokens",
+        f"D = {given:.2e} tokens for {_MODE_WORDS[mode]} ({note})",
+        evidence,
+    )
+    return given, step
+
+
+def _payback_step(months: float | None, payback_months: float) -> Step:
+    """Step 7: does the training cost pay back within the accepted horizon?"""
+    pays_back = months is not None and months <= payback_months
+    when = "never" if months is None else f"{months:.1f} months"
+    return Step(
+        7,
+        "§24.3",
+        "Payback",
+        "months = break-even Mtok / monthly Mtok ≤ payback_months",
+        {"months": months, "payback_months": payback_months},
+        {"months": months, "pays_back": pays_back},
+        "months",
+        f"pays back in {when}; accepted: within {payback_months:g} months",
+        EvidenceNote(Evidence.DERIVED, "a decision rule; the horizon is a parameter (default 12 months)"),
     )
 
 
@@ -236,15 +312,17 @@ def _break_even_step(
 
 def _verdict(ctx: RecipeContext, gpu: CatalogGPU, be: dict[str, Any], months: float | None) -> tuple[str, Msg, Msg]:
     """(verdict, reason, mitigation): never cheaper, no volume, custom pays back, or stay on the API."""
-    api_name, monthly = ctx["api_model"], ctx["monthly_tokens_M"]
+    api_name, monthly, payback = ctx["api_model"], ctx["monthly_tokens_M"], ctx["payback_months"]
+    mode = Msg(f"x1.mode.{ctx['training']}")
     if be.get("error"):
-        return "NO", Msg("x1.never.reason"), Msg("x1.never.mitigation", api=api_name)
+        return "NO", Msg("x1.never.reason", mode=mode), Msg("x1.never.mitigation", api=api_name)
     if months is None:
-        return "NO (API)", Msg("x1.zero_volume.reason"), Msg("x1.use_api.mitigation", api=api_name)
-    if monthly >= be["Mtok_breakeven"]:
-        reason = Msg("x1.custom.reason", monthly=monthly, months=months)
+        return "NO (API)", Msg("x1.zero_volume.reason", mode=mode), Msg("x1.use_api.mitigation", api=api_name)
+    if months <= payback:
+        reason = Msg("x1.custom.reason", monthly=monthly, months=months, payback=payback, mode=mode)
         return "YES (custom)", reason, Msg("x1.custom.mitigation", gpu=gpu.name, n_gpus=ctx["n_gpus"])
-    return "NO (API)", Msg("x1.api.reason", months=months, monthly=monthly), Msg("x1.api.mitigation", api=api_name)
+    reason = Msg("x1.api.reason", months=months, monthly=monthly, payback=payback, mode=mode)
+    return "NO (API)", reason, Msg("x1.api.mitigation", api=api_name)
 
 
 def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
@@ -263,6 +341,10 @@ def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
     draft.number("api_mtok", step_value(api_step), "usd2")
     draft.number("breakeven", step_value(breakeven, "Mtok_breakeven"), "int")
     draft.number("monthly", result.inputs.get("monthly_tokens_M"), "num")
+    payback = find_step(result, "Payback")
+    draft.number("months", step_value(payback, "months"), "num")
+    draft.number("payback", result.inputs.get("payback_months"), "num")
+    draft.text("mode", Msg(f"x1.mode.{result.inputs.get('training', 'pretrain')}").text(draft.lang))
     for name, step in (("train_ref", cost), ("self_ref", inference), ("api_ref", api_step), ("be_ref", breakeven)):
         draft.ref(name, step)
     draft.text("api", str(result.inputs.get("api_model", "")))
@@ -326,7 +408,7 @@ ASK = AskSpec(
         "training_tokens": 0.5,
         "mfu_or_gpu_count": 0.5,
     },
-    readers=("gpu", "api", "monthly_volume", "training_tokens", "weight_bytes", "money_not_input"),
+    readers=("gpu", "api", "monthly_volume", "training_tokens", "training_mode", "weight_bytes", "money_not_input"),
     answer=_ask_answer,
     size_param="N_params",
     default_size_note=True,
@@ -341,7 +423,21 @@ RECIPE = Recipe(
     description="Build or buy: train your own model for a domain workload, or pay a frontier API?",
     category="build-vs-buy",
     sections=("§17", "§19", "§20", "§24"),
-    params=(N_PARAMS, D_TOKENS, GPU, N_GPUS, MFU, API_MODEL, MONTHLY, BYTES_PER_WEIGHT, GPU_PRICE, API_IN, API_OUT),
+    params=(
+        N_PARAMS,
+        D_TOKENS,
+        TRAINING,
+        GPU,
+        N_GPUS,
+        MFU,
+        API_MODEL,
+        MONTHLY,
+        PAYBACK,
+        BYTES_PER_WEIGHT,
+        GPU_PRICE,
+        API_IN,
+        API_OUT,
+    ),
     compute=compute,
     order=1,
     card_rank=3,

@@ -1,6 +1,8 @@
 """Writes tests/data/ask_eval/questions.jsonl: the issue-17 evaluation set (written before the rules are tuned)."""
 
 import json
+import sys
+from collections import Counter
 
 L3 = "meta-llama/Meta-Llama-3-8B"
 L31 = "meta-llama/Llama-3.1-8B"
@@ -696,7 +698,6 @@ for lang, text, model, params in [
     ("zh", "Qwen 7B 扩展到 100 万 token 用多大的 YaRN 因子？", Q7, {"to": 1000000, "method": "yarn"}),
 ]:
     q(lang, "extend", text, model, **params)
-import sys
 
 path = sys.argv[1]
 with open(path, "w", encoding="utf-8") as f:
@@ -704,7 +705,6 @@ with open(path, "w", encoding="utf-8") as f:
         row = {"id": i, **row}
         f.write(json.dumps(row, ensure_ascii=False) + "\n")
 print(len(R))
-from collections import Counter
 
 print(Counter(r["route"] for r in R))
 print(Counter(r["lang"] for r in R))

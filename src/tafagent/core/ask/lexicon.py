@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
 from typing import Literal, TypeVar
 
 from tafagent.core.ask.text import overlaps as _overlaps
@@ -40,6 +42,7 @@ class Entity:
     size: float | None = None  # parameter count read from an unknown model's name ("falcon 40b" → 4e10)
     suggestions: tuple[str, ...] = field(default=())
     strength: float = 1.0  # how surely an API was named: scales the `api` signal ("sonnet" alone is weak)
+    chosen_from: tuple[str, ...] = ()  # a family + size read as its newest preset: the other presets it could be
 
 
 def key(text: str) -> str:
@@ -198,13 +201,17 @@ def _sized_mentions(low: str, tokens: list[_Token], used: set[int]) -> list[Enti
         i, model_id, joined = hit
         last = j
         while last + 1 < len(tokens) and last + 1 not in used and tokens[last + 1][0] in _VARIANTS:
-            if not _contiguous(low, tokens[last : last + 2]):
+            if not _contiguous(low, tokens[last : last + 2]) or not _variant_belongs(joined, tokens[last + 1][0]):
                 break
             last += 1  # "llama 3 8b instruct": the variant word belongs to the name
         span = (tokens[i][1], tokens[last][2])
         text = low[span[0] : span[1]]
+        written = [t[0] for t in tokens[i:j]] + [tok[: len(tok) - len(tail)]]
+        newest = _newest_of_family_size(written, tail) if model_id is None else None
         if model_id is not None:
             found.append(Entity("preset", model_id, span, text, loose=True))
+        elif newest is not None:
+            found.append(Entity("preset", newest[0], span, text, loose=True, chosen_from=newest[1]))
         else:
             size = _size_value(tail) if _SIZE_TOKEN.match(tail) else None
             found.append(Entity("unknown_model", text, span, text, size=size, suggestions=tuple(_suggest(joined))))
@@ -229,6 +236,48 @@ def _sized_run(low: str, tokens: list[_Token], j: int, used: set[int]) -> tuple[
         if hit is None and _family_of(tokens[i][0]) is not None:
             hit = (i, None, joined)
     return hit
+
+
+@cache
+def _release_dates() -> dict[str, str]:
+    text = resources.files("tafagent.core").joinpath("data/model_releases.json").read_text(encoding="utf-8")
+    releases: dict[str, str] = json.loads(text)["releases"]
+    return releases
+
+
+def _newest_of_family_size(written: list[str], size_token: str) -> tuple[str, tuple[str, ...]] | None:
+    """'llama' + '70b' → (the newest Llama preset whose name has the size 70b, the other candidates).
+
+    People write a family and a size ("Llama-70B", "Qwen 7B") and mean the current model of that size: the
+    newest release wins (``data/model_releases.json``), a base model before its instruct/chat twin of the same
+    date. A version written between them must match exactly ("Llama 3 70B" is not Llama 3.3). The answer
+    reports the choice and the alternatives (router note ``family_model``).
+    """
+    family = _family_of(written[0]) if written else None
+    if family is None or not _SIZE_TOKEN.match(size_token):
+        return None
+    version = _version_of(written, family)
+    dates = _release_dates()
+    candidates = []
+    for preset in list_presets():
+        words = re.split(r"[-_/]", preset.model_id.split("/")[-1].lower())
+        if size_token not in words or not any(word.startswith(family) for word in words):
+            continue
+        name_words = words[next(k for k, w in enumerate(words) if w.startswith(family)) : words.index(size_token)]
+        if version and _version_of(name_words, family) != version:
+            continue
+        candidates.append(preset.model_id)
+    if not candidates:
+        return None
+    tuned = re.compile(r"-(?:it|instruct|chat)$", re.IGNORECASE)
+    ranked = sorted(candidates, key=lambda m: (dates.get(m, ""), not tuned.search(m)), reverse=True)
+    return ranked[0], tuple(ranked[1:])
+
+
+def _version_of(words: list[str], family: str) -> str:
+    """The version written in a name's words before its size: 'qwen2.5' → '2.5', ['llama', '3'] → '3'."""
+    first = words[0][len(family) :] if words and words[0].startswith(family) else ""
+    return ".".join(part for part in [first, *words[1:]] if part and re.fullmatch(r"v?\d+(?:\.\d+)*", part))
 
 
 def _unitless_sizes(low: str, tokens: list[_Token], used: set[int]) -> list[Entity]:
@@ -283,6 +332,12 @@ _VERSIONISH = re.compile(
     r"^(?:v?\d+(?:\.\d+)*[a-z]?|[a-z]\d*|neox|mini|small|medium|large|xl|base|chat|instruct|coder|nemo)$"
 )
 _VARIANTS = {"instruct", "chat", "it", "base", "hf", "v0.1", "v0.2", "v0.3", "v1", "v2", "v3", "4k", "128k", "32k"}
+
+
+def _variant_belongs(joined: str, variant: str) -> bool:
+    """A context-length variant ("4k", "128k") is part of the name only when a preset is named so
+    ("phi 3 mini 4k"); otherwise it is the question's length ("llama 8b 32k retrieval")."""
+    return not re.fullmatch(r"\d+k", variant) or any(k.startswith(joined + variant) for k in _preset_keys())
 
 
 def _contiguous(low: str, run: list[_Token]) -> bool:

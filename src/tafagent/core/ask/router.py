@@ -135,7 +135,9 @@ def _model(reading: Reading, notes: list[Note]) -> tuple[str | None, bool]:
     if not distinct:
         return None, False
     first = next(e for e in reading.models if e.value == distinct[0])
-    if first.loose:
+    if first.chosen_from:
+        notes.append(Note("family_model", {"text": first.text, "model": first.value, "others": first.chosen_from}))
+    elif first.loose:
         notes.append(Note("loose_model", {"text": first.text, "model": first.value}))
     if len(distinct) > 1:
         notes.append(Note("several_models", {"model": distinct[0], "others": distinct[1:]}))

@@ -1,4 +1,4 @@
-"""X-1: what is priced (pretraining, full fine-tuning, LoRA) and the payback horizon (a parameter, default 12 months)."""
+"""X-1: what is priced (pretraining, full fine-tuning, LoRA) and the payback horizon (default 12 months)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ def _step(result, name):
 
 
 def test_pays_back_within_a_year_is_yes_where_the_reference_demanded_one_month() -> None:
-    """7B fully fine-tuned on 1e10 tokens vs GPT-4o at 50 Mtok/month (~4 months): the reference's rule (monthly ≥ break-even) says NO at a few months."""
+    """7B fully fine-tuned on 1e10 tokens vs GPT-4o at 50 Mtok/month pays back in ~4 months:
+    the reference's rule (one month's volume ≥ break-even) says NO."""
     base = {"N_params": 7e9, "training": "full_finetune", "D_tokens": 1e10, "monthly_tokens_M": 50}
     result = run_recipe("X-1", base)
     months = _step(result, "Payback").result["months"]

@@ -31,6 +31,15 @@ class GPU:
     spec_source: str = ""
     price_source: str = ""
     price_as_of: str = ""
+    # GPU-to-GPU link, GB/s per direction per GPU (tensor-parallel all-reduce); None = no such link
+    nvlink_GB_per_s: float | None = None
+    pcie_GB_per_s: float | None = None
+    interconnect_source: str = ""
+
+    @property
+    def link_GB_per_s(self) -> float | None:
+        """The fastest GPU-to-GPU link (NVLink / Infinity Fabric when present, else PCIe)."""
+        return self.nvlink_GB_per_s if self.nvlink_GB_per_s else self.pcie_GB_per_s
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +52,9 @@ class GPU:
             "spec_source": self.spec_source,
             "price_source": self.price_source,
             "price_as_of": self.price_as_of,
+            "nvlink_GB_per_s": self.nvlink_GB_per_s,
+            "pcie_GB_per_s": self.pcie_GB_per_s,
+            "interconnect_source": self.interconnect_source,
         }
 
 
@@ -160,6 +172,8 @@ CATALOG_RANGES: dict[str, tuple[float, float]] = {
     "hbm_GB_per_s": (1.0, 1_000_000.0),
     "usd_per_hour": (0.0001, 10_000.0),
     "tdp_W": (1.0, 100_000.0),
+    "nvlink_GB_per_s": (0.1, 100_000.0),
+    "pcie_GB_per_s": (0.1, 10_000.0),
     "input_usd_per_Mtok": (0.0001, 10_000.0),
     "output_usd_per_Mtok": (0.0001, 10_000.0),
 }
@@ -230,6 +244,9 @@ def _gpu_from_row(row: Mapping[str, Any], origin: str, base: GPU | None = None) 
         spec_source=str(merged.get("spec_source", "")),
         price_source=str(merged.get("price_source", origin if base is None or "usd_per_hour" in row else "")),
         price_as_of=str(merged.get("price_as_of", "")),
+        nvlink_GB_per_s=_number(merged, "nvlink_GB_per_s", origin, allow_none=True),
+        pcie_GB_per_s=_number(merged, "pcie_GB_per_s", origin, allow_none=True),
+        interconnect_source=str(merged.get("interconnect_source", "")),
     )
 
 

@@ -134,6 +134,9 @@ LAWS: dict[str, Law] = {
             "tafagent.core.laws.economics.emergent_threshold"),
         Law("decode_roofline", "Self-inference $/Mtok", "§19.9 / §20.12", "BW / model_GB → tok/s → $/Mtok",
             "USD/Mtok", DECODE_ROOFLINE_EVIDENCE, "tafagent.core.laws.economics.inference_cost_per_token"),
+        Law("decode_speed", "Decode / prefill speed per engine", "§19.9", "roofline + host + all-reduce", "s",
+            EvidenceNote(Evidence.FITTED, "fitted per engine, data/speed_calibration.json"),
+            "tafagent.core.memory.speed.decode_throughput", "speed"),
     )
 }  # fmt: skip
 

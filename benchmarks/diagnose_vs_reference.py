@@ -15,10 +15,13 @@ peak memory above the weights, ≤ 1.2× the bare forward), and a same-token equ
     python benchmarks/diagnose_vs_reference.py                  # full distances 10…2000, 4 prompts, 1 seed
     python benchmarks/diagnose_vs_reference.py --fast --prompts 30 --seeds 42,123,7
 
-With ``--long-context PRESET`` (e.g. ``llama-3.1-8b``; needs a GPU for 8B) it instead builds that preset's
-config with random weights in bfloat16 and runs only the fast protocol up to ``--long-distance`` (default
-32768), printing the time and the peak device memory above the weights; the reference protocol cannot run
-there (its attention maps alone would need layers × heads × L² × 2 bytes per forward, printed for scale).
+With ``--long-context [PRESET]`` it instead runs only the fast protocol at each of ``--long-distances``
+and prints a table of L, time and peak memory above the weights: without PRESET on a tiny GPT-NeoX (CPU,
+float32), with one (e.g. ``llama-3.1-8b --device cuda --long-distances 8192,16384,32768``) on that preset's
+config with random weights in bfloat16. The reference protocol cannot run there (its attention maps alone
+would need layers × heads × L² × bytes per forward, printed for scale).
+
+    python benchmarks/diagnose_vs_reference.py --long-context --prompts 1
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ def _release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)  # hand freed heap pages back so the next baseline is honest
 
 
-def measure(label: str, work: Callable[[], Any]) -> tuple[float, float, Any]:
+def measure(label: str, work: Callable[[], Any], *, show: bool = True) -> tuple[float, float, Any]:
     """(seconds, peak MiB above the RSS at start, result) of ``work``."""
     _release_memory()
     with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
@@ -82,12 +85,27 @@ def measure(label: str, work: Callable[[], Any]) -> tuple[float, float, Any]:
     result = work()
     seconds = time.perf_counter() - start
     peak = (_status_kib("VmHWM") - baseline) / 1024
-    print(f"  {label:<28} {seconds:9.2f} s   peak +{peak:9.1f} MiB")
+    if show:
+        print(f"  {label:<28} {seconds:9.2f} s   peak +{peak:9.1f} MiB")
     return seconds, peak, result
 
 
-def long_context(preset_name: str, distance: int, prompts: int, device: str) -> None:
-    """The fast protocol on a preset-sized random model at a long distance (GPU memory in bytes, exact)."""
+def tiny_neox_config(max_positions: int) -> Any:
+    """A 2-layer, 64-wide GPT-NeoX (4 heads, partial rotary): the CPU long-context table's model."""
+    return transformers.GPTNeoXConfig(
+        hidden_size=64,
+        intermediate_size=256,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        vocab_size=50304,
+        max_position_embeddings=max_positions,
+        rotary_pct=0.25,
+        bos_token_id=0,
+        eos_token_id=0,
+    )
+
+
+def preset_config(preset_name: str, max_positions: int) -> Any:
     from tafagent.core.spec.presets import find_preset
 
     preset = find_preset(preset_name)
@@ -95,36 +113,49 @@ def long_context(preset_name: str, distance: int, prompts: int, device: str) -> 
         raise SystemExit(f"unknown preset {preset_name!r} (see `taf presets`)")
     fields = {k: v for k, v in preset.config.items() if k not in ("model_type", "architectures", "torch_dtype")}
     config = transformers.AutoConfig.for_model(preset.config["model_type"], **fields)
-    config.max_position_embeddings = max(int(getattr(config, "max_position_embeddings", 0) or 0), distance + 64)
+    config.max_position_embeddings = max(int(getattr(config, "max_position_embeddings", 0) or 0), max_positions)
+    return config
+
+
+def long_context(preset_name: str | None, lengths: list[int], prompts: int, device: str) -> None:
+    """The fast protocol at growing distances: a table of (L, time, peak memory above the weights).
+
+    CUDA: exact allocator peaks (torch.cuda.max_memory_allocated minus the weights), bfloat16. CPU: peak
+    resident memory above the RSS before the run (VmHWM), float32. The reference protocol cannot run there:
+    its attention maps alone need layers × heads × L² × bytes per forward, printed for scale.
+    """
+    longest = max(lengths)
+    config = preset_config(preset_name, longest + 64) if preset_name else tiny_neox_config(longest + 64)
     dtype = torch.bfloat16 if device != "cpu" else torch.float32
     start = time.perf_counter()
     with torch.device(device):
         model = transformers.AutoModelForCausalLM.from_config(config, dtype=dtype, attn_implementation="sdpa").eval()
-    print(f"{preset.model_id}-sized random model on {device} ({dtype}) built in {time.perf_counter() - start:.1f} s")
-    lm = from_model(model, name=preset.model_id)
+    name = preset_name or "tiny GPT-NeoX (2×64, 4 heads)"
+    print(f"{name}-sized random model on {device} ({dtype}) built in {time.perf_counter() - start:.1f} s")
+    lm = from_model(model, name=name)
     source = random_tokens(lm.vocab_size, lm.special_ids)
-    distances = sorted({d for d in (*DISTANCES_FULL, 4096, 8192, 16384, distance) if d <= distance})
-    length = distance + REFERENCE_PREFIX
     cuda = device.startswith("cuda")
-    if cuda:
-        torch.cuda.synchronize()
-        torch.cuda.reset_peak_memory_stats()
-    weights = torch.cuda.memory_allocated() if cuda else 0
-    start = time.perf_counter()
-    run = run_fast(lm, source, distances, prompts, [42])
-    if cuda:
-        torch.cuda.synchronize()
-    seconds = time.perf_counter() - start
     heads, layers = config.num_attention_heads, config.num_hidden_layers
-    maps = layers * heads * length**2 * torch.tensor([], dtype=dtype).element_size()
-    print(f"fast protocol: {prompts} prompt(s) × {length:,} tokens, distances {distances}")
-    print(f"  time {seconds:.2f} s ({seconds / prompts:.2f} s per prompt)")
-    if cuda:
-        peak = torch.cuda.max_memory_allocated() - weights
-        print(f"  weights {weights / 2**30:.2f} GiB; peak above the weights {peak / 2**30:.2f} GiB")
-    print(f"  reference protocol: its attention maps alone at L = {length:,} would take {maps / 2**30:,.1f} GiB")
-    means = run.per_seed_means()[42]
-    print("  A(d): " + ", ".join(f"{d}: {means[d]:.3g}" for d in distances))
+    element = torch.tensor([], dtype=dtype).element_size()
+    print(f"{'L':>8} {'time s':>9} {'s/prompt':>9} {'peak above weights MiB':>23} {'reference maps GiB':>19}")
+    for distance in lengths:
+        distances = sorted({d for d in (*DISTANCES_FAST, distance // 4, distance // 2, distance) if d <= distance})
+        length = distance + REFERENCE_PREFIX
+        if cuda:
+            torch.cuda.synchronize()
+            torch.cuda.reset_peak_memory_stats()
+            weights = torch.cuda.memory_allocated()
+            start = time.perf_counter()
+            run_fast(lm, source, distances, prompts, [42])
+            torch.cuda.synchronize()
+            seconds = time.perf_counter() - start
+            peak_mib = (torch.cuda.max_memory_allocated() - weights) / 2**20
+        else:
+            seconds, peak_mib, _ = measure(
+                f"L = {length}", lambda d=distances: run_fast(lm, source, d, prompts, [42]), show=False
+            )
+        maps = layers * heads * length**2 * element / 2**30
+        print(f"{length:>8} {seconds:>9.2f} {seconds / prompts:>9.2f} {peak_mib:>23.1f} {maps:>19.1f}")
 
 
 def main() -> None:
@@ -134,14 +165,23 @@ def main() -> None:
     parser.add_argument("--seeds", default="42", help="comma-separated seeds (default 42)")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's choice)")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved rounds; the fastest counts (default 3)")
-    parser.add_argument("--long-context", metavar="PRESET", help="fast protocol only, on a preset-sized random model")
-    parser.add_argument("--long-distance", type=int, default=32768, help="longest distance for --long-context")
-    parser.add_argument("--device", default="cuda", help="device for --long-context (default cuda)")
+    parser.add_argument(
+        "--long-context",
+        nargs="?",
+        const="tiny",
+        metavar="PRESET",
+        help="fast protocol only, a table over --long-distances; PRESET (e.g. llama-3.1-8b) or tiny (default)",
+    )
+    parser.add_argument(
+        "--long-distances", default="1024,2048,4096,8192,16384", help="distances for --long-context (comma-separated)"
+    )
+    parser.add_argument("--device", default="cpu", help="device for --long-context (default cpu)")
     args = parser.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
     if args.long_context:
-        long_context(args.long_context, args.long_distance, args.prompts, args.device)
+        lengths = [int(d) for d in args.long_distances.split(",")]
+        long_context(None if args.long_context == "tiny" else args.long_context, lengths, args.prompts, args.device)
         return
     distances = list(DISTANCES_FAST if args.fast else DISTANCES_FULL)
     seeds = [int(s) for s in args.seeds.split(",")]

@@ -39,12 +39,30 @@ def _spec(model: str | ModelSpec) -> ModelSpec:
     return load_spec(model) if isinstance(model, str) else model
 
 
-def profile(model: str | ModelSpec, *, catalogs: Catalogs | None = None, **options: Any) -> Card:
-    """The TAF Card (`taf profile`); ``options`` are CardOptions fields (T_eval, gamma_obs, gamma_random, ...)."""
+def profile(
+    model: str | ModelSpec,
+    *,
+    catalogs: Catalogs | None = None,
+    diagnosis: str | Diagnosis | None = None,
+    **options: Any,
+) -> Card:
+    """The TAF Card (`taf profile`); ``options`` are CardOptions fields (T_eval, gamma_obs, gamma_random,
+    closed_form, ...); ``diagnosis`` a `taf diagnose --out` file (path or loaded) whose γ feed the card."""
     from tafagent.core.card import CardOptions
     from tafagent.core.card import profile as _profile
 
+    if diagnosis is not None:
+        options["diagnosis"] = _diagnosis_gammas(diagnosis)
     return _profile(_spec(model), CardOptions(**options), catalogs)
+
+
+def _diagnosis_gammas(diagnosis: str | Diagnosis) -> Any:
+    """A diagnosis (path or loaded) as the γ source reads it (core.gamma_source.DiagnosisGammas)."""
+    from tafagent.core.gamma_source import diagnosis_gammas
+
+    if isinstance(diagnosis, str):
+        return diagnosis_gammas(load_diagnosis(diagnosis), diagnosis)
+    return diagnosis_gammas(diagnosis, "the given diagnosis")
 
 
 def run_recipe(
@@ -53,11 +71,14 @@ def run_recipe(
     *,
     model: str | ModelSpec | None = None,
     catalogs: Catalogs | None = None,
+    closed_form: bool = False,
 ) -> RecipeResult:
-    """One recipe with its audit chain (`taf recipe`); ``params`` take the recipe's or the reference's names."""
-    from tafagent.core.recipes.registry import run_recipe as _run
+    """One recipe with its audit chain (`taf recipe`); ``params`` take the recipe's or the reference's names.
+    A model the shipped panel measured gets its measured γ (labelled) unless ``closed_form`` or a γ is given."""
+    from tafagent.core.gamma_source import run_recipe_with_gamma
 
-    return _run(recipe_id, params, model=None if model is None else _spec(model), catalogs=catalogs)
+    spec = None if model is None else _spec(model)
+    return run_recipe_with_gamma(recipe_id, params, model=spec, catalogs=catalogs, closed_form=closed_form)
 
 
 def compare(

@@ -28,7 +28,9 @@ def test_json_routed(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert data["recipe_id"] == "X-19" and data["params"]["T_eval"] == 32000
     assert data["param_sources"]["T_eval"] == "question" and data["param_sources"]["theta"] == "preset"
-    assert data["result"]["verdict"].startswith("USE SOFT DECAY")
+    # the shipped panel measured Qwen2.5-7B (γ = 0.997, row P027): that γ, not the closed form, decides
+    assert data["result"]["verdict"] == "USE HARD T_train CUTOFF"
+    assert any("P027" in c["note"] for c in data["result"]["confidence"]["checks"])
 
 
 def test_json_unroutable_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

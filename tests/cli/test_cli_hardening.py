@@ -369,7 +369,7 @@ def test_output_in_a_read_only_folder_is_refused(tmp_path: Path) -> None:
 
 def test_unroutable_question_in_text_mode_says_so(capsys) -> None:
     code, out, err = run_main(capsys, "ask", "qwerty zxcv blorp")
-    assert_one_line_error(code, err, 1, "no question was recognised")
+    assert_one_line_error(code, err, 1, "No deployment question recognised")
     assert out  # the panel with the reason and the likeliest recipes
 
 

@@ -135,14 +135,19 @@ HOLDOUT: list[tuple[str, str, dict[str, Any], str]] = [
         {"N_params": 7e10, "concurrent_users": 4, "T_eval": 8000},
         NONE,
     ),
-    ("Does Qwen2.5-7B fit on an RTX 4090 for serving 10M tokens per day?", "X-5", {"target_tokens_per_day": 1e7}, Q7),
+    (
+        "Does Qwen2.5-7B fit on an RTX 4090 for serving 10M tokens per day?",
+        "plan",
+        {"tokens_per_day": 1e7, "gpu": "RTX 4090"},
+        Q7,
+    ),
     (
         "Cheapest GPU to host an 8B model in 4-bit at 20M tokens daily",
         "X-5",
         {"N_params": 8e9, "bytes_per_weight": 0.5, "target_tokens_per_day": 2e7},
         NONE,
     ),
-    ("How much GPU memory to serve Llama-3.1-8B at 128k context?", "X-5", {"T_eval": 128000}, L31),
+    ("How much GPU memory to serve Llama-3.1-8B at 128k context?", "memory", {"context": 128000}, L31),
     ("Which GPU for 300 tokens/s with qwen2.5-7b?", "X-5", {"target_tokens_per_day": 300 * 86400}, Q7),
     (
         "¿Qué GPU necesito para servir Mistral 7B a 20 millones de tokens diarios?",
@@ -248,7 +253,7 @@ BLIND: list[tuple[str, str, dict[str, Any], str]] = [
         {"USD_budget": 10000, "gpu": "H100 SXM"},
         NONE,
     ),
-    ("Will Llama 3 8B fit on a single RTX 4090 for inference?", "X-5", {}, L3),
+    ("Will Llama 3 8B fit on a single RTX 4090 for inference?", "memory", {"gpu": "RTX 4090"}, L3),
     ("What's the cheapest GPU that can run Qwen2.5-72B?", "X-5", {}, "Qwen/Qwen2.5-72B"),
     (
         "We need 5B tokens a day from a 8B model, which GPU is cheapest?",
@@ -256,8 +261,13 @@ BLIND: list[tuple[str, str, dict[str, Any], str]] = [
         {"target_tokens_per_day": 5e9, "N_params": 8e9},
         NONE,
     ),
-    ("Is an H100 overkill for serving mistral 7b at 1M tokens a day?", "X-5", {"target_tokens_per_day": 1e6}, M7),
-    ("How much VRAM does llama 3 8b need with 64 users at 4k?", "X-5", {"concurrent_users": 64, "T_eval": 4000}, L3),
+    (
+        "Is an H100 overkill for serving mistral 7b at 1M tokens a day?",
+        "plan",
+        {"tokens_per_day": 1e6, "gpu": "H100 SXM"},
+        M7,
+    ),
+    ("How much VRAM does llama 3 8b need with 64 users at 4k?", "memory", {"batch": 64, "context": 4000}, L3),
     (
         "Pick a GPU for a 13B model serving 20 million tokens/day in 8-bit",
         "X-5",

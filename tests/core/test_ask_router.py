@@ -119,7 +119,7 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ("mistral 7b 支持 3.2万 token 的上下文窗口吗？", "X-2", {"T_eval": 32000}, M7),
     ("Llama 3.1 8B 处理 10万 token 的长文档可靠吗？", "X-2", {"T_eval": 100000}, L31),
     ("gemma-2-9b 能否处理 16k 的上下文长度？", "X-2", {"T_eval": 16000}, G9),
-    ("phi-3-mini 的上下文能扩展到 8k 吗？", "X-2", {"T_eval": 8000}, PHI),
+    ("phi-3-mini 的上下文能扩展到 8k 吗？", "extend", {"to": 8000}, PHI),
     ("Qwen3-8B 在 64k 上下文时会产生幻觉吗？", "X-2", {"T_eval": 64000}, Q3_8),
     # ---- X-19 KV compression, English
     ("KV cache compression for Llama 3 8B at 8k: soft decay or truncation?", "X-19", {"T_eval": 8000}, L3),
@@ -458,7 +458,7 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
         {"concurrent_users": 32, "T_eval": 8000},
         M7,
     ),
-    ("How much VRAM do I need to host llama 3.1 70b at 32k context?", "X-5", {"T_eval": 32000}, L31_70),
+    ("How much VRAM do I need to host llama 3.1 70b at 32k context?", "memory", {"context": 32000}, L31_70),
     ("Best GPU to run Mixtral 8x7B for 50M tokens a day?", "X-5", {"target_tokens_per_day": 5e7}, MIX),
     (
         "Serve a 13B model at 500 tokens per second — which card?",
@@ -472,7 +472,12 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
         {"target_tokens_per_day": 1e9 / 30},
         L31,
     ),
-    ("Can I serve gemma 2 9b on an RTX 4090 at 5M tokens per day?", "X-5", {"target_tokens_per_day": 5e6}, G9),
+    (
+        "Can I serve gemma 2 9b on an RTX 4090 at 5M tokens per day?",
+        "plan",
+        {"tokens_per_day": 5e6, "gpu": "RTX 4090"},
+        G9,
+    ),
     (
         "Inference hardware for a 7B model in fp8 with 16 simultaneous requests",
         "X-5",
@@ -515,8 +520,8 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     (
         "¿Cuánta memoria necesito para servir mistral 7b con 32 usuarios concurrentes a 8k?",
-        "X-5",
-        {"concurrent_users": 32, "T_eval": 8000},
+        "memory",
+        {"batch": 32, "context": 8000},
         M7,
     ),
     ("¿Qué GPU uso para Llama 3.1 8B a 5 millones de tokens por día?", "X-5", {"target_tokens_per_day": 5e6}, L31),
@@ -536,8 +541,8 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     (
         "Combien de mémoire pour servir mistral 7b avec 32 utilisateurs simultanés à 8k ?",
-        "X-5",
-        {"concurrent_users": 32, "T_eval": 8000},
+        "memory",
+        {"batch": 32, "context": 8000},
         M7,
     ),
     (
@@ -555,7 +560,7 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
         {"N_params": 7e10, "target_tokens_per_day": 1e9, "bytes_per_weight": 0.5},
         NONE,
     ),
-    ("mistral 7b 在 8k 上下文、32 个并发用户下需要多少显存？", "X-5", {"T_eval": 8000, "concurrent_users": 32}, M7),
+    ("mistral 7b 在 8k 上下文、32 个并发用户下需要多少显存？", "memory", {"context": 8000, "batch": 32}, M7),
     ("用哪张卡部署 Llama 3.1 8B，每天 500万 token？", "X-5", {"target_tokens_per_day": 5e6}, L31),
     # ---- X-21 imprint, English
     (

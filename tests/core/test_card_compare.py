@@ -11,6 +11,7 @@ from tafagent.core.compare import compare
 from tafagent.core.errors import TafError
 from tafagent.core.manual import spec_from_reference_inputs
 from tafagent.core.recipes import list_recipes
+from tafagent.core.recipes.registry import run_recipe
 from tafagent.core.spec.presets import get_preset, list_presets, reference_presets_v053
 
 # spec §4.1 "Preset profiles with T_eval = T_train": class, γ_P, γ_corr, d_h, χ, KV GB, γ_rand_pred, K, in band,
@@ -180,7 +181,7 @@ def reference_spec(model_id: str):
 @pytest.mark.parametrize("model_id", sorted(TABLE))
 def test_reference_preset_cards(model_id: str) -> None:
     cls, g_pade, g_corr, dh, chi, kv_gb, g_rand, k, in_band, safety, phase, constants = TABLE[model_id]
-    card = profile(reference_spec(model_id))
+    card = profile(reference_spec(model_id), CardOptions(closed_form=True))  # v0.5.3's numbers: the closed form
     n = card.key_numbers
     assert card.architecture_class.startswith(cls)
     assert n["gamma_pade"] == pytest.approx(g_pade, abs=1e-6)
@@ -197,15 +198,20 @@ def test_reference_preset_cards(model_id: str) -> None:
     verdicts = {rid: r.verdict for rid, r in card.recipes.items()}
     assert verdicts["X-2"] == "YES" and verdicts["X-19"] == "USE SOFT DECAY (caveat)"
     assert verdicts["X-3"] == "MEMORY-LIMITED"
-    # Deliberate fix (issue 5): X-5 checks the engine's real budget. 70B in bf16 with a 131,072-token KV
-    # (42.9 GB) fits 192 GB only on paper; under vLLM's 0.9 utilisation and activation peak it does not.
-    assert verdicts["X-5"] == ("NO" if "70B" in model_id else "YES")
-    assert verdicts["X-1"] == ("NO" if "70B" in model_id else "NO (API)")
+    # Deliberate fixes: X-5 checks the engine's real budget (issue 5): 70B in bf16 with a 131,072-token KV
+    # (42.9 GB) fits one 192 GB GPU only on paper; the serving planner (issue 14) splits it over tensor-parallel GPUs.
+    assert verdicts["X-5"] == "YES"
+    assert (card.recipes["X-5"].chain[-1].result[0]["tp"] > 1) == ("70B" in model_id)
+    # X-1: v0.5.3 demanded payback within one month; tafagent accepts `payback_months` (default 12), so small
+    # models now pay back. The reference's verdict is kept under the reference's horizon.
+    reference_x1 = run_recipe("X-1", {"payback_months": 1}, model=reference_spec(model_id)).verdict
+    assert reference_x1 == ("NO" if "70B" in model_id else "NO (API)")
+    assert verdicts["X-1"] in ("NO", "NO (API)", "YES (custom)")
 
 
 def test_ui_default_card_golden() -> None:
     spec = spec_from_reference_inputs(500000, 8192, 32, 8, 128, 32, 8e9, False)
-    card = profile(spec, CardOptions(T_eval=32000))
+    card = profile(spec, CardOptions(T_eval=32000, closed_form=True))
     n = card.key_numbers
     assert n["gamma_pade"] == 0.9134089936270703 and n["gamma_corrected"] == 0.8734089936270703
     assert n["d_horizon"] == pytest.approx(47781.002091926035, rel=1e-14)
@@ -228,7 +234,7 @@ def test_ui_default_card_golden() -> None:
         "X-22": "NEEDS MEASUREMENT",
         "X-23": "PREDICTED POST-IH",
     }
-    assert card.summary["line"] == "3 ✅ · 0 ⚠ · 2 ❌ · 3 ℹ"
+    assert card.summary["line"] == "3 ✅ · 0 ⚠ · 2 ❌ · 3 ℹ · γ: closed form (γ_corrected)"
 
 
 def test_f2_is_marked_refuted_deliberate_fix() -> None:
@@ -267,7 +273,7 @@ def test_every_preset_has_a_clean_card(preset: str) -> None:
 
 def test_compare_golden_x2_at_16000() -> None:
     specs = [reference_spec(m) for m in ("meta-llama/Meta-Llama-3-8B", "mistralai/Mistral-7B-v0.1", "Qwen/Qwen2.5-7B")]
-    result = compare(specs, "X-2", {"T_eval": 16000})
+    result = compare(specs, "X-2", {"T_eval": 16000, "closed_form": True})  # v0.5.3's decision
     rows = result.to_dict()["rows"]
     assert [r["verdict"] for r in rows] == ["YES", "NO", "YES"]
     assert rows[0]["key_numbers"]["d_horizon"] == pytest.approx(31098, abs=1) and "49% margin" in rows[0]["reason"]

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tafagent.core import recipes as recipes_package
-from tafagent.core.messages import LANGUAGES, Msg, catalog, placeholders, verdict_label
+from tafagent.core.messages import CATALOG_FILES, LANGUAGES, Msg, catalog, placeholders, verdict_label
 from tafagent.core.recipes import run_recipe
 from tafagent.core.render.format import localise_number
 
@@ -36,9 +36,11 @@ NUMERIC_SPEC = re.compile(r"[,_bcdeEfFgGnoxX%]")
 
 
 def _raw_catalog(lang: str) -> dict[str, str]:
-    """The file itself, read without the English fallback of `Msg.text`."""
-    text = resources.files("tafagent.core").joinpath(f"data/i18n/recipes_{lang}.json").read_text(encoding="utf-8")
-    data: dict[str, str] = json.loads(text)
+    """The files themselves (recipes, capabilities), read without the English fallback of `Msg.text`."""
+    data: dict[str, str] = {}
+    for name in CATALOG_FILES:
+        path = resources.files("tafagent.core").joinpath(f"data/i18n/{name}_{lang}.json")
+        data.update(json.loads(path.read_text(encoding="utf-8")))
     return data
 
 
@@ -99,8 +101,9 @@ def test_no_empty_translation_of_a_non_empty_template(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_catalog_file_style_matches_english(lang: str) -> None:
     """UTF-8, not ASCII-escaped, 1-space indent, sorted keys: diffs between languages stay line-by-line."""
-    text = resources.files("tafagent.core").joinpath(f"data/i18n/recipes_{lang}.json").read_text(encoding="utf-8")
-    assert text.rstrip("\n") == json.dumps(json.loads(text), ensure_ascii=False, indent=1, sort_keys=True)
+    for name in CATALOG_FILES:
+        text = resources.files("tafagent.core").joinpath(f"data/i18n/{name}_{lang}.json").read_text(encoding="utf-8")
+        assert text.rstrip("\n") == json.dumps(json.loads(text), ensure_ascii=False, indent=1, sort_keys=True)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -149,7 +152,7 @@ def test_translated_verdict_labels(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", TRANSLATIONS)
 def test_localized_recipe_result_is_translated(lang: str) -> None:
-    result = run_recipe("X-2", {"theta": 500000, "T_train": 8192, "T_eval": 32000})
+    result = run_recipe("X-2", {"theta": 500000, "T_train": 8192, "T_eval": 32000, "closed_form": True})
     assert result.verdict == "YES"
     english, localized = result.localized("en"), result.localized(lang)
     assert english["reason"] == result.reason
@@ -168,7 +171,7 @@ def test_localized_recipe_result_is_translated(lang: str) -> None:
 @pytest.mark.parametrize("lang", TRANSLATIONS)
 def test_localized_recipe_result_with_nested_message(lang: str) -> None:
     """A NO verdict whose action is the NTK advice with its nested tuning message."""
-    result = run_recipe("X-2", {"theta": 10000, "T_train": 4096, "T_eval": 128000})
+    result = run_recipe("X-2", {"theta": 10000, "T_train": 4096, "T_eval": 128000, "closed_form": True})
     assert result.mitigation_msg is not None and result.mitigation_msg.key == "x2.ntk"
     localized = result.localized(lang)
     tuning = result.mitigation_msg.params["tuning"]

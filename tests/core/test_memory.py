@@ -19,6 +19,7 @@ from tafagent.core.memory.serving import max_batch, max_context, memory_budget, 
 from tafagent.core.memory.speed import decode_throughput
 from tafagent.core.memory.weights import weight_format, weights_bytes
 from tafagent.core.render.format import GIB
+from tafagent.core.spec.context_facts import context_facts
 from tafagent.core.spec.presets import get_preset, list_presets
 
 
@@ -129,9 +130,14 @@ def test_eager_attention_materialises_scores_sdpa_does_not() -> None:
     spec = get_preset("llama-3-8b").spec()
     eager = prefill_activation_bytes(spec, 16384, 1, "eager")
     sdpa = prefill_activation_bytes(spec, 16384, 1, "sdpa")
-    assert eager["attention_scores_bytes"] == 32 * 16384 * 16384 * (2 + 4)
-    assert sdpa["attention_scores_bytes"] == 0
-    assert eager["total_bytes"] > 48 * GIB and sdpa["total_bytes"] < 2 * GIB
+    # bf16 scores + the fp32 cast and fp32 output of softmax(dtype=float32): 2 + 8 bytes per score element
+    assert eager["attention_scores_bytes"] == 32 * 16384 * 16384 * (2 + 8)
+    assert eager["attention_mask_bytes"] == 16384 * 16384 * 2
+    assert sdpa["attention_scores_bytes"] == 0 and sdpa["attention_mask_bytes"] == 0
+    assert eager["total_bytes"] > 80 * GIB and sdpa["total_bytes"] < 2 * GIB
+    # auto = what transformers runs: SDPA for llama, eager for bloom (no SDPA support in 5.x)
+    assert prefill_activation_bytes(spec, 1024)["attn_implementation"] == "sdpa"
+    assert prefill_activation_bytes(get_preset("bloom-560m").spec(), 1024)["attn_implementation"] == "eager"
 
 
 def test_moe_decode_reads_only_touched_experts() -> None:
@@ -160,6 +166,83 @@ def test_report_min_gpus_for_70b() -> None:
     assert fp8["fits"] is True
 
 
+def test_no_speed_for_a_load_that_does_not_fit_and_a_rescue_ladder_instead() -> None:
+    spec, h100 = get_preset("llama-3.1-70b").spec(), default_catalogs().gpu("H100 SXM")
+    data = memory_report(spec, 8192, 1, engine="vllm", gpu=h100).to_dict()
+    assert data["fits"] is False and data["budget"]["kv_available_bytes"] < 0
+    assert data["throughput"] is None and data["prefill"] is None
+    assert "4 × H100 SXM" in data["speed_withheld"] and "taf plan" in data["speed_withheld"]
+    rungs = {rung["rung"]: rung for rung in data["rescue"]}
+    assert list(rungs) == ["kv_dtype", "weights", "tensor_parallel", "offload"]
+    assert rungs["kv_dtype"]["settings"] == {"kv_dtype": "fp8"} and rungs["kv_dtype"]["fits"] is False
+    assert rungs["tensor_parallel"]["settings"] == {"tp": data["min_gpus"]["n_gpus"]}
+    for rung in data["rescue"]:
+        assert rung["sources"] and rung["quality"] and rung["evidence"]
+        # each rung's verdict is the report's own verdict for the changed settings
+        if rung["rung"] in ("kv_dtype", "weights", "tensor_parallel"):
+            options = {"kv_dtype": "auto", "weights_dtype": "auto", "tp": 1} | rung["settings"]
+            again = memory_report(spec, 8192, 1, engine="vllm", gpu=h100, **options)
+            assert again.fits is rung["fits"]
+    fits = memory_report(spec, 8192, 1, engine="vllm", gpu=h100, tp=4).to_dict()
+    assert fits["fits"] is True and fits["rescue"] == [] and fits["speed_withheld"] is None
+    low, high = fits["throughput"]["expected_tok_s_range"]
+    assert 0 < low < high and fits["throughput"]["engine"] == "vllm" and fits["throughput"]["basis"]["measurements"]
+
+
+def test_llama_cpp_rescue_offers_cache_types_and_gpu_layers() -> None:
+    spec, gpu = get_preset("llama-3.1-70b").spec(), default_catalogs().gpu("RTX 4090")
+    data = memory_report(spec, 8192, 1, weights_dtype="gguf-q4_k_m", engine="llama.cpp", gpu=gpu).to_dict()
+    assert data["fits"] is False
+    kinds = [rung["settings"].get("kv_dtype") for rung in data["rescue"] if rung["rung"] == "kv_dtype"]
+    assert kinds == ["q8_0", "q4_0"]
+    offload = next(rung for rung in data["rescue"] if rung["rung"] == "offload")
+    layers = offload["settings"]["gpu_layers"]
+    assert 0 < layers < spec.n_layers and f"-ngl {layers}" in offload["change"]
+    assert offload["total_bytes_per_gpu"] <= data["budget"]["budget_bytes"]
+
+
+def test_longest_context_is_capped_at_the_position_limit() -> None:
+    h200 = default_catalogs().gpu("H200")
+    llama = memory_report(get_preset("llama-3-8b").spec(), 8192, 1, gpu=h200).to_dict()
+    assert llama["max_context"] == 8192 and llama["position_limit"]["tokens"] == 8192  # was 1,009,430
+    mistral = memory_report(get_preset("mistral-7b").spec(), 4096, 1, engine="vllm", gpu=h200).to_dict()
+    assert mistral["max_context"] == mistral["position_limit"]["tokens"] == 8192  # was 2,097,152
+    assert "32,768" in mistral["position_limit"]["source"]  # the config's over-claim is named
+    qwen = get_preset("qwen2.5-7b").spec()
+    assert memory_report(qwen, 1024).to_dict()["position_limit"]["tokens"] == context_facts(qwen).usable_tokens
+
+
+def test_rope_scaling_that_extends_the_positions_is_named() -> None:
+    limit = memory_report(get_preset("llama-3.1-70b").spec(), 1024).to_dict()["position_limit"]
+    assert limit["tokens"] == 131072 and "rope_scaling llama3" in limit["source"]
+
+
+def test_a_context_past_the_position_limit_is_a_warning(capsys) -> None:
+    assert main(["memory", "gpt2-medium", "--context", "4096", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert any("1,024" in warning and "cannot run" in warning for warning in data["warnings"])
+    assert main(["memory", "llama-3-8b", "--context", "4096", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["warnings"] == []  # always present
+    assert main(["memory", "llama-3-8b", "--context", "1000000", "--gpu", "H200"]) == 0
+    out = capsys.readouterr().out
+    assert "warning:" in out and "8,192" in out and "Decode:" not in out and "Rescue ladder" in out
+
+
+def test_sglang_memory_rules() -> None:
+    from tafagent.core.memory.runtimes import sglang_mem_fraction_static
+
+    # H100 80GB: reserved 512 + 8192 × 1.5 + 256 × 2 + 128 = 13,440 MiB (SGLang's server_args.py)
+    fraction, how = sglang_mem_fraction_static(81559 / 1024)
+    assert fraction == pytest.approx(0.835, abs=0.001) and "13,440 MiB" in how
+    assert sglang_mem_fraction_static(24)[0] == pytest.approx(round((24576 - 3760) / 24576, 3))  # RTX 4090
+    spec, h200 = get_preset("llama-3-8b").spec(), default_catalogs().gpu("H200")
+    budget = memory_report(spec, 8192, 1, engine="sglang", gpu=h200).budget
+    assert budget is not None and budget.activation_bytes == 0
+    assert budget.kv_available_bytes == budget.budget_bytes - budget.weights_bytes_per_gpu
+    plan = kv_plan(spec, "sglang")
+    assert plan.bytes_per_sequence(1001) == 1001 * 131072  # page size 1: no block rounding
+
+
 @pytest.mark.parametrize("preset", [p.model_id for p in list_presets()])
 def test_every_preset_has_a_memory_report(preset: str) -> None:
     report = memory_report(get_preset(preset).spec(), 4096, 2, engine="vllm", gpu=default_catalogs().gpu("H200"))
@@ -167,7 +250,7 @@ def test_every_preset_has_a_memory_report(preset: str) -> None:
     assert report.kv_bytes >= 0 and report.weights.n_bytes > 0
 
 
-ENGINES = st.sampled_from(["transformers", "vllm", "llama.cpp"])
+ENGINES = st.sampled_from(["transformers", "vllm", "sglang", "llama.cpp"])
 PRESETS = st.sampled_from([p.model_id for p in list_presets()])
 
 
@@ -234,6 +317,8 @@ def test_taf_memory_text_names_gb_and_gib(capsys) -> None:
     [
         (["memory", "llama-3-8b", "--context", "4096", "--weights-dtype", "int5"], "weights format"),
         (["memory", "llama-3-8b", "--context", "4096", "--gpu", "TPU"], "unknown GPU"),
+        (["memory", "llama-3-8b", "--context", "4096", "--gpu", "H10"], "did you mean 'H100 SXM'"),
+        (["memory", "llama-3-8b", "--context", "4096", "--engine", "vlm"], "did you mean 'vllm'"),
         (["memory", "llama-3-8b", "--context", "4096", "--kv-dtype", "q4_0"], "llama.cpp"),
     ],
 )

@@ -18,8 +18,10 @@ def step(result, name):
 
 
 # ---------------------------------------------------------------------------------------------- X-2
+# v0.5.3's closed-form decision (closed_form=True); the evidence ladder deliberately differs
+# (tests/core/test_x2_ladder.py).
 def test_x2_smoke_golden_yes_33_percent() -> None:
-    r = run_recipe("X-2", {**LLAMA3_REF, "T_eval": 32000})
+    r = run_recipe("X-2", {"closed_form": True, **LLAMA3_REF, "T_eval": 32000})
     assert step(r, "γ_Padé") == pytest.approx(0.9134089936270703, rel=1e-15)
     assert step(r, "γ-decomposition") == pytest.approx(0.8734089936270703, rel=1e-15)
     assert step(r, "d_horizon") == pytest.approx(47781.002091926035, rel=1e-14)
@@ -35,6 +37,7 @@ def test_x2_phase_b_no_with_ntk_advice() -> None:
     r = run_recipe(
         "X-2",
         {
+            "closed_form": True,
             "theta": 10000,
             "T_train": 8192,
             "T_eval": 32000,
@@ -54,6 +57,7 @@ def test_x2_degraded_between_horizon_and_ceiling() -> None:
     r = run_recipe(
         "X-2",
         {
+            "closed_form": True,
             "theta": 10000,
             "T_train": 4096,
             "T_eval": 2048,
@@ -69,7 +73,7 @@ def test_x2_degraded_between_horizon_and_ceiling() -> None:
     assert r.verdict == "DEGRADED" and "between d_horizon" in r.reason
     # The measured path: horizon 1000 (γ chosen so), L = 1500.
     g = (10000 * 2**0.5 - 1000) / (10000 * 2**0.5 + 1000)
-    r_obs = run_recipe("X-2", {"theta": 10000, "T_eval": 1500, "gamma_obs": g, "n_kv_heads": 32})
+    r_obs = run_recipe("X-2", {"closed_form": True, "theta": 10000, "T_eval": 1500, "gamma_obs": g, "n_kv_heads": 32})
     assert r_obs.verdict == "DEGRADED"
 
 
@@ -84,23 +88,23 @@ def test_x2_no_beyond_closed_form_ceiling() -> None:
         "n_layers": 12,
         "n_params": 1e8,
     }
-    r = run_recipe("X-2", {**base, "T_eval": 900})
+    r = run_recipe("X-2", {"closed_form": True, **base, "T_eval": 900})
     assert 0 < step(r, "γ-decomposition") < 1 and r.verdict == "NO" and "exceeds the NIAH ceiling" in r.reason
 
 
 def test_x2_no_beyond_niah_ceiling() -> None:
     g = (10000 * 2**0.5 - 1000) / (10000 * 2**0.5 + 1000)
-    r = run_recipe("X-2", {"theta": 10000, "T_eval": 2500, "gamma_obs": g, "n_kv_heads": 32})
+    r = run_recipe("X-2", {"closed_form": True, "theta": 10000, "T_eval": 2500, "gamma_obs": g, "n_kv_heads": 32})
     assert r.verdict == "NO" and "twice the measured horizon" in r.reason
 
 
 def test_x2_measured_gamma_path_uses_pdi() -> None:
-    r = run_recipe("X-2", {**LLAMA3_REF, "T_eval": 32000, "gamma_obs": 0.8})
+    r = run_recipe("X-2", {"closed_form": True, **LLAMA3_REF, "T_eval": 32000, "gamma_obs": 0.8})
     assert r.step_named("PDI (measured γ_obs)") is not None
     assert r.step_named("d_horizon (measured γ_obs)").result == pytest.approx(500000 * 0.2 * 2**0.5 / 1.8)
     assert r.verdict == "YES"
     assert "x2_closed_form_tautology" not in r.caveats
-    assert run_recipe("X-2", {**LLAMA3_REF, "T_eval": 32000, "gamma_obs": 1.0455}).verdict == "NO"
+    assert run_recipe("X-2", {"closed_form": True, **LLAMA3_REF, "T_eval": 32000, "gamma_obs": 1.0455}).verdict == "NO"
 
 
 @pytest.mark.parametrize("T_eval", list(range(1000, 14001, 7)))
@@ -109,6 +113,7 @@ def test_x2_deliberate_fix_verdict_not_decided_by_float_noise(T_eval: int) -> No
     r = run_recipe(
         "X-2",
         {
+            "closed_form": True,
             "theta": 1e4,
             "T_train": 16000,
             "T_eval": T_eval,
@@ -125,7 +130,10 @@ def test_x2_deliberate_fix_verdict_not_decided_by_float_noise(T_eval: int) -> No
 
 def test_x2_gqa_delta_can_force_phase_b_and_says_why() -> None:
     """Spec §9.2 item 2 (kept: the reference's decomposition), but the chain shows the fitted δ that did it."""
-    r = run_recipe("X-2", {"theta": 1e6, "T_eval": 4096, "n_attention_heads": 14, "n_kv_heads": 2, "n_params": 3e8})
+    r = run_recipe(
+        "X-2",
+        {"closed_form": True, "theta": 1e6, "T_eval": 4096, "n_attention_heads": 14, "n_kv_heads": 2, "n_params": 3e8},
+    )
     assert step(r, "γ-decomposition") == pytest.approx(1.104, abs=1e-3)
     assert r.verdict == "NO" and "δ_GQA" in r.chain[1].interpretation
 
@@ -316,8 +324,12 @@ def test_x5_deliberate_fix_unpriced_card_is_not_cheapest() -> None:
 def test_x5_no_gpu_fits_400b() -> None:
     r = run_recipe("X-5", {"N_params": 400e9, "throughput_model": "reference"})
     assert r.verdict == "NO" and "801" in r.reason
+    # The planner splits 400B over tensor-parallel GPUs (800 GB of bf16 weights fit 8 × 192 GB) ...
     r = run_recipe("X-5", {"N_params": 400e9})
-    assert r.verdict == "NO" and "Tensor parallelism" in r.mitigation
+    assert r.verdict == "YES" and r.chain[-1].result[0]["tp"] > 1
+    # ... but 2T parameters fit no 8-GPU replica: NO with the closest plan and what would change it.
+    r = run_recipe("X-5", {"N_params": 2e12})
+    assert r.verdict == "NO" and "closest" in r.reason and "quantise the weights" in r.mitigation
 
 
 def test_x5_deliberate_fix_calibrated_throughput_counts_kv_and_efficiency() -> None:
@@ -326,7 +338,7 @@ def test_x5_deliberate_fix_calibrated_throughput_counts_kv_and_efficiency() -> N
     cal = run_recipe("X-5", {"N_params": 8e9})
     ref_rate = ref.chain[-1].result[0]["tok_per_sec"]
     cal_best = cal.chain[-1].result[0]
-    assert cal_best["ceiling_tok_per_sec"] < ref_rate  # KV reads lower the ceiling
+    assert cal_best["ceiling_tok_per_sec_per_sequence"] < ref_rate  # KV reads lower the single-stream ceiling
     low, high = cal_best["tok_per_sec_range"]
     assert low < high < cal_best["ceiling_tok_per_sec"]
     assert "$" in cal.reason and "–" in cal.reason

@@ -456,7 +456,8 @@ def test_mamba_is_ssm_with_state_sizes() -> None:
     spec = spec_of(MAMBA)
     assert spec.family == "ssm" and spec.attention == "none"
     assert spec.ssm is not None and (spec.ssm.d_state, spec.ssm.d_inner, spec.ssm.d_conv) == (16, 5120, 4)
-    assert spec.rope_theta is None and spec.T_train is None
+    # no max positions in the config: the training length (2,048, the Mamba paper) comes from the sourced table
+    assert spec.rope_theta is None and spec.T_train == 2048
     assert spec.n_heads == 0 and spec.n_params == 2_768_345_600
 
 

@@ -67,8 +67,37 @@ def run(args: argparse.Namespace) -> int:
     if result.error is not None:
         sys.stderr.write(f"taf: error: {result.error}\n")
     elif result.recipe_id is None:  # unroutable: the panel above says why; the exit code 1 needs its line
-        sys.stderr.write("taf: error: no question was recognised — rephrase it or try a suggested recipe\n")
+        sys.stderr.write(f"taf: error: {unroutable_line(result)}\n")
     return 0 if result.ok else 1
+
+
+# French sets a no-break space (U+00A0) before a colon, Chinese a full-width colon with no space
+_COLON = {"fr": "\u00a0: ", "zh": "："}
+_CLAUSE_SEP = {"fr": "\u00a0; ", "zh": "；"}
+
+
+def colon(lang: str) -> str:
+    """The colon that introduces a value in ``lang``'s text output (``Modèle : X``, ``模型：X``)."""
+    return _COLON.get(lang, ": ")
+
+
+def unroutable_line(result: AskResult) -> str:
+    """One line for stderr, in the answer's language: why the question was not routed, then the likeliest
+    recipes (``Routage impossible : … Recettes les plus probables : X-2 (…), X-5 (…)``)."""
+    from tafagent.core.ask.summary import strings
+
+    lang = result.language
+    texts = strings(lang)
+    labels = texts["cli"]
+    why = " ".join((result.why or "").split())
+    line = f"{labels['why']}{colon(lang)}{why}" if why else labels["why"]
+    if result.suggestions:
+        paren = "（{}）" if lang == "zh" else " ({})"
+        listing = texts["list_sep"].join(s["recipe_id"] + paren.format(s["name"]) for s in result.suggestions)
+        ended = bool(why) and why[-1] in ".。!！?？"  # a full stop already closes the reason
+        sep = ("" if lang == "zh" else " ") if ended else _CLAUSE_SEP.get(lang, "; ")
+        line += f"{sep}{labels['suggestions']}{colon(lang)}{listing}"
+    return line
 
 
 def _render(result: AskResult, *, chain: bool) -> None:
@@ -96,7 +125,7 @@ def _render(result: AskResult, *, chain: bool) -> None:
         return
     recipe_name = strings(result.language)["recipes"].get(result.recipe_id, result.recipe_id)
     model = escape(result.model or labels["none"])
-    head = f"[bold]{result.recipe_id} — {escape(recipe_name)}[/bold]\n{labels['model']}: {model}"
+    head = f"[bold]{result.recipe_id} — {escape(recipe_name)}[/bold]\n{labels['model']}{colon(result.language)}{model}"
     out.print(Panel(head, title=labels["route"], title_align="left"))
     table = Table(show_header=True)
     for column in (labels["parameter"], labels["value"], labels["source"]):
@@ -129,6 +158,6 @@ def _assumed(out: Any, result: AskResult, labels: dict[str, Any]) -> None:
     from rich.markup import escape
 
     if result.assumed:
-        out.print(f"[bold]{labels['assumed']}:[/bold]")
+        out.print(f"[bold]{labels['assumed']}{colon(result.language).rstrip()}[/bold]")
         for note in result.assumed:
             out.print(f"  • {escape(note)}")

@@ -122,8 +122,16 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument("--load-in-4bit", action="store_true", help="bitsandbytes 4-bit weights (CUDA only)")
     parser.add_argument("--trust-remote-code", action="store_true", help="run the model repository's own code")
     parser.add_argument("--revision", help="Hub revision (branch, tag or commit)")
+    parser.add_argument(
+        "--tokenizer", metavar="DIR_OR_ID", help="tokenizer for --corpus text when the model has none of its own"
+    )
     parser.add_argument("--out", type=Path, metavar="FILE", help="write the JSON result (for taf profile --diagnosis)")
     parser.add_argument("--plot", type=Path, metavar="FILE", help="log-log plot of A(d): .png or .svg (extra [plot])")
+    parser.add_argument(
+        "--per-head",
+        action="store_true",
+        help="show the γ field: every head's γ in the report and a layers × heads panel in --plot",
+    )
     parser.set_defaults(run=run)
 
 
@@ -156,17 +164,18 @@ def run(args: argparse.Namespace) -> int:
         load_in_4bit=args.load_in_4bit,
         trust_remote_code=args.trust_remote_code,
         revision=args.revision,
+        tokenizer=args.tokenizer,
     )
-    with _ProgressBar() as progress:
+    with _ProgressBar(args.model, enabled=not args.json) as progress:
         diagnosis = diagnose(args.model, options, progress=progress)
     if args.out is not None:
         save_diagnosis(diagnosis, args.out)
     if args.plot is not None and diagnosis.results:
-        plot_diagnosis(diagnosis, args.plot)
+        plot_diagnosis(diagnosis, args.plot, per_head=args.per_head)
     if args.json:
         emit_json(diagnosis.to_dict())
     else:
-        render_diagnosis(console(), diagnosis)
+        render_diagnosis(console(), diagnosis, per_head=args.per_head)
         if args.out is not None:
             saved = plain(args.out)
             console().print(f"Saved: {saved}  (use it with `taf profile MODEL --diagnosis {saved}`)")
@@ -177,14 +186,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 class _ProgressBar:
-    """A rich progress bar on stderr when stderr is a terminal; otherwise silent."""
+    """A rich progress bar for one model on stderr when stderr is a terminal and ``enabled`` (not under
+    ``--json``); otherwise silent (the context value is then None: no callback)."""
 
-    def __init__(self) -> None:
+    def __init__(self, model: str, *, enabled: bool = True) -> None:
+        self._model = model
+        self._enabled = enabled
         self._progress: Any = None
         self._task: Any = None
 
     def __enter__(self) -> Any:
-        if not sys.stderr.isatty():
+        if not self._enabled or not sys.stderr.isatty():
             return None
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -198,11 +210,12 @@ class _ProgressBar:
             transient=True,
         )
         self._progress.__enter__()
-        self._task = self._progress.add_task("measuring", total=None)
+        self._task = self._progress.add_task(plain(self._model), total=None)
         return self.update
 
     def update(self, done: int, total: int, description: str) -> None:
-        self._progress.update(self._task, completed=done, total=total, description=description)
+        label = plain(f"{self._model}: {description}")
+        self._progress.update(self._task, completed=done, total=total, description=label)
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:
@@ -217,8 +230,9 @@ def _fmt(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
-def render_diagnosis(out: Any, diagnosis: Diagnosis) -> None:
-    """The human report (spec §5.8, plus CI, null, per-layer γ and environment)."""
+def render_diagnosis(out: Any, diagnosis: Diagnosis, *, per_head: bool = False) -> None:
+    """The human report (spec §5.8, plus CI, null, per-layer γ and environment); ``per_head`` adds the
+    γ field (every head's γ)."""
     from rich.panel import Panel
 
     header = _header(diagnosis)
@@ -238,6 +252,8 @@ def render_diagnosis(out: Any, diagnosis: Diagnosis) -> None:
     primary = diagnosis.primary
     if primary is not None and primary.per_layer_gamma:
         out.print(_per_layer_table(primary))
+        if per_head and primary.per_head_gamma:
+            out.print(_per_head_table(primary))
     for note in diagnosis.notes:
         out.print(f"[dim]note:[/dim] {plain(note)}")
     env = diagnosis.env
@@ -352,3 +368,18 @@ def _per_layer_table(primary: CorpusResult) -> Any:
         spread = "—" if not heads else f"{heads[0]:.3f} / {statistics.median(heads):.3f} / {heads[-1]:.3f}"
         layers.add_row(str(layer), _fmt(layer_gamma), spread)
     return layers
+
+
+def _per_head_table(primary: CorpusResult) -> Any:
+    """The γ field: one row per layer, one column per head."""
+    from rich.table import Table
+
+    width = max(len(heads) for heads in primary.per_head_gamma.values())
+    table = Table(title=plain(f"γ field: per-head γ ({primary.corpus})"), title_justify="left")
+    table.add_column("layer", justify="right")
+    for head in range(width):
+        table.add_column(f"h{head}", justify="right")
+    for layer, heads in primary.per_head_gamma.items():
+        cells = [_fmt(g, 3) for g in heads] + ["—"] * (width - len(heads))
+        table.add_row(str(layer), *cells)
+    return table

@@ -1,15 +1,18 @@
-"""``taf memory MODEL --context L``: exact serving memory, capacity and a throughput range."""
+"""``taf memory MODEL --context L``: exact serving memory, capacity, and either speed ranges (it fits) or the
+rescue ladder (it does not)."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 from typing import Any
 
 from tafagent.adapters.sources import load_spec
 from tafagent.cli.common import add_catalog_option, batch_size, gpu_count, load_catalogs, number, token_count
 from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain
-from tafagent.core.catalogs import GPU
+from tafagent.core.catalogs import GPU, Catalogs
+from tafagent.core.errors import ConfigError
 from tafagent.core.memory.report import MemoryReport, memory_report
 from tafagent.core.memory.runtimes import ENGINES
 from tafagent.core.memory.serving import TP_SIZES
@@ -22,8 +25,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         parents=[parent],
         help="exact serving memory: weights, KV per layer kind, activations, capacity",
         description="Weights by storage format, the KV cache summed per layer kind under an engine's rules "
-        "(transformers, vLLM paging, llama.cpp), prefill activations; with --gpu: whether it fits, the longest "
-        "context and largest batch that fit, the fewest GPUs, and a calibrated decode range. Bytes are exact "
+        "(transformers, vLLM paging, SGLang, llama.cpp), prefill activations; with --gpu: whether it fits, the "
+        "longest context (capped at the model's position limit) and largest batch that fit, the fewest GPUs, and "
+        "either calibrated speed ranges (when it fits) or a rescue ladder (when it does not). Bytes are exact "
         "integers in JSON; text shows GB (10^9) and GiB (2^30), named.",
     )
     parser.add_argument("model", metavar="MODEL")
@@ -38,7 +42,11 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "gguf-q8_0, gguf-q6_k, gguf-q5_k_m, gguf-q4_k_m, gguf-q4_0 ...",
     )
     parser.add_argument("--kv-dtype", default="auto", help="auto, bf16, fp16, fp32, fp8, int8, q8_0, q4_0")
-    parser.add_argument("--engine", default="transformers", choices=ENGINES, help="whose memory rules apply")
+    parser.add_argument(
+        "--engine",
+        default="transformers",
+        help=f"whose memory rules apply: {', '.join(ENGINES)} (default transformers)",
+    )
     parser.add_argument("--gpu", help="a GPU from the catalog (H100, A100 80GB, RTX 4090, MI300X ...)")
     parser.add_argument(
         "--tp", type=gpu_count, default=1, help="tensor-parallel GPUs, weights and KV heads split (at most 1024)"
@@ -46,9 +54,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument("--gpu-memory-utilization", type=number, help="vLLM's fraction of GPU memory (default 0.9)")
     parser.add_argument(
         "--attn",
-        default="sdpa",
-        choices=("sdpa", "eager"),
-        help="attention implementation for the prefill peak (eager materialises T×T scores)",
+        default="auto",
+        choices=("auto", "sdpa", "eager"),
+        help="attention implementation for the prefill peak: auto = what transformers runs for this model type "
+        "(eager where it has no SDPA, e.g. bloom, gemma2), sdpa, or eager (materialises T×T scores)",
     )
     add_catalog_option(parser)
     add_model_options(parser)
@@ -58,7 +67,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.model, **model_kwargs(args))
     catalogs = load_catalogs(args.catalog)  # read (and checked) even without --gpu: a bad file is never ignored
-    gpu = catalogs.gpu(args.gpu) if args.gpu else None
+    gpu = _gpu(catalogs, args.gpu) if args.gpu else None
     report = memory_report(
         spec,
         args.context,
@@ -82,12 +91,40 @@ def run(args: argparse.Namespace) -> int:
     )
     out.print(_components_table(report, data, args))
     out.print(_kv_layers_table(data))
+    limit = data["position_limit"]
+    out.print(
+        plain(
+            f"Position limit: {limit['tokens']:,} tokens ({limit['source']})"
+            if limit["tokens"]
+            else f"Position limit: none ({limit['source']})"
+        )
+    )
     if gpu is not None:
         _print_gpu_fit(out, gpu, data, args)
-        _print_speed(out, data, args)
+        if data["fits"]:
+            _print_speed(out, data, args)
+        else:
+            out.print(f"[red]No speed figures:[/red] {plain(data['speed_withheld'])}")
+            _print_rescue(out, data)
+        if data.get("capacity_message"):
+            out.print(f"vLLM check: {plain(data['capacity_message'])}")
     for warning in report.warnings:
         out.print(f"[yellow]warning:[/yellow] {plain(warning)}")
     return 0
+
+
+def _gpu(catalogs: Catalogs, name: str) -> GPU:
+    """The catalog's GPU, or one line naming the closest catalog GPU."""
+    try:
+        return catalogs.gpu(name)
+    except ConfigError as error:
+        # every name and alias, each pointing back to its GPU's catalog name
+        spellings = {spelling.lower(): g.name for g in catalogs.gpus for spelling in (g.name, *g.aliases)}
+        close = difflib.get_close_matches(name.strip().lower(), list(spellings), n=1, cutoff=0.4)
+        if not close:
+            raise
+        guess = spellings[close[0]]
+        raise ConfigError(error.message, f"did you mean '{guess}'? {error.hint}", field="gpu") from None
 
 
 def _components_table(report: MemoryReport, data: dict[str, Any], args: argparse.Namespace) -> Any:
@@ -120,7 +157,10 @@ def _components_table(report: MemoryReport, data: dict[str, Any], args: argparse
         "prefill activations",
         f"{data['activation_bytes']:,}",
         _bytes(data["activation_bytes"]),
-        plain(f"{args.attn}: scores {data['activation']['attention_scores_bytes']:,} B; {data['activation']['note']}"),
+        plain(
+            f"{data['activation']['attn_implementation']}: scores {data['activation']['attention_scores_bytes']:,} B; "
+            f"{data['activation']['note']}"
+        ),
     )
     table.add_row("[bold]total[/bold]", f"{report.total_bytes:,}", _bytes(report.total_bytes), "")
     return table
@@ -149,15 +189,17 @@ def _print_gpu_fit(out: Any, gpu: GPU, data: dict[str, Any], args: argparse.Name
     b = data["budget"]
     verdict = "[green]fits[/green]" if data["fits"] else "[red]does not fit[/red]"
     out.print(
-        f"[bold]{plain(gpu.name)}[/bold] × {args.tp} ({args.engine}): {verdict} — usable {_bytes(b['usable_bytes'])}, "
-        f"budget {_bytes(b['budget_bytes'])}, weights/GPU {_bytes(b['weights_bytes_per_gpu'])}, "
-        f"activations {_bytes(b['activation_bytes'])}, overhead {_bytes(b['overhead_bytes'])}, "
-        f"KV available {_bytes(b['kv_available_bytes'])}"
+        f"[bold]{plain(gpu.name)}[/bold] × {args.tp} ({data['engine']}): {verdict} — usable "
+        f"{_bytes(b['usable_bytes'])}, budget {_bytes(b['budget_bytes'])}, weights/GPU "
+        f"{_bytes(b['weights_bytes_per_gpu'])}, activations {_bytes(b['activation_bytes'])}, overhead "
+        f"{_bytes(b['overhead_bytes'])}, KV available {_bytes(b['kv_available_bytes'])}"
     )
     for note in b["notes"]:
         out.print(f"  · {plain(note)}")
+    limit = data["position_limit"]["tokens"]
+    capped = " (the position limit)" if limit is not None and data["max_context"] == limit else ""
     out.print(
-        f"Longest context at batch {args.batch}: {data['max_context']:,} tokens; largest batch at "
+        f"Longest context at batch {args.batch}: {data['max_context']:,} tokens{capped}; largest batch at "
         f"{args.context:,} tokens: {data['max_batch']:,}"
     )
     fewest = data["min_gpus"]
@@ -168,20 +210,59 @@ def _print_gpu_fit(out: Any, gpu: GPU, data: dict[str, Any], args: argparse.Name
         out.print(plain(f"Even {max(TP_SIZES)} × {gpu.name} do not fit this load."))
 
 
+def _basis(figure: dict[str, Any]) -> str:
+    """'engine, n measurements, leave-one-out error x %' for a speed figure."""
+    basis = figure.get("basis", {})
+    mape = basis.get("mape_loo")
+    error = f", leave-one-out error {mape:.0%}" if isinstance(mape, (int, float)) else ""
+    borrowed = f" (borrowed from {basis['borrowed_from']})" if basis.get("borrowed_from") else ""
+    return f"{figure.get('engine', '')} fit on {basis.get('measurements', '?')} measurements{borrowed}{error}"
+
+
 def _print_speed(out: Any, data: dict[str, Any], args: argparse.Namespace) -> None:
-    """The decode and prefill ranges (ceiling × fitted efficiency) and, for vLLM, its start-up capacity check."""
+    """The decode and prefill ranges, each with its basis (the engine's fit and its error on its data)."""
     t = data["throughput"]
     low, high = t["expected_tok_s_range"]
+    step_low, step_high = t["step_seconds_range"]
     out.print(
-        f"Decode: ceiling {t['ceiling_tok_s']:,.0f} tok/s ({t['bound']}-bound); expected {low:,.0f}–{high:,.0f}"
-        f" tok/s (×{t['efficiency_range'][0]:.2f}–{t['efficiency_range'][1]:.2f}, {t['evidence']['label']} n = "
-        f"{t['evidence']['n']})"
+        plain(
+            f"Decode: {low:,.0f}–{high:,.0f} tok/s over {args.batch} sequence(s) ({step_low * 1000:,.1f}–"
+            f"{step_high * 1000:,.1f} ms per step; ceiling {t['ceiling_tok_s']:,.0f} tok/s, {t['bound']}-bound; "
+            f"{_basis(t)})"
+        )
     )
     p = data["prefill"]
+    first, last = p["expected_seconds_range"]
     out.print(
-        f"Prefill of {args.context:,} tokens: ≥ {p['floor_seconds'] * 1000:,.0f} ms at peak; expected "
-        f"{p['expected_seconds_range'][0] * 1000:,.0f}–{p['expected_seconds_range'][1] * 1000:,.0f} ms "
-        f"({p['evidence']['label']} n = {p['evidence']['n']})"
+        plain(
+            f"Prefill of {args.context:,} tokens × {args.batch}: {first * 1000:,.0f}–{last * 1000:,.0f} ms "
+            f"(floor {p['floor_seconds'] * 1000:,.0f} ms; {_basis(p)})"
+        )
     )
-    if data.get("capacity_message"):
-        out.print(f"vLLM check: {plain(data['capacity_message'])}")
+
+
+def _print_rescue(out: Any, data: dict[str, Any]) -> None:
+    """The rescue ladder: each change alone, its new per-GPU total, whether it fits, and its published cost."""
+    from rich.table import Table
+
+    if not data["rescue"]:
+        out.print("No rung of the rescue ladder applies to this load.")
+        return
+    table = Table(title="Rescue ladder (each change alone, from your settings)", title_justify="left")
+    for column in ("change", "total / GPU", "fits", "quality (published)", "speed"):
+        table.add_column(column, overflow="fold")
+    sources: list[str] = []
+    for rung in data["rescue"]:
+        cited = f"{rung['sources'][0]} ({rung['evidence']})"
+        if cited not in sources:
+            sources.append(cited)
+        table.add_row(
+            plain(rung["change"]),
+            _bytes(rung["total_bytes_per_gpu"]),
+            "[green]yes[/green]" if rung["fits"] else "[red]no[/red]",
+            plain(f"{rung['quality']} [{sources.index(cited) + 1}]"),
+            plain(rung["speed"]),
+        )
+    out.print(table)
+    for index, cited in enumerate(sources, 1):
+        out.print(plain(f"  [{index}] {cited}"))

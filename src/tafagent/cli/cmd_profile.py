@@ -9,7 +9,7 @@ from typing import Any
 from tafagent.adapters.files import check_output_file
 from tafagent.adapters.sources import load_spec
 from tafagent.cli.common import add_catalog_option, load_catalogs, number, token_count, write_or_print
-from tafagent.cli.model_options import add_model_options, model_kwargs
+from tafagent.cli.model_options import add_closed_form_option, add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, write_stderr
 
 
@@ -47,6 +47,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("-o", "--output", type=Path, help="write the md/html report to this file")
     add_catalog_option(parser)
+    add_closed_form_option(parser)
     add_model_options(parser)
     parser.set_defaults(run=run)
 
@@ -59,16 +60,13 @@ def run(args: argparse.Namespace) -> int:
     if args.output is not None:  # before any work: a bad -o must not cost the run, nor hang on a pipe
         check_output_file(args.output, "-o", example="card.html")
     spec = load_spec(args.model, **model_kwargs(args))
-    measured = diagnosis_inputs(args.diagnosis) if args.diagnosis else {}
-
-    def pick(flag: float | None, key: str) -> float | None:
-        return flag if flag is not None else measured.get(key)
-
     options = CardOptions(
         T_eval=args.t_eval,
-        gamma_obs=pick(args.gamma_obs, "gamma_obs"),
-        gamma_random=pick(args.gamma_random, "gamma_random"),
-        gamma_text=pick(args.gamma_text, "gamma_text"),
+        gamma_obs=args.gamma_obs,
+        gamma_random=args.gamma_random,
+        gamma_text=args.gamma_text,
+        closed_form=args.closed_form,
+        diagnosis=diagnosis_gammas_of(args.diagnosis, spec) if args.diagnosis else None,
         USD_budget=args.budget,
         target_tokens_per_day=args.tokens_per_day,
         api_model=args.api_model,
@@ -86,19 +84,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def diagnosis_inputs(path: Path) -> dict[str, float | None]:
-    """The measured γ of a diagnosis file, as card inputs (nothing when the model has no attention).
-    A γ that the protocol cannot tell apart from uniform attention is used, with a warning on stderr."""
+def diagnosis_gammas_of(path: Path, spec: Any) -> Any:
+    """The measured γ of a diagnosis file for the card (core.gamma_source.DiagnosisGammas), or None when the
+    model has no attention. Warns on stderr when the file measured another model or a γ indistinguishable from
+    uniform attention (the card then marks its measured-γ checks and lowers confidence)."""
     from tafagent.adapters.measure import load_diagnosis
+    from tafagent.core.gamma_source import choose_gammas, diagnosis_gammas
 
     diagnosis = load_diagnosis(path)
     if diagnosis.status == "no_attention":
         write_stderr(f"note: {path} measured no attention ({diagnosis.message}); the card uses predictions\n")
-        return {}
-    primary = diagnosis.primary
-    if primary is not None and primary.distinguishable_from_uniform is False:
-        write_stderr(
-            f"warning: the γ in {path} is not distinguishable from uniform attention under its protocol "
-            "(it shows nothing beyond the protocol's own null); treat the card's measured numbers with care\n"
-        )
-    return diagnosis.card_inputs()
+        return None
+    gammas = diagnosis_gammas(diagnosis, str(path))
+    for choice in choose_gammas(spec, diagnosis=gammas).values():
+        for warning in () if choice is None else choice.warnings:
+            write_stderr(f"warning: {warning}\n")
+        if choice is not None and choice.warnings:
+            break  # the same file: each warning once
+    return gammas

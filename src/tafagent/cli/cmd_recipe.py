@@ -7,7 +7,7 @@ from typing import Any
 
 from tafagent.adapters.sources import load_spec
 from tafagent.cli.common import add_catalog_option, load_catalogs, parse_sets
-from tafagent.cli.model_options import add_model_options, model_kwargs
+from tafagent.cli.model_options import add_closed_form_option, add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain, write_stdout
 from tafagent.core.errors import UsageError
 
@@ -29,13 +29,14 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", metavar="NAME=VALUE", help="set a parameter (repeatable)")
     parser.add_argument("--format", choices=("text", "md"), default="text")
     add_catalog_option(parser)
+    add_closed_form_option(parser)
     add_model_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from tafagent.cli.render import render_result
-    from tafagent.core.recipes import run_recipe
+    from tafagent.core.gamma_source import run_recipe_with_gamma
     from tafagent.core.render.report import result_markdown
 
     if args.list:
@@ -43,7 +44,13 @@ def run(args: argparse.Namespace) -> int:
     if not args.recipe_id:
         raise UsageError("name a recipe id or use --list", "e.g. taf recipe X-2 --model llama-3-8b")
     model = load_spec(args.model, **model_kwargs(args)) if args.model else None
-    result = run_recipe(args.recipe_id, parse_sets(args.set), model=model, catalogs=load_catalogs(args.catalog))
+    result = run_recipe_with_gamma(  # a model the panel measured gets its measured γ, labelled, unless --closed-form
+        args.recipe_id,
+        parse_sets(args.set),
+        model=model,
+        catalogs=load_catalogs(args.catalog),
+        closed_form=args.closed_form,
+    )
     if args.json:
         emit_json(result.to_dict())
     elif args.format == "md":

@@ -9,6 +9,7 @@ from tafagent.adapters.sources import load_spec
 from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.render.format import fmt_count, fmt_value
+from tafagent.core.spec.context_facts import ContextFacts, context_facts
 from tafagent.core.spec.model_spec import ModelSpec
 from tafagent.core.spec.weights_summary import HeaderWeights, check_params, iter_dtypes
 
@@ -69,10 +70,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def spec_payload(spec: ModelSpec) -> dict[str, Any]:
-    """``spec.to_dict()`` plus ``weights_check``: header-derived vs config-derived parameters (or null)."""
+    """``spec.to_dict()`` plus ``weights_check`` (header vs config parameters, or null) and ``context``
+    (claimed / trained / extended / attention-span / effective lengths, each with its source)."""
     payload = spec.to_dict()
     check = check_params(spec.n_params, spec.stored_weights)
     payload["weights_check"] = check.to_dict() if check is not None else None
+    payload["context"] = context_facts(spec).to_dict()
     return payload
 
 
@@ -97,10 +100,59 @@ def render_spec(spec: ModelSpec) -> None:
             shown = f"{value:,} ({fmt_count(value)})"
         table.add_row(name, plain(shown), plain(source.describe()) if source else "")
     out.print(table)
+    render_context(context_facts(spec))
     render_provenance(spec)
     render_stored_weights(spec)
     for warning in spec.warnings:
         out.print(f"[yellow]warning:[/yellow] {plain(warning)}")
+
+
+def _tokens(n: int | None) -> str:
+    return f"{n:,}" if n is not None else "—"
+
+
+def context_rows(facts: ContextFacts) -> list[tuple[str, str, str]]:
+    """(fact, tokens, source) rows of the context table; facts a model does not have are left out."""
+    rows = [
+        ("claimed (max positions)", _tokens(facts.claimed_tokens), facts.claimed_source),
+        ("trained", _tokens(facts.trained_tokens), facts.trained_source),
+    ]
+    if facts.pretrained_tokens is not None and facts.pretrained_tokens != facts.trained_tokens:
+        rows.append(("pre-trained (before long-context stage)", _tokens(facts.pretrained_tokens), "see trained"))
+    if facts.rope_scaling_type is not None:
+        factor = f" ×{facts.rope_scaling_factor:g}" if facts.rope_scaling_factor else ""
+        label = f"extended ({facts.rope_scaling_type}{factor})"
+        rows.append((label, _tokens(facts.extended_tokens), facts.extended_source or ""))
+    if facts.validated_tokens is not None:
+        rows.append(("extension validated to", _tokens(facts.validated_tokens), facts.validated_source or ""))
+    if facts.sliding_window_tokens is not None:
+        rows.append(("sliding window", _tokens(facts.sliding_window_tokens), "config: sliding_window"))
+        if facts.stacked_span_tokens is not None:
+            rows.append(
+                ("stacked span (upper bound)", _tokens(facts.stacked_span_tokens), facts.stacked_span_source or "")
+            )
+    if facts.effective_tokens is not None:
+        rows.append(
+            (f"effective ({facts.effective_benchmark})", _tokens(facts.effective_tokens), facts.effective_source or "")
+        )
+    rows.append(("usable (trained or extended)", _tokens(facts.usable_tokens), "max(trained, extension)"))
+    return rows
+
+
+def render_context(facts: ContextFacts) -> None:
+    """The context lengths, each with its provenance, then the notes (an over-claim first)."""
+    from rich.table import Table
+
+    out = console()
+    table = Table(title="context length", show_lines=False)
+    table.add_column("fact", no_wrap=True)
+    table.add_column("tokens", justify="right", no_wrap=True)
+    table.add_column("source", overflow="fold")
+    for fact, tokens, source in context_rows(facts):
+        table.add_row(plain(fact), tokens, plain(source))
+    out.print(table)
+    for note in facts.notes:
+        out.print(f"  [dim]{plain(note)}[/dim]")
 
 
 def render_provenance(spec: ModelSpec) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tafagent.cli.output import console, emit_json
+from tafagent.cli.output import console, emit_json, plain
 
 if TYPE_CHECKING:  # core.validation (and the panel behind it) loads when `taf validate` runs, not at start-up
     from tafagent.core.validation import Comparison, LawReport, ValidationReport
@@ -28,6 +29,8 @@ HELP_LAW_KEYS = (
     "df_window",
     "niah_ceiling",
     "soft_decay",
+    "speed",
+    "x2_verdict",
 )
 
 SUPPORT_STYLE = {
@@ -57,21 +60,33 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         metavar="KEY",
         help="show one law in full (all comparisons and every failing case); keys: " + ", ".join(HELP_LAW_KEYS),
     )
+    parser.add_argument(
+        "--panel",
+        type=Path,
+        metavar="DIR",
+        help="test the laws on your own measurements: a folder written by `taf sweep --out DIR` (or its "
+        "gamma_panel.json) instead of the shipped panel",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from tafagent.core.validation import law_report, validate
 
+    panel = None
+    if args.panel is not None:
+        from tafagent.adapters.sweep.panel_table import read_panel
+
+        panel = read_panel(args.panel)  # one-line errors for a missing folder or an invalid file
     if args.law is not None:  # `--law ""` is an unknown key, not the whole report
-        law = law_report(args.law)  # UsageError with suggestions for an unknown key
+        law = law_report(args.law, panel)  # UsageError with suggestions for an unknown key
         if args.json:
             emit_json(law.to_dict())
             return 0
         out = console()
         render_law(out, law, failures=None)
         return 0
-    report = validate()
+    report = validate(panel)
     if args.json:
         emit_json(report.to_dict())
         return 0
@@ -96,7 +111,8 @@ def render_report(out: Any, report: ValidationReport) -> None:
 
     counts = report.panel_counts
     out.print(
-        f"[bold]Reference panel[/bold] {report.snapshot}: {counts['rows']} γ rows over {counts['models']} models "
+        f"[bold]{'Your panel' if report.snapshot.startswith('taf sweep') else 'Reference panel'}[/bold] "
+        f"{plain(report.snapshot)}: {counts['rows']} γ rows over {counts['models']} models "
         f"(tiers {', '.join(f'{k} {v}' for k, v in counts['tiers'].items())}); "
         f"{counts['canonical_rows']} canonical rows over {counts['canonical_models']} models."
     )

@@ -17,6 +17,7 @@ from typing import Any
 from tafagent.core.audit import RecipeResult, _clean
 from tafagent.core.catalogs import Catalogs, default_catalogs
 from tafagent.core.errors import TafError
+from tafagent.core.gamma_source import GAMMA_ROLES, DiagnosisGammas, GammaChoice, annotate_result, choose_gammas
 from tafagent.core.laws.constants import IMPRINT_EVIDENCE, K_EVIDENCE, POST_IH_THRESHOLD_PARAMS
 from tafagent.core.laws.decomposition import imprint_shift
 from tafagent.core.laws.diagnostics import bimodal_phase_class, hagedorn_safety_alert
@@ -44,6 +45,8 @@ class CardOptions:
     target_tokens_per_day: float = 10_000_000.0
     api_model: str = "GPT-4o"
     monthly_tokens_M: float = 10.0
+    closed_form: bool = False  # decide on the closed form: ignore the panel's and the diagnosis's measured γ
+    diagnosis: DiagnosisGammas | None = None  # a `taf diagnose` file's γ (the explicit gamma_* options win)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,8 @@ class Card:
                     "target_tokens_per_day": self.options.target_tokens_per_day,
                     "api_model": self.options.api_model,
                     "monthly_tokens_M": self.options.monthly_tokens_M,
+                    "closed_form": self.options.closed_form or None,
+                    "diagnosis": None if self.options.diagnosis is None else self.options.diagnosis.path,
                 }
             ),
             "architecture_class": self.architecture_class,
@@ -112,23 +117,27 @@ def profile(spec: ModelSpec, options: CardOptions | None = None, catalogs: Catal
     catalogs = catalogs or default_catalogs()
     T_eval = options.T_eval or spec.T_train or DEFAULT_T_EVAL_WITHOUT_T_TRAIN
 
-    card_options = {**dataclasses.asdict(options), "T_eval": T_eval}
+    choices = _gamma_choices(spec, options)
+    card_options = _card_options(options, T_eval, choices)
     recipes: dict[str, RecipeResult] = {}
     for recipe in card_recipes():  # each recipe declares its card rank and which card options it takes
         declared = recipe.card_params(card_options) if recipe.card_params is not None else {}
         params = {k: v for k, v in declared.items() if v is not None}
-        recipes[recipe.id] = run_recipe(recipe.id, params, model=spec, catalogs=catalogs)
+        used = {name: c for name, role in GAMMA_ROLES.items() if name in params and (c := choices.get(role))}
+        result = run_recipe(recipe.id, params, model=spec, catalogs=catalogs)
+        recipes[recipe.id] = annotate_result(result, used)
 
-    key_numbers, gamma_used, gamma_source = _key_numbers(spec, T_eval, options, recipes)
+    key_numbers, gamma_used, gamma_source = _key_numbers(spec, T_eval, card_options, recipes, choices)
     diagnostics = _diagnostics(spec, T_eval, gamma_used, gamma_source)
     tones = Counter(r.tone for r in recipes.values())
     summary = {
+        "gamma_used": _gamma_used(recipes),
         "good": tones.get("good", 0),
         "caution": tones.get("caution", 0),
         "bad": tones.get("bad", 0),
         "info": tones.get("info", 0),
         "line": f"{tones.get('good', 0)} ✅ · {tones.get('caution', 0)} ⚠ · {tones.get('bad', 0)} ❌ · "
-        f"{tones.get('info', 0)} ℹ",
+        f"{tones.get('info', 0)} ℹ · γ: {_gamma_line(choices)}",
     }
     key_evidence = {
         key: law_evidence(law).to_dict() for key, law in CARD_KEY_LAW_KEYS.items() if key_numbers.get(key) is not None
@@ -148,6 +157,44 @@ def profile(spec: ModelSpec, options: CardOptions | None = None, catalogs: Catal
     )
 
 
+def _gamma_choices(spec: ModelSpec, options: CardOptions) -> dict[str, GammaChoice | None]:
+    """The card's γ per role (core.gamma_source): the options' own γ, the diagnosis, the panel, else none."""
+    text = options.gamma_obs if options.gamma_obs is not None else options.gamma_text
+    user = {"text": text, "random": options.gamma_random}
+    return choose_gammas(spec, user, options.diagnosis, options.closed_form)
+
+
+def _card_options(options: CardOptions, T_eval: int, choices: dict[str, GammaChoice | None]) -> dict[str, Any]:
+    """The options every recipe's ``card_params`` reads, with the chosen γ in place of the typed ones."""
+    out = {**dataclasses.asdict(options), "T_eval": T_eval}
+    out.pop("diagnosis")
+    text, random = choices.get("text"), choices.get("random")
+    out["gamma_obs"] = None if text is None else text.value
+    out["gamma_text"] = options.gamma_text if options.gamma_text is not None else out["gamma_obs"]
+    out["gamma_random"] = None if random is None else random.value
+    out["gamma_source"] = None if text is None else text.label
+    out["closed_form"] = options.closed_form or None
+    return out
+
+
+def _gamma_line(choices: dict[str, GammaChoice | None]) -> str:
+    """One phrase for the summary line: the text γ the verdicts used, or the closed form."""
+    text = choices.get("text")
+    return "closed form (γ_corrected)" if text is None else f"{text.value:.4g}, {text.label}"
+
+
+def _gamma_used(recipes: dict[str, RecipeResult]) -> dict[str, str]:
+    """Which γ each verdict used: its measured-γ input's origin, else the closed form (or none needed)."""
+    out: dict[str, str] = {}
+    for rid, result in recipes.items():
+        names = [n for n in GAMMA_ROLES if result.inputs.get(n) is not None]
+        if names:
+            out[rid] = "; ".join(f"{n} = {result.inputs[n]:.4g}: {result.input_sources.get(n, '')}" for n in names)
+        elif result.step_of_law("gamma_decomposition") is not None:
+            out[rid] = "closed form (γ_corrected)"
+    return out
+
+
 def _step_result(result: RecipeResult | None, law_id: str) -> Any:
     """The result of the step of ``result`` that applies ``law_id`` (None when the recipe has no such step)."""
     step = result.step_of_law(law_id) if result is not None else None
@@ -155,7 +202,11 @@ def _step_result(result: RecipeResult | None, law_id: str) -> Any:
 
 
 def _key_numbers(
-    spec: ModelSpec, T_eval: int, options: CardOptions, recipes: dict[str, RecipeResult]
+    spec: ModelSpec,
+    T_eval: int,
+    options: dict[str, Any],
+    recipes: dict[str, RecipeResult],
+    choices: dict[str, GammaChoice | None],
 ) -> tuple[dict[str, Any], float | None, str]:
     """The card's key numbers, read from the recipes' steps by law id (nothing recomputed that a recipe
     computed); χ is the susceptibility law applied to X-2's γ_corrected."""
@@ -170,12 +221,13 @@ def _key_numbers(
         "d_horizon": None,
         "l_niah": None,
         "chi": None,
-        "gamma_obs": options.gamma_obs,
+        "gamma_obs": options["gamma_obs"],
         "kv_cache_bytes": kv_bytes,
         "kv_cache_GB": kv_bytes / 1e9,
         "gamma_random_predicted": None,
     }
-    gamma_used, gamma_source = options.gamma_obs, "measured (gamma_obs)"
+    text = choices.get("text")
+    gamma_used, gamma_source = (None, "") if text is None else (text.value, text.label)
     g_corr = _step_result(x2, "gamma_decomposition")
     if g_corr is not None:
         numbers.update(
@@ -188,7 +240,7 @@ def _key_numbers(
                 "gamma_random_predicted": _step_result(recipes.get("X-21"), "gamma_random"),
             }
         )
-        if options.gamma_obs is not None:
+        if options["gamma_obs"] is not None:
             numbers["d_horizon_measured"] = _step_result(x2, "d_horizon_measured")
         if gamma_used is None:
             gamma_used, gamma_source = g_corr, "predicted (γ_corrected, closed form)"

@@ -36,15 +36,20 @@ class _NumberFormatter(string.Formatter):
         return text
 
 
+# The message files of each language: the recipes' texts, then the capabilities' (memory, plan, launch, ...).
+CATALOG_FILES = ("recipes", "capabilities")
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """The recipe message templates of one language."""
+    """The message templates of one language (every file of :data:`CATALOG_FILES`, merged)."""
     if lang not in LANGUAGES:
         lang = "en"
-    path = resources.files("tafagent.core").joinpath(f"data/i18n/recipes_{lang}.json")
-    if not path.is_file():  # a language being added falls back to English key by key
-        return {}
-    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    data: dict[str, str] = {}
+    for name in CATALOG_FILES:
+        path = resources.files("tafagent.core").joinpath(f"data/i18n/{name}_{lang}.json")
+        if path.is_file():  # a language being added falls back to English key by key
+            data.update(json.loads(path.read_text(encoding="utf-8")))
     return data
 
 

@@ -30,6 +30,13 @@ def require_transformers() -> ModuleType:
     return transformers
 
 
+def require_diagnose_extra() -> None:
+    """Check the whole ``[diagnose]`` extra up front, numpy first (torch imports it), then torch, then
+    transformers (which prints its own warning when imported without torch)."""
+    require_numpy()
+    require_transformers()
+
+
 def require_numpy() -> ModuleType:
     """``numpy``, or a DependencyError naming the ``[diagnose]`` extra."""
     try:

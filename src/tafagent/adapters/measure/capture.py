@@ -37,6 +37,8 @@ from typing import Any
 from tafagent.adapters.measure._deps import require_torch
 from tafagent.core.errors import TafError
 
+DEFAULT_CHUNK_ROWS = 64  # rows per softmax chunk: 64·H·T float32 temporaries (32 heads, T = 32K: 256 MiB)
+
 RowsCallback = Callable[[int, Any], None]
 """Called once per attention layer and forward: (layer index, probabilities [B, H, R, T_keys] float32)."""
 
@@ -56,6 +58,7 @@ def attention_rows(
     sliding_window: int | None = None,
     softcap: float | None = None,
     sinks: Any = None,
+    chunk_rows: int | None = DEFAULT_CHUNK_ROWS,
 ) -> Any:
     """Softmax attention probabilities for the query positions ``rows``: a float32 [B, H, R, T_k] tensor.
 
@@ -66,7 +69,45 @@ def attention_rows(
     query q iff q − W < k ≤ q, the transformers convention). Logits are s·q·k, soft-capped as
     c·tanh(x/c) when ``softcap`` is set; ``sinks`` ([H]) adds one extra logit per head to the softmax
     normaliser (its probability is dropped). Computed in float32 whatever the model's dtype.
+
+    ``chunk_rows``: at most that many rows are computed at once (None: all), so the float32 temporaries
+    (logits, mask, softmax) stay at chunk·H·T_k floats: memory O(T_k), never O(T_q·T_k). Chunks are
+    independent softmaxes, so the result equals the unchunked one.
     """
+    rows = [int(r) for r in rows]
+    if chunk_rows is not None and len(rows) > chunk_rows:
+        torch = require_torch()
+        parts = [
+            attention_rows(
+                query,
+                key,
+                rows[start : start + chunk_rows],
+                scaling=scaling,
+                mask=mask,
+                is_causal=is_causal,
+                sliding_window=sliding_window,
+                softcap=softcap,
+                sinks=sinks,
+                chunk_rows=None,
+            )
+            for start in range(0, len(rows), chunk_rows)
+        ]
+        return torch.cat(parts, dim=2)
+    return _rows_once(query, key, rows, scaling, mask, is_causal, sliding_window, softcap, sinks)
+
+
+def _rows_once(
+    query: Any,
+    key: Any,
+    rows: Sequence[int],
+    scaling: float | None,
+    mask: Any,
+    is_causal: bool,
+    sliding_window: int | None,
+    softcap: float | None,
+    sinks: Any,
+) -> Any:
+    """:func:`attention_rows` for one chunk of rows."""
     torch = require_torch()
     batch, n_heads, q_len, head_dim = query.shape
     n_kv_heads, k_len = key.shape[1], key.shape[2]

@@ -108,7 +108,7 @@ def text_tokens(tokenizer: Any, text: str, source: str, vocab_size: int) -> Text
     if tokenizer is None:
         raise ConfigError(
             "the text corpus needs the model's tokenizer, and none could be loaded",
-            "use --corpus random, or add the tokenizer files to the model directory",
+            "use --corpus random, add the tokenizer files to the model directory, or pass --tokenizer DIR_OR_ID",
         )
     ids: list[int] = []
     chunk = 100_000

@@ -193,8 +193,12 @@ def load_model(
     trust_remote_code: bool = False,
     revision: str | None = None,
     attn_implementation: str | None = None,
+    tokenizer: str | None = None,
 ) -> LoadedModel:
     """Load MODEL (local directory, Hub id or preset name) with its tokenizer, on one device or spread.
+
+    ``tokenizer`` (a directory or Hub id) replaces the model's own, e.g. for a checkpoint saved without
+    tokenizer files; without any, random prompts draw from the embedding rows and the config's special ids.
 
     ``attn_implementation`` None keeps transformers' choice (SDPA where the model supports it); the
     reference protocol asks for ``eager``. 4-bit loading needs CUDA and bitsandbytes. With
@@ -229,10 +233,12 @@ def load_model(
         loaded = loaded.to(resolved_device)
     loaded.eval()
     input_device = loaded.get_input_embeddings().weight.device
-    tokenizer = _tokenizer_or_none(source, trust_remote_code=trust_remote_code, revision=revision, notes=notes)
+    found = _tokenizer_or_none(
+        source, trust_remote_code=trust_remote_code, revision=revision, notes=notes, tokenizer=tokenizer
+    )
     return LoadedModel(
         model=loaded,
-        tokenizer=tokenizer,
+        tokenizer=found,
         config=config,
         name=model,
         source=source,
@@ -242,8 +248,8 @@ def load_model(
         dtype=resolved_dtype if quantization is None else "4-bit",
         device_map=device_map,
         quantization=quantization,
-        vocab_size=_drawable_vocab_size(loaded, tokenizer),
-        special_ids=_special_ids(config, tokenizer),
+        vocab_size=_drawable_vocab_size(loaded, found),
+        special_ids=_special_ids(config, found),
         notes=notes,
     )
 
@@ -316,7 +322,10 @@ def _from_pretrained(source: str, kwargs: dict[str, Any], *, model: str, device:
 
 
 def from_model(model: Any, *, tokenizer: Any = None, name: str = "model") -> LoadedModel:
-    """Wrap an already loaded ``PreTrainedModel`` (Python API and tests); nothing is moved."""
+    """Wrap an already loaded ``PreTrainedModel`` (Python API and tests); nothing is moved. A placeholder
+    tokenizer (:func:`is_placeholder_tokenizer`) counts as none."""
+    if tokenizer is not None and is_placeholder_tokenizer(tokenizer):
+        tokenizer = None
     config = model.config
     spec = _spec_or_none(config, name)
     input_device = model.get_input_embeddings().weight.device
@@ -352,20 +361,65 @@ def _spec_or_none(config: Any, source: str) -> ModelSpec | None:
         return None
 
 
-def _tokenizer_or_none(source: str, *, trust_remote_code: bool, revision: str | None, notes: list[str]) -> Any:
+TOKENIZER_FILES = (
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "tokenizer.model",
+    "vocab.json",
+    "vocab.txt",
+    "merges.txt",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+    "tiktoken.model",
+)
+
+
+def _tokenizer_or_none(
+    source: str, *, trust_remote_code: bool, revision: str | None, notes: list[str], tokenizer: str | None = None
+) -> Any:
+    """The model's tokenizer (or the one ``tokenizer`` names), or None with a note when there is none.
+
+    A ``save_pretrained`` directory without tokenizer files gets none: transformers 5 would otherwise
+    build a placeholder from the model type (e.g. GPT-NeoX's two special tokens) that tokenizes nothing.
+    """
     transformers = require_transformers()
+    chosen = tokenizer or source
+    local = Path(chosen)
+    if local.is_dir() and not any((local / name).is_file() for name in TOKENIZER_FILES):
+        notes.append("no tokenizer files: random ids from the model's vocabulary (config special ids excluded)")
+        return None
     try:
-        tokenizer = transformers.AutoTokenizer.from_pretrained(
-            source, trust_remote_code=trust_remote_code, revision=revision
+        loaded = transformers.AutoTokenizer.from_pretrained(
+            chosen, trust_remote_code=trust_remote_code, revision=None if tokenizer else revision
         )
     except Exception as error:  # any failure only disables the text corpus; say why
+        if tokenizer is not None:
+            raise ModelNotFoundError(
+                f"cannot load --tokenizer '{tokenizer}': {_first_line(error)}", _hub_hint()
+            ) from None
         notes.append(f"no tokenizer ({_first_line(error)[:120]}): random ids from the model's vocabulary")
         return None
-    # transformers 5 builds an empty tokenizer when a directory has no tokenizer files
-    if not isinstance(getattr(tokenizer, "vocab_size", None), int) or tokenizer.vocab_size < 2:
-        notes.append("no tokenizer files: random ids from the model's vocabulary")
+    if is_placeholder_tokenizer(loaded):
+        notes.append(
+            "no tokenizer files (only a placeholder of special tokens): random ids from the model's vocabulary"
+        )
         return None
-    return tokenizer
+    return loaded
+
+
+def is_placeholder_tokenizer(tokenizer: Any) -> bool:
+    """True for a tokenizer without one ordinary (non-special, non-added) token: what transformers builds
+    from the model type alone when a directory has no tokenizer files."""
+    size = getattr(tokenizer, "vocab_size", None)
+    if not isinstance(size, int) or size < 2:
+        return True
+    special = {int(i) for i in getattr(tokenizer, "all_special_ids", None) or [] if isinstance(i, int)}
+    special.update(int(i) for i in (getattr(tokenizer, "added_tokens_decoder", None) or {}))
+    try:
+        vocab = tokenizer.get_vocab()
+    except Exception:  # a tokenizer without get_vocab: judge by its size alone
+        return size <= len(special)
+    return not any(i not in special for i in vocab.values())
 
 
 @contextlib.contextmanager

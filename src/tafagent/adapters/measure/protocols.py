@@ -36,7 +36,9 @@ from tafagent.core.decay.protocol import REFERENCE_KEY_POSITION, REFERENCE_PREFI
 from tafagent.core.errors import TafError
 
 Progress = Callable[[int, int, str], None]
+"""``progress(done, total, description)`` after every finished prompt (fast) or forward (reference)."""
 CURVE_GRID_POINTS = 48
+SMALL_CPU_LINEAR_FLOPS = 5e7  # below L·d² multiply-adds per linear layer, one CPU thread is fastest
 
 
 @dataclass
@@ -58,6 +60,7 @@ class CorpusRun:
     curve_rows_per_distance: Any = None  # [D+1]: curve rows covering each distance (per prompt)
     curve_grid: list[int] = field(default_factory=list)
     curve_samples: dict[int, list[float]] = field(default_factory=dict)  # grid d → per-prompt values
+    torch_threads: int | None = None  # intra-op CPU threads during the forwards
 
     def add_prompt(self, seed: int, values_by_layer: dict[int, Any]) -> None:
         """Record one prompt: layer → [n_d, H] attention values (NaN where a head gave none)."""
@@ -194,6 +197,30 @@ def seed_everything(seed: int) -> None:
 
 
 @contextlib.contextmanager
+def measurement_threads(lm: LoadedModel, sequence_length: int) -> Iterator[int]:
+    """Run a tiny model's CPU forwards on one intra-op thread; yields the thread count in use.
+
+    Each linear layer of a model of width d costs L·d² multiply-adds; below SMALL_CPU_LINEAR_FLOPS the
+    threads' hand-offs cost more than they save, and on a shared machine their spin-waits multiply the
+    CPU time (tiny GPT-NeoX, d = 64, L = 1050, 90 forwards: 5.7 s of CPU on 2 threads, 0.8 s on 1).
+    Larger models and GPUs keep torch's setting. Results do not depend on it beyond float rounding.
+    """
+    torch = require_torch()
+    before = torch.get_num_threads()
+    width = getattr(lm.config, "hidden_size", None) or getattr(lm.config, "n_embd", None)
+    on_cpu = str(lm.input_device).startswith("cpu")
+    small = isinstance(width, int) and sequence_length * width * width < SMALL_CPU_LINEAR_FLOPS
+    if not (on_cpu and small and before > 1):
+        yield before
+        return
+    torch.set_num_threads(1)
+    try:
+        yield 1
+    finally:
+        torch.set_num_threads(before)
+
+
+@contextlib.contextmanager
 def eager_attention(model: Any) -> Iterator[None]:
     """Run ``model`` with eager attention (probabilities returned) and restore its implementation after."""
     before = model.config._attn_implementation
@@ -241,7 +268,12 @@ def run_reference(
     done = 0
     model = lm.model
     try:
-        with eager_attention(model), torch.inference_mode():
+        with (
+            eager_attention(model),
+            torch.inference_mode(),
+            measurement_threads(lm, max(distances) + REFERENCE_PREFIX) as threads,
+        ):
+            run.torch_threads = threads
             for seed in seeds:
                 for di, d in enumerate(distances):
                     seed_everything(seed)
@@ -361,7 +393,9 @@ def run_fast(
         with (
             RowCapture(lm.model, rows.rows, reader, stop_early=lm.device_map is None) as capture,
             torch.inference_mode(),
+            measurement_threads(lm, rows.length) as threads,
         ):
+            run.torch_threads = threads
             for seed in seeds:
                 rng = random.Random(seed)
                 for p in range(n_prompts):

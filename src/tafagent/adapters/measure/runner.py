@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from tafagent._version import __version__
-from tafagent.adapters.measure._deps import require_numpy, require_torch, require_transformers
+from tafagent.adapters.measure._deps import (
+    require_diagnose_extra,
+    require_numpy,
+    require_torch,
+    require_transformers,
+)
 from tafagent.adapters.measure.capture import attention_modules
 from tafagent.adapters.measure.corpora import TokenSource, default_text, random_tokens, read_text, text_tokens
 from tafagent.adapters.measure.loading import LoadedModel, load_model, quiet_transformers
@@ -62,6 +67,7 @@ class DiagnoseOptions:
     load_in_4bit: bool = False
     trust_remote_code: bool = False
     revision: str | None = None
+    tokenizer: str | None = None
     bootstrap_resamples: int = 1000
     extra_notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -111,9 +117,14 @@ class DiagnoseOptions:
 
 
 def diagnose(model: str, options: DiagnoseOptions | None = None, *, progress: Progress | None = None) -> Diagnosis:
-    """Load MODEL and measure its attention decay (see :func:`diagnose_loaded`)."""
+    """Load MODEL and measure its attention decay (see :func:`diagnose_loaded`).
+
+    ``progress(done, total, description)`` is called after every step of the whole measurement (all
+    corpora on one count; ``description`` names the corpus and seed), e.g. to drive a progress bar.
+    """
     options = options or DiagnoseOptions()
     options.validate()
+    require_diagnose_extra()  # one line naming the extra, before transformers' own import-time warnings
     if options.text_path is not None:
         read_text(options.text_path)  # fail before loading a large model
     with quiet_transformers():  # no loading bars or warnings between our one-line messages
@@ -131,6 +142,7 @@ def _load(model: str, options: DiagnoseOptions) -> LoadedModel:
         trust_remote_code=options.trust_remote_code,
         revision=options.revision,
         attn_implementation="eager" if options.protocol == "reference" else None,
+        tokenizer=options.tokenizer,
     )
 
 
@@ -161,17 +173,30 @@ def diagnose_loaded(lm: LoadedModel, options: DiagnoseOptions, *, progress: Prog
     n_prompts = options.prompts()
     sources = {corpus: _token_source(lm, options, corpus) for corpus in options.corpora()}
     runs: dict[str, CorpusRun] = {}
-    for corpus, source in sources.items():
+    for index, (corpus, source) in enumerate(sources.items()):
+        step = _whole_run_progress(progress, index, len(sources))
         if options.protocol == "reference":
-            run = run_reference(lm, source, distances, n_prompts, options.seeds, progress=progress)
+            run = run_reference(lm, source, distances, n_prompts, options.seeds, progress=step)
         else:
             run = run_fast(
-                lm, source, distances, n_prompts, options.seeds, curve_queries=options.curve_queries, progress=progress
+                lm, source, distances, n_prompts, options.seeds, curve_queries=options.curve_queries, progress=step
             )
         runs[corpus] = run
         if run.interrupted:
             break
     return assemble(lm, options, runs, distances, theta, notes, time.perf_counter() - started, sources)
+
+
+def _whole_run_progress(progress: Progress | None, index: int, n_corpora: int) -> Progress | None:
+    """Count the steps of corpus ``index`` of ``n_corpora`` (equal sizes) on one bar for the whole model."""
+    if progress is None or n_corpora == 1:
+        return progress
+    report = progress
+
+    def step(done: int, total: int, description: str) -> None:
+        report(index * total + done, n_corpora * total, description)
+
+    return step
 
 
 def assemble(
@@ -230,6 +255,9 @@ def assemble(
         )
     env = _environment(lm, options, elapsed_s, sources)
     env["distances_requested"] = list(distances)
+    threads = [run.torch_threads for run in runs.values() if run.torch_threads is not None]
+    if threads:
+        env["torch_threads"] = min(threads)  # what the forwards ran on (tiny CPU models: 1)
     return Diagnosis(
         model=lm.name,
         protocol=options.protocol,

@@ -17,9 +17,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from tafagent.core.ask.declared import get_declared
 from tafagent.core.ask.summary import numbers_in, strings
 from tafagent.core.errors import LLMReplyError, TafError
-from tafagent.core.recipes import get_recipe
 from tafagent.core.recipes.base import coerce
 
 
@@ -42,7 +42,7 @@ def routing_prompt(candidates: Sequence[str]) -> str:
         "Recipes:",
     ]
     for rid in candidates:
-        recipe = get_recipe(rid)
+        recipe = get_declared(rid)
         lines.append(f"{recipe.id}: {recipe.name} — {recipe.description}")
         params = []
         for p in recipe.params:
@@ -94,7 +94,7 @@ def validate_choice(payload: Mapping[str, Any], candidates: Sequence[str]) -> tu
     if not isinstance(rid, str):
         raise LLMReplyError(f"the LLM's recipe_id is not a string: {rid!r}")
     try:
-        recipe = get_recipe(rid)
+        recipe = get_declared(rid)
     except TafError:
         raise LLMReplyError(f"the LLM named an unknown recipe '{rid}'") from None
     if recipe.id not in candidates:

@@ -1,11 +1,18 @@
 """How a number is written in a question: digit grouping, decimal commas, scale suffixes and words,
 Chinese numerals, and a leading currency sign.
 
+The per-language rules are data, ``core/data/i18n/numbers_<lang>.json`` (one file per language, read once):
+the magnitude words and their multipliers (``mil millones`` = 10⁹, ``milliard``, ``万`` = 10⁴, ``亿`` = 10⁸),
+the abbreviations read only after digits (``Md``, ``Mrd.``, ``grand``), the counting words (``two``, ``deux``)
+that may stand before a magnitude, and whether ``.`` and spaces group thousands. The number regex accepts the
+words of *every* language (questions mix them: "Combien pour 1B tokens ?"); the grouping rules are the
+question's language's.
+
 Conventions (reported in ``assumed`` by the router whenever they matter):
 
 * Scale suffixes are decimal: ``32K`` = 32,000 tokens (as in the reference's own examples, "32K" →
   ``T_eval = 32000``), ``1M`` = 1,000,000, ``7B`` = 7·10⁹, ``15T`` = 15·10¹²; words too (``50 million``,
-  ``mil millones``, ``milliards``, ``万``, ``亿``). Write 32768 for the power of two.
+  ``mil millones``, ``milliards``, ``1,5 Mrd.``, ``万``, ``亿``). Write 32768 for the power of two.
 * ``32,000`` uses a thousands comma in every language; ``0,85`` and ``1,5`` are decimal commas;
   ``5.000`` is five thousand in Spanish and French questions, 5.0 in English ones; ``5 000`` groups
   thousands in French and Spanish.
@@ -13,8 +20,99 @@ Conventions (reported in ``assumed`` by the router whenever they matter):
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from tafagent.core.ask.text import fold
+from tafagent.core.messages import LANGUAGES
+
+
+@dataclass(frozen=True)
+class NumberRules:
+    """One language's ``numbers_<lang>.json``, its words folded (lower case, no accents) as questions are."""
+
+    lang: str
+    dot_groups_thousands: bool  # '5.000' = 5000 (es, fr)
+    space_groups_thousands: bool  # '5 000' = 5000 (es, fr)
+    suffixes: dict[str, float]  # written right after the digits: 32k, 7b, 1.5bn
+    magnitudes: dict[str, float]  # words: thousand, mil millones, milliard, 万
+    after_digits_only: dict[str, float]  # abbreviations read only after digits: md, mrd., grand
+    standalone: dict[str, float]  # magnitudes that are a number on their own: 'mil millones de tokens'
+    counting_words: dict[str, float]  # 'two' in 'two million'
+    every: tuple[str, ...]  # 'per', 'cada', 'par' before a period word
+    periods: dict[str, dict[str, tuple[str, ...]]]  # day → units, abbreviations, adverbs, before, after_tokens
+
+
+def _folded(words: dict[str, Any]) -> dict[str, float]:
+    return {re.sub(r"\s+", " ", fold(k)): float(v) for k, v in words.items()}
+
+
+@functools.cache
+def number_rules(lang: str) -> NumberRules:
+    """The rules of ``lang`` (English for a language without a file), read once."""
+    lang = lang if lang in LANGUAGES else "en"
+    path = resources.files("tafagent.core").joinpath(f"data/i18n/numbers_{lang}.json")
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    periods = {
+        period: {part: tuple(fold(w) for w in words) for part, words in parts.items()}
+        for period, parts in raw["periods"].items()
+    }
+    return NumberRules(
+        lang=lang,
+        dot_groups_thousands=bool(raw["dot_groups_thousands"]),
+        space_groups_thousands=bool(raw["space_groups_thousands"]),
+        suffixes=_folded(raw["suffixes"]),
+        magnitudes=_folded(raw["magnitudes"]),
+        after_digits_only=_folded(raw["after_digits_only"]),
+        standalone=_folded(raw["standalone"]),
+        counting_words=_folded(raw["counting_words"]),
+        every=tuple(fold(w) for w in raw["every"]),
+        periods=periods,
+    )
+
+
+def _merged(table: str) -> dict[str, float]:
+    """One table of every language, merged; a word with two values would be a silent wrong number."""
+    merged: dict[str, float] = {}
+    for lang in LANGUAGES:
+        for word, value in getattr(number_rules(lang), table).items():
+            if merged.setdefault(word, value) != value:
+                raise ValueError(
+                    f"numbers_{lang}.json: {word!r} = {value:g} but another language says {merged[word]:g}"
+                )
+    return merged
+
+
+def _alternation(words: list[str] | dict[str, float]) -> str:
+    """A regex alternation of literal words, longest first ('mil millones' before 'mil'), spaces as ``\\s+``."""
+    ordered = sorted(words, key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered)
+
+
+def _is_cjk(word: str) -> bool:
+    return all("\u4e00" <= char <= "\u9fff" for char in word)
+
+
+def _scales() -> dict[str, float]:
+    scale: dict[str, float] = {}
+    for table in ("suffixes", "magnitudes", "after_digits_only"):
+        for word, value in _merged(table).items():
+            if scale.setdefault(word, value) != value:
+                raise ValueError(f"numbers_*.json: {word!r} has two multipliers")
+    return scale
+
+
+SCALE = _scales()  # every suffix, magnitude word and abbreviation of every language → its multiplier
+_WORD_SCALES = {w: v for w, v in {**_merged("magnitudes"), **_merged("after_digits_only")}.items() if not _is_cjk(w)}
+_CJK_SCALES = {w: v for w, v in _merged("magnitudes").items() if _is_cjk(w)}
+_LETTER_MAGNITUDES = {w: v for w, v in _merged("magnitudes").items() if not _is_cjk(w)}
+_COUNTING = _merged("counting_words")
+_STANDALONE = _merged("standalone")
 
 _NUM_EN = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}|\d+(?:[.,]\d+)?)(?:e[+-]?\d+)?"
 _NUM_SPACE = (  # French and Spanish also group thousands with (no-break) spaces: "5 000"
@@ -22,49 +120,30 @@ _NUM_SPACE = (  # French and Spanish also group thousands with (no-break) spaces
     r"\d+(?:[.,]\d+)?)(?:e[+-]?\d+)?"
 )
 _SUFFIX = (
-    r"(?:(?P<suf>bn|mm|k|m|b|t)(?![a-z])"
-    r"|\s?(?P<sufw>grand|mil\s+millones|milliards?|billions?|millones"
-    r"|millon|millions?|thousands?|trillions?|mille|mil)(?![a-z])"
-    r"|\s?(?P<sufc>万亿|十亿|百万|千万|万|亿|千))?"
+    r"(?:(?P<suf>" + _alternation(_merged("suffixes")) + r")(?![a-z])"
+    r"|\s?(?P<sufw>" + _alternation(_WORD_SCALES) + r")(?![a-z])"
+    r"|\s?(?P<sufc>" + _alternation(_CJK_SCALES) + r"))?"
 )
-SCALE = {
-    "grand": 1e3, "k": 1e3, "m": 1e6, "mm": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12,
-    "thousand": 1e3, "thousands": 1e3, "mil": 1e3, "mille": 1e3,
-    "million": 1e6, "millions": 1e6, "millon": 1e6, "millones": 1e6,
-    "billion": 1e9, "billions": 1e9, "milliard": 1e9, "milliards": 1e9, "mil millones": 1e9,
-    "trillion": 1e12, "trillions": 1e12,
-    "千": 1e3, "万": 1e4, "百万": 1e6, "千万": 1e7, "亿": 1e8, "十亿": 1e9, "万亿": 1e12,
-}  # fmt: skip
 _CURRENCY_PREFIX = r"(?P<cur>us\$|\$|€|£|¥|usd\s?|eur\s?)?"
 _CN_NUM = r"(?P<cn>[零〇一二两三四五六七八九十百千万亿]*[十百千万亿][零〇一二两三四五六七八九十百千万亿]*)"
-_WORD_NUM = (
-    r"(?P<wn>a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|a hundred|one hundred|"
-    r"hundred|half a|un|una|une|dos|deux|tres|trois|cinco|cinq|diez|dix|veinte|vingt|cincuenta|cinquante|cien|cent)"
-    r"\s+(?P<wsuf>thousand|million|billion|trillion|millon|millones|million|millions|milliard|milliards|mil millones)"
-    r"(?![a-z])"
-)
-_WORD_VALUES = {
-    "a": 1, "an": 1, "one": 1, "un": 1, "una": 1, "une": 1, "half a": 0.5, "two": 2, "dos": 2, "deux": 2,
-    "three": 3, "tres": 3, "trois": 3, "four": 4, "five": 5, "cinco": 5, "cinq": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "diez": 10, "dix": 10, "twenty": 20, "veinte": 20, "vingt": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "cincuenta": 50, "cinquante": 50, "hundred": 100, "a hundred": 100,
-    "one hundred": 100, "cien": 100, "cent": 100,
-}  # fmt: skip
+# 'two million', 'cien mil', 'un milliard': a counting word, then a magnitude word (abbreviations need digits)
+_WORD_NUM = r"(?P<wn>" + _alternation(_COUNTING) + r")\s+(?P<wsuf>" + _alternation(_LETTER_MAGNITUDES) + r")(?![a-z])"
+# 'mil millones de tokens': a magnitude that is a number with no count before it
+_STANDALONE_NUM = r"|(?<![a-z])(?P<sw>" + _alternation(_STANDALONE) + r")(?![a-z])" if _STANDALONE else ""
 
 
-def _number_regex(num: str) -> re.Pattern[str]:
+@functools.cache
+def _number_regex(space_groups: bool) -> re.Pattern[str]:
+    num = _NUM_SPACE if space_groups else _NUM_EN
     return re.compile(
         r"(?<![a-z0-9_])(?<!\d[.,])" + _CURRENCY_PREFIX + r"\s?(?P<num>" + num + r")" + _SUFFIX + r"(?![0-9])"
-        "|" + _CN_NUM + "|(?<![a-z])" + _WORD_NUM
+        "|" + _CN_NUM + "|(?<![a-z])" + _WORD_NUM + _STANDALONE_NUM
     )
-
-
-_NUMBER = {"en": _number_regex(_NUM_EN), "space": _number_regex(_NUM_SPACE)}
 
 
 def number_pattern(lang: str) -> re.Pattern[str]:
     """Any written number (a currency sign, the digits or words, a scale); es/fr also group with spaces."""
-    return _NUMBER["space" if lang in ("es", "fr") else "en"]
+    return _number_regex(number_rules(lang).space_groups_thousands)
 
 
 def to_float(text: str, lang: str = "en", *, decimal_dot: bool = False) -> float:
@@ -80,12 +159,14 @@ def to_float(text: str, lang: str = "en", *, decimal_dot: bool = False) -> float
     elif "," in mantissa and decimal_dot and mantissa.count(",") == 1:
         mantissa = mantissa.replace(",", ".")
     elif "," in mantissa:
+        # a comma groups thousands in every language when every group has three digits ('32,000'), else it is
+        # a decimal comma ('1,5'): English questions write '1,5' when pasted from a European report
         head, *groups = mantissa.split(",")
         thousands = head not in ("0", "") and all(len(g) == 3 for g in groups)
         mantissa = mantissa.replace(",", "") if thousands else mantissa.replace(",", ".")
     elif mantissa.count(".") > 1:
         mantissa = mantissa.replace(".", "")
-    elif "." in mantissa and not decimal_dot and lang in ("es", "fr"):
+    elif "." in mantissa and not decimal_dot and number_rules(lang).dot_groups_thousands:
         head, tail = mantissa.split(".")
         if len(tail) == 3 and head not in ("0", ""):
             mantissa = head + tail
@@ -149,6 +230,9 @@ def number_at(match: re.Match[str], lang: str) -> tuple[float, bool, str]:
         return parse_cn(match.group("cn")), True, match.group("cn")
     if match.group("wn"):
         suffix = re.sub(r"\s+", " ", match.group("wsuf"))
-        return _WORD_VALUES[match.group("wn")] * SCALE[suffix], True, suffix
+        return _COUNTING[re.sub(r"\s+", " ", match.group("wn"))] * SCALE[suffix], True, suffix
+    if match.groupdict().get("sw"):
+        suffix = re.sub(r"\s+", " ", match.group("sw"))
+        return _STANDALONE[suffix], True, suffix
     scale, suffix = _scale_of(match)
     return to_float(match.group("num"), lang) * scale, bool(suffix), suffix

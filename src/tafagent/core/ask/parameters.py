@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
+from tafagent.core.ask.declared import get_declared
 from tafagent.core.ask.lexicon import Entity
 from tafagent.core.ask.quantities import Quantity, per_day, per_month
 from tafagent.core.ask.reading import Note, Reading
 from tafagent.core.errors import TafError
-from tafagent.core.recipes import get_recipe
 from tafagent.core.recipes.ask_spec import AskSpec, Reader
 from tafagent.core.recipes.base import coerce
 
@@ -55,7 +55,7 @@ def assign(
 
 def validate(recipe_id: str, params: dict[str, Any], error: str | None) -> tuple[dict[str, Any], str | None]:
     """Coerce and range-check every value with the registry's Param (a bad value is reported, not run)."""
-    recipe = get_recipe(recipe_id)
+    recipe = get_declared(recipe_id)
     clean: dict[str, Any] = {}
     for name, value in params.items():
         param = recipe.param(name)
@@ -122,12 +122,26 @@ def _unknown_model_architecture(fill: _Filling) -> None:
 # ---- lengths and architecture ------------------------------------------------------------------------
 def _length(fill: _Filling) -> None:
     """T_eval: the longest length written (or a bare "at 8192"), with notes on what was chosen."""
+    value = _longest_length(fill)
+    if value is not None:
+        fill.params["T_eval"] = value
+
+
+def _context(fill: _Filling) -> None:
+    """context (memory, plan, launch): the same reading as T_eval."""
+    value = _longest_length(fill)
+    if value is not None:
+        fill.params["context"] = value
+
+
+def _longest_length(fill: _Filling) -> int | None:
+    """The longest length written (or a bare "at 8192"), with notes on what was chosen."""
     r, notes = fill.reading, fill.notes
     lengths = r.of("length")
     if not lengths:
         bare = [q for q in r.of("bare") if q.hint == "at" and 256 <= q.value <= 2**34 and q.value == int(q.value)]
         if not bare:
-            return
+            return None
         lengths = bare
         notes.append(Note("bare_length", {"text": bare[0].text, "value": int(bare[0].value)}))
     negative = [q for q in lengths if q.value < 0]
@@ -137,7 +151,7 @@ def _length(fill: _Filling) -> None:
         notes.append(Note("several_lengths", {"value": int(chosen.value)}))
     if chosen.scaled:
         notes.append(Note("k_decimal", {"text": chosen.text, "value": round(chosen.value)}))
-    fill.params["T_eval"] = round(chosen.value)  # finite (extract() keeps overflows apart); the registry checks
+    return round(chosen.value)  # finite (extract() keeps overflows apart); the registry checks
 
 
 def _copy_first(fill: _Filling, names: tuple[tuple[str, str], ...]) -> None:
@@ -244,12 +258,12 @@ def _monthly_volume(fill: _Filling) -> None:
         fill.notes.append(Note("to_month", {"text": volume.text, "value": monthly_M}))
 
 
-def _daily_volume(fill: _Filling) -> None:
+def _daily_volume(fill: _Filling, name: str = "target_tokens_per_day") -> None:
     volume = _volume(fill.reading)
     if volume is None:
         return
     daily = per_day(volume.value, volume.period or "day")
-    fill.params["target_tokens_per_day"] = daily
+    fill.params[name] = daily
     if volume.period is None:
         fill.notes.append(Note("no_period_day", {"text": volume.text}))
     elif volume.period != "day":
@@ -274,6 +288,144 @@ def _training_tokens_or_billions(fill: _Filling) -> None:
     train = [q for q in fill.reading.of("tokens") if q.qualifier == "train" or q.value >= 1e9]
     if train:
         fill.params["D_tokens"] = train[0].value
+
+
+def _batch(fill: _Filling) -> None:
+    """batch: concurrent sequences, from a batch size or a number of users/requests."""
+    found = fill.reading.of("batch") or fill.reading.of("users")
+    if found:
+        fill.params["batch"] = int(found[0].value)
+
+
+def _gpu_fit(fill: _Filling) -> None:
+    """gpu and tp for a fit question: the GPU named ("4090", "2x A100 80GB"), else the catalog's only GPU of the
+    memory written ("my 24 GB card" → RTX 4090, noted)."""
+    r, notes = fill.reading, fill.notes
+    if r.gpus:
+        fill.params["gpu"] = r.gpus[0].value
+        counts = r.of("gpus")
+        if counts:
+            fill.params["tp"] = int(counts[0].value)
+        return
+    if r.unknown_gpus:
+        notes.append(Note("unknown_gpu", {"text": r.unknown_gpus[0].text}))
+        return
+    memory = r.of("memory")
+    if memory:
+        from tafagent.core.catalogs import default_catalogs
+
+        same = [g.name for g in default_catalogs().gpus if g.vram_GB == memory[0].value]
+        if len(same) == 1:
+            fill.params["gpu"] = same[0]
+            notes.append(Note("card_by_memory", {"value": memory[0].value, "gpu": same[0]}))
+
+
+def precision_dtype(text: str) -> str | None:
+    """The dtype name a written precision means ("fp8 kv cache" → fp8, "4-bit" → int4, "q8_0" → q8_0)."""
+    low = text.lower().replace(" ", "").replace("-", "")
+    table = (
+        ("q8", "q8_0"), ("q4", "q4_0"), ("nf4", "nf4"), ("awq", "awq"), ("gptq", "gptq"), ("fp8", "fp8"),
+        ("float8", "fp8"), ("int8", "int8"), ("8bit", "int8"), ("int4", "int4"), ("4bit", "int4"),
+        ("bf16", "bf16"), ("bfloat16", "bf16"), ("fp16", "fp16"), ("float16", "fp16"), ("half", "fp16"),
+        ("fp32", "fp32"), ("float32", "fp32"), ("full", "fp32"),
+    )  # fmt: skip
+    return next((name for word, name in table if word in low), None)
+
+
+def _kv_dtype(fill: _Filling) -> None:
+    chosen = next((q for q in fill.reading.of("precision") if q.qualifier == "kv"), None)
+    name = precision_dtype(chosen.text) if chosen is not None else None
+    if name is not None:
+        fill.params["kv_dtype"] = {"int4": "q4_0", "nf4": "q4_0"}.get(name, name)
+
+
+def _weights_dtype(fill: _Filling) -> None:
+    chosen = next((q for q in fill.reading.of("precision") if q.qualifier != "kv"), None)
+    name = precision_dtype(chosen.text) if chosen is not None else None
+    if name is not None:
+        fill.params["weights_dtype"] = {"q4_0": "gguf-q4_0", "q8_0": "gguf-q8_0"}.get(name, name)
+
+
+_SWEEP_WORDS = re.compile(
+    r"sweep|cluster|clúster|clúster|many models|list of models|varios modelos|plusieurs|集群|批量|多个模型"
+)
+_PER_HEAD_WORDS = re.compile(r"per[- ]?head|gamma field|γ field|por cabeza|par tete|每个注意力头|每个头")
+
+
+def _diagnose_scope(fill: _Filling) -> None:
+    low = fill.reading.prepared.low
+    if _SWEEP_WORDS.search(low):
+        fill.params["scope"] = "sweep"
+    elif _PER_HEAD_WORDS.search(low):
+        fill.params["scope"] = "per_head"
+    value = _longest_length(fill)
+    if value is not None:
+        fill.params["max_distance"] = value
+
+
+def _concurrency(fill: _Filling) -> None:
+    """concurrency (the planner): users or requests in flight, or a batch size."""
+    found = fill.reading.of("users")
+    if found:
+        fill.params["concurrency"] = int(found[0].value)
+
+
+def _latency(fill: _Filling) -> None:
+    """max_ms_per_token: a per-token latency limit ("under 50 ms per token")."""
+    found = [q for q in fill.reading.of("latency_ms") if q.qualifier != "first_token"]
+    if found:
+        fill.params["max_ms_per_token"] = found[0].value
+
+
+def _gpu_plan(fill: _Filling) -> None:
+    """gpu (the planner searches tensor-parallel sizes itself; a GPU count written is a note, not a constraint)."""
+    r = fill.reading
+    if r.gpus:
+        fill.params["gpu"] = r.gpus[0].value
+    elif r.unknown_gpus:
+        fill.notes.append(Note("unknown_gpu", {"text": r.unknown_gpus[0].text}))
+
+
+_ENGINE_WORDS = (
+    ("ollama", re.compile(r"\boll?ama\b")),
+    ("llama.cpp", re.compile(r"llama\.?cpp|llama-server|llama server|-ngl|\bngl\b|\bgguf\b")),
+    ("sglang", re.compile(r"sglang")),
+    ("vllm", re.compile(r"\bvl?lm\b|max-model-len|gpu-memory-utilization|tensor-parallel")),
+)
+
+
+def _engine(fill: _Filling) -> None:
+    low = fill.reading.prepared.low
+    engine = next((name for name, words in _ENGINE_WORDS if words.search(low)), None)
+    if engine is not None:
+        fill.params["engine"] = engine
+
+
+_METHOD_WORDS = (
+    ("longrope", re.compile(r"longrope|long rope")),
+    ("llama3", re.compile(r"llama ?3[- ]style|llama3 rope|rope_type.{0,3}llama3")),
+    ("yarn", re.compile(r"\byarn\b")),
+    ("dynamic", re.compile(r"dynamic|ntk")),
+    ("linear", re.compile(r"linear|lineal|lineaire|线性")),
+)
+
+
+def _extend_target(fill: _Filling) -> None:
+    """to: the longest length written; method: the RoPE scaling method named, if any."""
+    value = _longest_length(fill)
+    if value is not None:
+        fill.params["to"] = value
+    low = fill.reading.prepared.low
+    method = next((name for name, words in _METHOD_WORDS if words.search(low)), None)
+    if method is not None:
+        fill.params["method"] = method
+
+
+def _compare_models(fill: _Filling) -> None:
+    """models: the distinct embedded models named, in question order (two or three)."""
+    named = list(dict.fromkeys(e.value for e in fill.reading.models if e.kind == "preset"))
+    if named:
+        fill.params["models"] = ",".join(named[:3])
 
 
 # Words that say the training is a fine-tune (checked on the folded question: lower case, no accents).
@@ -357,6 +509,19 @@ READERS: dict[Reader, Callable[[_Filling], None]] = {
     "training_tokens": _training_tokens,
     "training_tokens_or_billions": _training_tokens_or_billions,
     "training_mode": _training_mode,
+    "context": _context,
+    "batch": _batch,
+    "gpu_fit": _gpu_fit,
+    "kv_dtype": _kv_dtype,
+    "weights_dtype": _weights_dtype,
+    "diagnose_scope": _diagnose_scope,
+    "compare_models": _compare_models,
+    "extend_target": _extend_target,
+    "daily_tokens": lambda fill: _daily_volume(fill, "tokens_per_day"),
+    "concurrency": _concurrency,
+    "latency": _latency,
+    "gpu_plan": _gpu_plan,
+    "engine": _engine,
     "weight_bytes": lambda fill: _first_precision(fill, "bytes_per_weight", lambda q: q.qualifier != "kv"),
     "weight_bytes_first": lambda fill: _first_precision(fill, "bytes_per_weight", lambda q: True),
     "kv_bytes": lambda fill: _first_precision(fill, "bytes_per_element", lambda q: q.qualifier == "kv"),

@@ -4,40 +4,28 @@ How the numbers themselves are written (grouping, decimal commas, ``32K`` = 32,0
 :mod:`tafagent.core.ask.numerals`. Money is read in the currency written; only US dollars are converted by
 nothing. Other currencies are *treated as USD-equivalent, without conversion* (the caller flags it).
 
-Every quantity records its span so the router can explain what it read.
-
-A minus sign written right before a number makes it negative (``-32k``, ``of -$500``, ``n_layers=-4``), so
-the recipe's own range check refuses it in one line instead of the sign being dropped and ``-32k`` running
-as 32,000. A ``-`` after a letter, a digit or a closing mark is a hyphen or a range (``8k-32k``, ``gpt-4``).
+Every quantity records its span so the router can explain what it read. The :class:`Quantity` record and
+the minus-sign rule are :mod:`tafagent.core.ask.quantity`; period words and per-day conversions
+:mod:`tafagent.core.ask.quantities_periods`; batch sizes and latencies :mod:`tafagent.core.ask.quantities_serving`.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from typing import Any
 
 from tafagent.core.ask.numerals import SCALE, number_at, number_pattern, to_float
-from tafagent.core.ask.text import overlaps as _overlaps
+from tafagent.core.ask.quantities_periods import DAYS_PER, per_day, per_month, period_after_patterns
+from tafagent.core.ask.quantities_periods import period_after as _period_after
+from tafagent.core.ask.quantities_periods import period_before as _period_before
+from tafagent.core.ask.quantities_serving import batch_sizes, latencies
+from tafagent.core.ask.quantity import Claims as _Claims
+from tafagent.core.ask.quantity import Quantity
+from tafagent.core.ask.quantity import minus_before as _minus_before
+from tafagent.core.ask.quantity import signed as _signed
 
-
-# ---- what the numbers measure ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Quantity:
-    """One number read from the question, with what it measures."""
-
-    kind: str  # length, params, money, gpu_price, api_price, volume, tokens, gamma, delta_gamma, theta,
-    #            t_train, layers, heads, kv_heads, d_head, gpus, users, mfu, kv_mass, precision, percent, bare,
-    #            overflow (a number too large to compute with; ``hint`` holds what it would have measured)
-    value: float
-    span: tuple[int, int]
-    text: str
-    period: str | None = None  # volumes: day, week, month, year, hour, second
-    currency: str | None = None  # money: USD, EUR, GBP, CNY, JPY; None when no currency was written
-    qualifier: str | None = None  # gamma: text / random / obs; precision: kv; tokens: train; users: plain
-    scaled: bool = False  # written with a scale suffix (32K, 7B, 50 million)
-    hint: str = ""  # the word that decided the kind (before = preceding word)
+__all__ = ["DAYS_PER", "Quantity", "extract", "per_day", "per_month"]
 
 
 _TOKENS_WORD = re.compile(
@@ -72,44 +60,6 @@ _RATE_HOUR = re.compile(
     r"par\s+heure|de\s+l'heure|每小时|一小时)"
 )
 _RATE_MTOK = re.compile(r"\s*(?:/\s*m(?:tok|tokens)?(?![a-z])|per\s+(?:1m|million|mtok)|por\s+millon|par\s+million)")
-_EVERY = r"(?:per|a|an|each|every|por|al|a la|la|cada|par|chaque)\s+"
-_PERIOD_AFTER = (
-    (
-        "day",
-        r"/\s*(?:day|d|dia|jour)(?![a-z])|/\s*(?:天|日)|" + _EVERY + r"(?:day|dia|jour)(?![a-z])|daily|diari[oa]s?|"
-        r"quotidien\w*|每天|每日|一天",
-    ),
-    (
-        "week",
-        r"/\s*(?:week|wk|semana|semaine)(?![a-z])|" + _EVERY + r"(?:week|semana|semaine)(?![a-z])|weekly|"
-        r"semanal\w*|hebdomadaire\w*|每周|每星期",
-    ),
-    (
-        "month",
-        r"/\s*(?:month|mo|mes|mois)(?![a-z])|/\s*月|" + _EVERY + r"(?:month|mes|mois)(?![a-z])|monthly|"
-        r"mensual\w*|mensuel\w*|每月|每个月|一个月",
-    ),
-    (
-        "year",
-        r"/\s*(?:year|yr|ano|an)(?![a-z])|/\s*年|" + _EVERY + r"(?:year|ano|an)(?![a-z])|yearly|annually|"
-        r"anual\w*|annuel\w*|每年|一年",
-    ),
-    (
-        "hour",
-        r"/\s*(?:hour|hr|h|hora|heure)(?![a-z])|/\s*小时|" + _EVERY + r"(?:hour|hora|heure)(?![a-z])|hourly|每小时",
-    ),
-    ("second", r"/\s*(?:second|sec|s)(?![a-z])|/\s*秒|" + _EVERY + r"(?:second|segundo|seconde)(?![a-z])|每秒"),
-)
-_PERIOD_AFTER_RE = tuple((p, re.compile(r"\s*(?:" + rx + ")")) for p, rx in _PERIOD_AFTER)
-_PERIOD_AFTER_TOKENS_ONLY = (("day", re.compile(r"\s*(?:天|日)")), ("month", re.compile(r"\s*(?:月)")))
-_NEAR = r"[^\d;,.!?]{0,14}$"  # a period word just before the number, same clause
-_PERIOD_BEFORE = (
-    ("day", re.compile(r"(?:每天|每日|日均|一天|daily|per day|a day|al dia|por dia|par jour|diari[oa]s?|quotidien\w*)"
-                       + _NEAR)),
-    ("month", re.compile(r"(?:每月|每个月|月均|一个月|monthly|per month|a month|al mes|por mes|par mois|mensual\w*|"
-                         r"mensuel\w*)" + _NEAR)),
-    ("year", re.compile(r"(?:每年|yearly|annual\w*|per year|al ano|par an)" + _NEAR)),
-)  # fmt: skip
 _LENGTH_BEFORE = re.compile(
     r"(?:context(?:\s+(?:length|window|size))?|ctx|length"
     r"|window|contexto|longitud|contexte|longueur|上下文(?:长度|窗口)?|"
@@ -177,7 +127,7 @@ _USERS = re.compile(
     r"paralel\w*)?\s*(?:users?|requests?|sessions?|usuarios|utilisateurs|peticiones|solicitudes|requetes|connexions|"
     r"clients?|用户|请求|并发(?:请求|用户)?)(?P<q2>\s*(?:at once|at the same time|a la vez|en simultaneo|en meme temps|"
     r"a la fois|同时))?"
-    r"|(?:batch(?: size)?|concurrency|并发数?|并发用户数?)\s*(?:of|=|:|de)?\s*(?P<num2>-?\d+)"
+    r"|(?:concurrency|并发数?|并发用户数?)\s*(?:of|=|:|de)?\s*(?P<num2>-?\d+)"
 )
 _GPU_COUNT = re.compile(
     r"(?<!\d)(?<!\d[.,])(?P<num>\d+)\s*(?:gpus?|cards?|tarjetas|cartes|张卡|块卡|张|块|卡)(?![a-z])"
@@ -208,40 +158,6 @@ _SWA = re.compile(
 )
 
 
-# a '-' after one of these is a hyphen or a range ('8k-32k', 'gpt-4', '(a)-b'), not a minus sign
-_NOT_A_SIGN_AFTER = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_.-)]}%")
-
-
-def _minus_before(masked: str, start: int) -> bool:
-    """Whether a minus sign is written right before the number at ``start``: ``-32k``, ``of -$500``, ``=-4``."""
-    if start < 1 or masked[start - 1] != "-":
-        return False
-    return start < 2 or masked[start - 2] not in _NOT_A_SIGN_AFTER
-
-
-def _signed(masked: str, match: re.Match[str], group: str, value: float) -> float:
-    """``value`` of the number in ``group``, negative when a minus sign is written right before it."""
-    return -value if _minus_before(masked, match.start(group)) else value
-
-
-class _Claims:
-    """The quantities found so far; each reader claims its spans so the later ones skip them."""
-
-    def __init__(self) -> None:
-        self.found: list[Quantity] = []
-        self.taken: list[tuple[int, int]] = []
-
-    def free(self, span: tuple[int, int]) -> bool:
-        return not _overlaps(span, self.taken)
-
-    def claim(self, q: Quantity) -> None:
-        self.taken.append(q.span)  # an unusable number still hides its span from the other readers
-        if not math.isfinite(q.value):
-            # '1e400' overflows: kept apart so the router reports it instead of running on a default
-            q = replace(q, kind="overflow", hint=q.kind)
-        self.found.append(q)
-
-
 def extract(masked: str, lang: str, gpu_spans: list[tuple[int, int]] | None = None) -> list[Quantity]:
     """Every quantity in ``masked`` (the folded question with names blanked), left to right.
 
@@ -253,6 +169,8 @@ def extract(masked: str, lang: str, gpu_spans: list[tuple[int, int]] | None = No
     _thetas(masked, lang, claims)
     _training_lengths(masked, lang, claims)
     _architecture_counts(masked, claims)
+    latencies(masked, lang, claims)
+    batch_sizes(masked, claims)
     _mfus(masked, lang, claims)
     _kv_masses(masked, lang, claims)
     _precisions(masked, claims)
@@ -345,7 +263,7 @@ def _users(masked: str, lang: str, claims: _Claims) -> None:
             claims.claim(Quantity("users", value, match.span(), match.group(0)))
             continue
         after = masked[match.end() : match.end() + 20]
-        if any(rx.match(after) for _, rx in _PERIOD_AFTER_RE):
+        if any(rx.match(after) for _, rx in period_after_patterns()):
             continue  # "10,000 users a day" is a daily audience, not concurrency
         value = _signed(masked, match, "num", to_float(match.group("num"), lang) * (1e3 if match.group("suf") else 1))
         plain = not (match.group("q") or match.group("q2") or "并发" in match.group(0))
@@ -456,10 +374,11 @@ class _Number:
         return Quantity(kind, self.value, self.span, self.text, scaled=self.scaled, **extra)
 
 
-_BIG = ("b", "bn", "billion", "billions", "milliard", "milliards", "mil millones", "十亿", "亿")
-_MILLIONS = ("m", "million", "millions", "millones", "millon", "百万")
-_MILLIONS_WRITTEN = _MILLIONS[:-1]  # a context "of 1 million" is written in letters, not 百万
-_THOUSANDS = ("k", "thousand", "thousands", "mille", "千", "万")
+# the scale words by size (numbers_<lang>.json): a 10⁸–10⁹ word names a model size, a 10³–10⁴ one a length
+_BIG = frozenset(w for w, v in SCALE.items() if 1e8 <= v <= 1e9)
+_MILLIONS = frozenset(w for w, v in SCALE.items() if v == 1e6)
+_MILLIONS_WRITTEN = frozenset(w for w in _MILLIONS if w.isascii())  # a context "of 1 million" is not 百万
+_THOUSANDS = frozenset(w for w, v in SCALE.items() if 1e3 <= v <= 1e4 and w != "grand")
 
 
 def _classify(masked: str, match: re.Match[str], lang: str) -> Quantity | None:
@@ -555,36 +474,3 @@ def _by_words_around(number: _Number) -> Quantity:
     ):
         return number.as_("length", hint="before")
     return number.as_("bare", hint="at" if _AT_BEFORE.search(before) else "")
-
-
-def _period_after(text: str, *, tokens: bool) -> str | None:
-    for period, pattern in _PERIOD_AFTER_RE:
-        if pattern.match(text):
-            return period
-    if tokens:
-        for period, pattern in _PERIOD_AFTER_TOKENS_ONLY:
-            if pattern.match(text):
-                return period
-    return None
-
-
-def _period_before(text: str) -> str | None:
-    for period, pattern in _PERIOD_BEFORE:
-        if pattern.search(text):
-            return period
-    return None
-
-
-DAYS_PER = {"day": 1.0, "week": 7.0, "month": 30.0, "year": 365.0, "hour": 1 / 24, "second": 1 / 86400}
-
-
-def per_day(value: float, period: str) -> float:
-    """Tokens per day from a volume in ``period`` (a month counts 30 days, a year 365)."""
-    return value / DAYS_PER[period]
-
-
-def per_month(value: float, period: str) -> float:
-    """Tokens per month from a volume in ``period`` (a year is 12 months; shorter periods count 30 days)."""
-    if period == "year":
-        return value / 12.0
-    return per_day(value, period) * 30.0

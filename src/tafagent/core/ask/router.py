@@ -14,14 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tafagent.core.ask.declared import askable, spec_of
+from tafagent.core.ask.declared import askable, get_declared, is_capability, spec_of
 from tafagent.core.ask.intent import score
 from tafagent.core.ask.lexicon import Entity
 from tafagent.core.ask.parameters import assign, overflow_error, validate
 from tafagent.core.ask.quantities import Quantity
 from tafagent.core.ask.reading import Note, Reading, read
 from tafagent.core.catalogs import Catalogs, default_catalogs
-from tafagent.core.recipes import get_recipe
 
 MIN_SCORE = 2.0  # below this no recipe is recognised
 MIN_MARGIN = 1.0  # the leader must be this far ahead of the runner-up
@@ -72,6 +71,9 @@ def route(question: str, *, catalogs: Catalogs | None = None, recipe_id: str | N
         "entities": (*reading.models, *reading.unknown_models, *reading.gpus, *reading.unknown_gpus, *reading.apis),
         "quantities": tuple(reading.quantities),
     }
+    comparison = _comparison(reading, hits, ranked) if recipe_id is None else None
+    if comparison is not None:
+        recipe_id, compared = "compare", comparison
     if recipe_id is None:
         top, second = scores.get(ranked[0], 0.0), scores.get(ranked[1], 0.0) if len(ranked) > 1 else 0.0
         if top < MIN_SCORE or top - second < MIN_MARGIN:
@@ -82,8 +84,10 @@ def route(question: str, *, catalogs: Catalogs | None = None, recipe_id: str | N
             )
             return Route(recipe_id=None, params={}, notes=tuple(notes), why=why, suggestions=suggestions, **common)
         recipe_id = ranked[0]
-    recipe_id = get_recipe(recipe_id).id
+    recipe_id = get_declared(recipe_id).id
     params, error = assign(recipe_id, spec_of(recipe_id), reading, model, notes)
+    if recipe_id == "compare" and comparison is not None:
+        params["recipe"] = compared
     params, error = validate(recipe_id, params, error or overflow_error(recipe_id, reading))
     return Route(
         recipe_id=recipe_id,
@@ -93,6 +97,16 @@ def route(question: str, *, catalogs: Catalogs | None = None, recipe_id: str | N
         param_origin=dict.fromkeys(params, "question"),
         **common,
     )
+
+
+def _comparison(reading: Reading, hits: dict[str, list[str]], ranked: list[str]) -> str | None:
+    """Two or three embedded models named with a comparison word ("vs", "compare", "or", "哪个") make a
+    comparison, on the recipe the rest of the question points at (X-2 when none does); None otherwise."""
+    named = {e.value for e in reading.models if e.kind == "preset"}
+    if not 2 <= len(named) <= 3 or not hits.get("compare"):
+        return None
+    recipes = [rid for rid in ranked if not is_capability(rid)]
+    return recipes[0] if recipes and hits.get(recipes[0]) else "X-2"
 
 
 def _likeliest(ranked: list[str], scores: dict[str, float], top: float) -> list[str]:

@@ -19,7 +19,7 @@ from tafagent.core.ask.assist import (
     validate_choice,
     validate_rephrase,
 )
-from tafagent.core.ask.declared import recipe_ids, spec_of
+from tafagent.core.ask.declared import get_declared, recipe_ids, spec_of
 from tafagent.core.ask.reading import Note
 from tafagent.core.ask.router import Route, route
 from tafagent.core.ask.summary import fmt_number, render_note, strings, summarize
@@ -27,7 +27,7 @@ from tafagent.core.audit import RecipeResult
 from tafagent.core.catalogs import Catalogs, default_catalogs
 from tafagent.core.errors import LLMReplyError, TafError
 from tafagent.core.messages import LANGUAGES
-from tafagent.core.recipes import get_recipe, run_recipe
+from tafagent.core.recipes.registry import run_declared
 from tafagent.core.spec.model_spec import ModelSpec
 from tafagent.core.spec.presets import find_preset
 
@@ -111,7 +111,7 @@ def ask(
         return _failed(text, routed, lang, notes, routed.error)
     try:
         spec = _spec(routed, model_loader)
-        result = run_recipe(routed.recipe_id, routed.params, model=spec, catalogs=catalogs)
+        result = run_declared(get_declared(routed.recipe_id), routed.params, model=spec, catalogs=catalogs)
     except TafError as exc:
         return _failed(text, routed, lang, notes, exc.one_line())
     sources = _sources(result, routed)
@@ -183,7 +183,8 @@ def _answer(result: RecipeResult, routed: Route, sources: dict[str, str], lang: 
     no_model = routed.model is None
     default_model = spec.needs_theta and no_model and sources.get("theta") == "default"
     default_size = spec.default_size_note and no_model and sources.get(spec.size_param) == "default"
-    return summarize(result, lang, model=routed.model, default_model=default_model, default_size=default_size)
+    model = None if result.recipe_id == "compare" else routed.model  # a comparison names its models itself
+    return summarize(result, lang, model=model, default_model=default_model, default_size=default_size)
 
 
 def _spec(routed: Route, model_loader: ModelLoader | None) -> ModelSpec | None:
@@ -235,7 +236,7 @@ def _default_notes(result: RecipeResult, sources: dict[str, str], lang: str) -> 
 def _suggestion(recipe_id: str, reason: Note, lang: str) -> dict[str, str]:
     return {
         "recipe_id": recipe_id,
-        "name": strings(lang)["recipes"].get(recipe_id, get_recipe(recipe_id).name),
+        "name": strings(lang)["recipes"].get(recipe_id, get_declared(recipe_id).name),
         "reason": render_note(reason.key, reason.values, lang, "reasons"),
     }
 

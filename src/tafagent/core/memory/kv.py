@@ -54,6 +54,8 @@ class KVPlan:
                 return min(padded, group.window + self.engine.n_ubatch)
             return padded
         if group.kind == "sliding_attention" and group.window is not None:
+            if name == "sglang":
+                return min(context, group.window)  # SGLang's hybrid SWA pool keeps the window (approximate)
             return min(context, group.window - 1)  # transformers' DynamicSlidingWindowLayer
         return context
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tafagent.core.catalogs import GPU
@@ -12,6 +12,7 @@ from tafagent.core.errors import ConfigError
 from tafagent.core.memory.activations import prefill_activation_bytes
 from tafagent.core.memory.kv import KVPlan, kv_plan
 from tafagent.core.memory.parallel import MAX_TP
+from tafagent.core.memory.rescue import RescueRung, rescue_ladder
 from tafagent.core.memory.serving import (
     MemoryBudget,
     fewest_gpus,
@@ -22,10 +23,39 @@ from tafagent.core.memory.serving import (
 )
 from tafagent.core.memory.speed import decode_throughput, prefill_seconds
 from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
+from tafagent.core.spec.context_facts import context_facts
 from tafagent.core.spec.limits import MAX_POSITIONS
 from tafagent.core.spec.model_spec import ModelSpec
 
 MAX_BATCH = 1_000_000  # concurrent sequences: far above any server, low enough that no product explodes
+NO_POSITION_LIMIT = 2**31  # the longest-context search bound for models whose config names no position limit
+
+
+@dataclass(frozen=True)
+class PositionLimit:
+    """The longest context the model was trained at or validly extended to, and where that figure comes from."""
+
+    tokens: int | None
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tokens": self.tokens, "source": self.source}
+
+
+def position_limit(spec: ModelSpec) -> PositionLimit:
+    """The longest length the model was trained at or validly extended to (``ContextFacts.usable_tokens``:
+    the sourced training-length table, else the config; a RoPE scaling rule named when it extends it)."""
+    facts = context_facts(spec)
+    tokens = facts.usable_tokens
+    if tokens is None:
+        return PositionLimit(None, "no position limit known (the config names none); memory is the only bound")
+    parts = [f"trained at {facts.trained_tokens:,} tokens: {facts.trained_source}"] if facts.trained_tokens else []
+    if facts.extended_tokens and facts.rope_scaling_type and tokens == facts.extended_tokens:
+        factor = f" ×{facts.rope_scaling_factor:g}" if facts.rope_scaling_factor else ""
+        parts.append(f"rope_scaling {facts.rope_scaling_type}{factor} extends it to {facts.extended_tokens:,}")
+    if facts.claimed_tokens is not None and facts.claimed_tokens != tokens:
+        parts.append(f"the config claims {facts.claimed_tokens:,}")
+    return PositionLimit(tokens, "; ".join(parts) or f"{tokens:,} positions")
 
 
 @dataclass(frozen=True)
@@ -39,6 +69,7 @@ class MemoryReport:
     plan: KVPlan
     kv_bytes: int
     activation: dict[str, Any]
+    positions: PositionLimit
     gpu: GPU | None = None
     budget: MemoryBudget | None = None
     fits: bool | None = None
@@ -48,7 +79,9 @@ class MemoryReport:
     throughput: dict[str, Any] | None = None
     prefill: dict[str, Any] | None = None
     capacity_message: str | None = None
-    warnings: tuple[str, ...] = ()  # the spec's and the weights' (e.g. checkpoint headers not used)
+    warnings: tuple[str, ...] = ()  # the spec's, the weights' and the context's (past the position limit)
+    rescue: tuple[RescueRung, ...] = ()
+    speed_withheld: str | None = None  # why no speed figure is shown (the load does not fit)
 
     @property
     def total_bytes(self) -> int:
@@ -71,6 +104,7 @@ class MemoryReport:
             "kv_bytes": self.kv_bytes,
             "activation_bytes": int(self.activation["total_bytes"]),
             "total_bytes": self.total_bytes,
+            "position_limit": self.positions.to_dict(),
             "weights": self.weights.to_dict(),
             "kv": self.plan.to_dict(self.context),
             "activation": self.activation,
@@ -87,12 +121,13 @@ class MemoryReport:
                     "min_gpus": self.min_gpus,
                     "throughput": self.throughput,
                     "prefill": self.prefill,
+                    "speed_withheld": self.speed_withheld,
+                    "rescue": [rung.to_dict() for rung in self.rescue],
                 }
             )
         if self.capacity_message:
             out["capacity_message"] = self.capacity_message
-        if self.warnings:
-            out["warnings"] = list(self.warnings)
+        out["warnings"] = list(self.warnings)
         return out
 
 
@@ -107,48 +142,102 @@ def memory_report(
     gpu: GPU | None = None,
     tp: int = 1,
     gpu_memory_utilization: float | None = None,
-    attn_implementation: str = "sdpa",
+    attn_implementation: str = "auto",
 ) -> MemoryReport:
     """Weights, KV and activations for ``batch`` sequences of ``context`` tokens; with a GPU, whether it fits,
-    the longest context and largest batch that fit, the fewest GPUs (tensor parallel) and a throughput range.
+    the longest context (capped at the position limit) and largest batch that fit, the fewest GPUs (tensor
+    parallel), and either the engine's speed ranges (when it fits) or the rescue ladder (when it does not).
 
     Bounds (ConfigError naming the parameter): 1 ≤ context ≤ MAX_POSITIONS, 1 ≤ batch ≤ MAX_BATCH,
     1 ≤ tp ≤ MAX_TP and a tp that splits the attention heads (``memory.parallel``), 0 < utilisation ≤ 1.
+    A context past the model's position limit is a warning, not an error.
     """
     _check_report_inputs(context, batch, tp, gpu_memory_utilization)
     weights = weights_bytes(spec, weights_dtype)
     plan = kv_plan(spec, engine, kv_dtype, tp)
     kv = plan.bytes_per_sequence(context) * batch
-    activation = prefill_activation_bytes(spec, context, batch, attn_implementation)
-    warnings = tuple(dict.fromkeys((*spec.warnings, *weights.warnings)))
+    engine = plan.engine.name
+    activation = prefill_activation_bytes(spec, context, batch, attn_implementation, engine=engine)
+    positions = position_limit(spec)
+    warnings = tuple(dict.fromkeys((*spec.warnings, *weights.warnings, *_context_warnings(spec, context, positions))))
+    base = MemoryReport(spec.model_id, context, batch, weights, plan, kv, activation, positions, warnings=warnings)
     if gpu is None:
-        return MemoryReport(spec.model_id, context, batch, weights, plan, kv, activation, warnings=warnings)
-    budget = memory_budget(spec, gpu, weights, engine, tp, gpu_memory_utilization, context, batch)
+        return base
+    budget = memory_budget(spec, gpu, weights, engine, tp, gpu_memory_utilization, context, batch, attn_implementation)
     fits = budget.kv_available_bytes >= kv
-    longest = max_context(plan, budget.kv_available_bytes, batch, limit=max(context, spec.T_train or context) * 64)
+    bound = positions.tokens or NO_POSITION_LIMIT
+    longest = max_context(plan, budget.kv_available_bytes, batch, limit=bound)
     widest = max_batch(plan, budget.kv_available_bytes, context)
-    fewest = fewest_gpus(spec, gpu, weights, engine, kv_dtype, context, batch, gpu_memory_utilization)
-    throughput = decode_throughput(spec, gpu, weights, plan, context, batch, tp)
-    prefill = prefill_seconds(spec, gpu, context, batch, tp)
-    message = vllm_capacity_message(plan, context, budget.kv_available_bytes) if plan.engine.name == "vllm" else None
-    return MemoryReport(
-        spec.model_id,
+    fewest = fewest_gpus(
+        spec,
+        gpu,
+        weights,
+        engine,
+        kv_dtype,
         context,
         batch,
-        weights,
-        plan,
-        kv,
-        activation,
-        gpu,
-        budget,
-        fits,
-        longest,
-        widest,
-        fewest,
-        throughput,
-        prefill,
-        message,
-        warnings,
+        gpu_memory_utilization,
+        attn_implementation=attn_implementation,
+    )
+    message = vllm_capacity_message(plan, context, budget.kv_available_bytes) if engine == "vllm" else None
+    fields: dict[str, Any] = {
+        "gpu": gpu,
+        "budget": budget,
+        "fits": fits,
+        "max_context": longest,
+        "max_batch": widest,
+        "min_gpus": fewest,
+        "capacity_message": message,
+    }
+    if fits:
+        fields["throughput"] = decode_throughput(spec, gpu, weights, plan, context, batch, tp, engine=engine)
+        fields["prefill"] = prefill_seconds(spec, gpu, context, batch, tp, engine=engine)
+    else:
+        fields["speed_withheld"] = _withheld(spec, gpu, budget, kv, fewest, context)
+        fields["rescue"] = rescue_ladder(
+            spec,
+            gpu,
+            context,
+            batch,
+            engine=engine,
+            weights_dtype=weights_dtype,
+            kv_dtype=kv_dtype,
+            tp=tp,
+            gpu_memory_utilization=gpu_memory_utilization,
+            attn_implementation=attn_implementation,
+        )
+    return replace(base, **fields)
+
+
+def _context_warnings(spec: ModelSpec, context: int, positions: PositionLimit) -> tuple[str, ...]:
+    """A context past the position limit: learned absolute positions cannot run there at all; RoPE and
+    others run but were never trained there."""
+    if positions.tokens is None or context <= positions.tokens:
+        return ()
+    consequences = {
+        "abspe": "learned absolute positions have no embedding past it: the model cannot run there",
+        "alibi": "ALiBi runs past it, but quality beyond the trained length is not validated",
+    }
+    consequence = consequences.get(spec.family, "the model was never trained there: expect quality to collapse")
+    return (
+        f"context {context:,} tokens is past {spec.model_id}'s position limit of {positions.tokens:,} "
+        f"({positions.source}); {consequence}",
+    )
+
+
+def _withheld(
+    spec: ModelSpec, gpu: GPU, budget: MemoryBudget, kv: int, fewest: dict[str, Any] | None, context: int
+) -> str:
+    """Why no speed figure is shown, what would fit, and where to plan it."""
+    short = (kv - budget.kv_available_bytes) / 2**30
+    gpus = (
+        f"{fewest['n_gpus']} × {gpu.name} (tensor parallel) would fit"
+        if fewest
+        else f"no tensor-parallel group of {gpu.name} up to 64 fits"
+    )
+    return (
+        f"does not fit: {short:,.2f} GiB short of KV memory, so no speed is shown; {gpus}; see the rescue "
+        f"ladder below, or `taf plan {spec.model_id} --context {context}` for the cheapest deployment that fits"
     )
 
 

@@ -11,7 +11,7 @@ from tafagent.core.catalogs import GPU
 from tafagent.core.memory.activations import prefill_activation_bytes, vllm_activation_peak_bytes
 from tafagent.core.memory.kv import KVPlan, kv_plan
 from tafagent.core.memory.parallel import check_tensor_parallel, tensor_parallel_problem
-from tafagent.core.memory.runtimes import runtime_data, runtime_profile
+from tafagent.core.memory.runtimes import runtime_data, runtime_profile, sglang_mem_fraction_static
 from tafagent.core.memory.weights import WeightsEstimate
 from tafagent.core.render.format import GIB
 from tafagent.core.spec.model_spec import ModelSpec
@@ -55,33 +55,65 @@ def memory_budget(
     gpu_memory_utilization: float | None = None,
     prompt_tokens: int = 2048,
     batch: int = 1,
+    attn_implementation: str = "auto",
 ) -> MemoryBudget:
-    """KV memory available per GPU: usable × utilisation − weights/tp − activation peak − overhead."""
+    """KV memory available per GPU: usable × utilisation − weights/tp − activation peak − overhead.
+
+    The utilisation is vLLM's gpu_memory_utilization (0.9), SGLang's mem_fraction_static (computed from the
+    GPU's memory as its server_args.py does; activations live outside that fraction), 1 otherwise."""
     check_tensor_parallel(spec, tp)
     profile = runtime_profile(engine)
     usable = usable_gpu_bytes(gpu)
-    util = profile.gpu_memory_utilization if gpu_memory_utilization is None else gpu_memory_utilization
+    util, activation, overhead, notes = _engine_reserve(
+        spec, profile.name, usable, tp, prompt_tokens, batch, attn_implementation
+    )
+    if gpu_memory_utilization is not None:
+        util = gpu_memory_utilization
     budget = int(usable * util)
     weights_per_gpu = math.ceil(weights.n_bytes / tp)
-    notes = []
-    if profile.name == "vllm":
-        activation, why = vllm_activation_peak_bytes(spec)
-        non_torch = runtime_data()["runtimes"]["vllm"]["non_torch_GiB"]["tp1" if tp == 1 else "tp2plus"]
-        overhead = int(non_torch * GIB)
-        notes.append(f"activation peak: {why}; non-torch memory {non_torch} GiB")
-    elif profile.name == "llama.cpp":
-        activation = prefill_activation_bytes(spec, min(prompt_tokens, profile.n_ubatch), batch, "sdpa")["total_bytes"]
-        overhead = int(0.5 * GIB)
-        notes.append("compute buffers ≈ one micro-batch of activations; 0.5 GiB assumed for the rest (exploratory)")
-    else:
-        activation = prefill_activation_bytes(spec, prompt_tokens, batch, "sdpa")["total_bytes"]
-        overhead = 0
-        notes.append(
-            "transformers: prefill peak with SDPA; CUDA context (~0.3-0.5 GiB, outside the allocator) not counted"
-        )
     available = budget - weights_per_gpu - activation - overhead
     return MemoryBudget(
         gpu.name, profile.name, usable, budget, weights_per_gpu, activation, overhead, available, tuple(notes)
+    )
+
+
+def _engine_reserve(
+    spec: ModelSpec, engine: str, usable: int, tp: int, prompt_tokens: int, batch: int, attn_implementation: str
+) -> tuple[float, int, int, list[str]]:
+    """(default utilisation, activation bytes, overhead bytes, notes) of one engine on one GPU."""
+    profile = runtime_profile(engine)
+    if engine == "vllm":
+        activation, why = vllm_activation_peak_bytes(spec)
+        non_torch = runtime_data()["runtimes"]["vllm"]["non_torch_GiB"]["tp1" if tp == 1 else "tp2plus"]
+        return (
+            profile.gpu_memory_utilization,
+            activation,
+            int(non_torch * GIB),
+            [f"activation peak: {why}; non-torch memory {non_torch} GiB"],
+        )
+    if engine == "sglang":
+        fraction, how = sglang_mem_fraction_static(usable / GIB, tp)
+        return fraction, 0, 0, [f"{how}; activations, CUDA graphs and metadata live in the reserved remainder"]
+    if engine == "llama.cpp":
+        tokens = min(prompt_tokens, profile.n_ubatch)
+        activation = prefill_activation_bytes(spec, tokens, batch, "sdpa", engine="llama.cpp")["total_bytes"]
+        return (
+            1.0,
+            activation,
+            int(0.5 * GIB),
+            ["compute buffers ≈ one micro-batch of activations; 0.5 GiB assumed for the rest (exploratory)"],
+        )
+    peak = prefill_activation_bytes(spec, prompt_tokens, batch, attn_implementation)
+    workspace = int(profile.raw.get("cublas_workspace_bytes", 0))
+    return (
+        1.0,
+        peak["total_bytes"],
+        workspace,
+        [
+            f"transformers: prefill peak with {peak['attn_implementation']} (peak phase: {peak['peak_phase']}); "
+            f"cuBLAS workspace {workspace / 2**20:.0f} MiB; CUDA context (~0.3-0.5 GiB, outside the allocator) "
+            "not counted"
+        ],
     )
 
 
@@ -136,13 +168,16 @@ def fewest_gpus(
     batch: int,
     gpu_memory_utilization: float | None = None,
     sizes: tuple[int, ...] = TP_SIZES,
+    attn_implementation: str = "auto",
 ) -> dict[str, Any] | None:
     """The smallest tensor-parallel size in ``sizes`` that splits the model's heads (``memory.parallel``) and
     whose per-GPU KV budget holds ``batch`` × ``context`` tokens: {n_gpus, usd_per_hour (None without a price),
     kv_available_bytes_per_gpu}, or None."""
     for n in (size for size in sizes if tensor_parallel_problem(spec, size) is None):
         plan_n = kv_plan(spec, engine, kv_dtype, n)
-        budget_n = memory_budget(spec, gpu, weights, engine, n, gpu_memory_utilization, context, batch)
+        budget_n = memory_budget(
+            spec, gpu, weights, engine, n, gpu_memory_utilization, context, batch, attn_implementation
+        )
         if budget_n.kv_available_bytes >= plan_n.bytes_per_sequence(context) * batch:
             price = gpu.usd_per_hour
             return {

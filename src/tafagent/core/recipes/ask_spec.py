@@ -71,6 +71,19 @@ Reader = Literal[
     "training_tokens",  # D_tokens from a count said to be for training
     "training_tokens_or_billions",  # D_tokens from a count for training, or any count ≥ 10⁹
     "training_mode",  # training = lora / full_finetune when the question says so (else the default, pretrain)
+    "context",  # context (capabilities) from the length written, read like T_eval
+    "batch",  # batch from a batch size or a number of users / requests
+    "gpu_fit",  # gpu and tp from the GPU named, else the catalog's only GPU of the memory written
+    "kv_dtype",  # kv_dtype from a precision said of the KV cache
+    "weights_dtype",  # weights_dtype from any other precision
+    "diagnose_scope",  # scope (sweep / per_head) and max_distance for the how-to-measure answer
+    "compare_models",  # models: the embedded models named, comma-separated
+    "extend_target",  # to (the length to reach) and method (yarn, linear, dynamic, longrope, llama3)
+    "daily_tokens",  # tokens_per_day (the planner) from a token volume per day, hour or second
+    "concurrency",  # concurrency from a number of users or requests in flight
+    "latency",  # max_ms_per_token from a per-token latency limit
+    "gpu_plan",  # gpu for the planner (GPU counts are the planner's to choose)
+    "engine",  # engine named (vllm, sglang, llama.cpp / -ngl / gguf, ollama)
     "weight_bytes",  # bytes_per_weight from the first precision not said of the KV cache
     "weight_bytes_first",  # bytes_per_weight from the first precision written
     "kv_bytes",  # bytes_per_element from a precision said of the KV cache

@@ -90,7 +90,18 @@ def run_recipe(
 ) -> RecipeResult:
     """Run one recipe. ``params`` use the recipe's parameter names or the reference's aliases; values
     may be typed or strings ('8e9', '32k', 'true'). Model fields fill what the user did not give."""
-    recipe = get_recipe(recipe_id)
+    return run_declared(get_recipe(recipe_id), params, model=model, catalogs=catalogs)
+
+
+def run_declared(
+    recipe: Recipe,
+    params: Mapping[str, Any] | None = None,
+    *,
+    model: ModelSpec | None = None,
+    catalogs: Catalogs | None = None,
+) -> RecipeResult:
+    """Run a declared computation (a registered recipe, or one of ``tafagent.core.capabilities``): inputs
+    validated and merged (defaults < model < user), then ``recipe.compute`` and the panel's evidence."""
     catalogs = catalogs or default_catalogs()
     user = dict(params or {})
     if recipe.needs_rope and model is not None and model.rope_theta is None and not _gives_theta(recipe, user):
@@ -158,7 +169,7 @@ def _cross_checks(ctx: RecipeContext) -> None:
             "GQA shares each KV head among several query heads",
             field="n_kv_heads",
         )
-    if "gpu" in values:
+    if values.get("gpu") is not None:  # an optional GPU (a capability's) may be absent
         ctx.catalogs.gpu(values["gpu"])
     if "api_model" in values and not (
         values.get("api_input_usd_per_Mtok") is not None and values.get("api_output_usd_per_Mtok") is not None

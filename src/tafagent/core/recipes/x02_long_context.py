@@ -40,6 +40,8 @@ from tafagent.core.recipes.common import (
     t_train_param,
     theta_param,
 )
+from tafagent.core.recipes.context_decision import ladder_inputs, ladder_result, ladder_step, measured_gamma
+from tafagent.core.recipes.context_evidence import CLOSED_FORM, GAMMA_SOURCE, decide
 
 GAMMA_TARGET = 0.85  # the design target for NTK extension used by the reference
 
@@ -57,7 +59,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         return not_rope(ctx)
     T_eval = ctx["T_eval"]
     n_heads, n_kv = ctx["n_attention_heads"], ctx["n_kv_heads"]
-    n_params, has_swa, gamma_obs = ctx["n_params"], ctx["has_SWA"], ctx["gamma_obs"]
+    n_params, has_swa = ctx["n_params"], ctx["has_SWA"]
+    gamma_obs, gamma_label = measured_gamma(ctx)
     has_gqa = n_kv < n_heads
 
     chain: list[Step] = []
@@ -85,13 +88,22 @@ def compute(ctx: RecipeContext) -> RecipeResult:
 
     caveats = _caveats(ctx, chain[1])
     checks = _checks(ctx, caveats)
+    if ctx["closed_form"]:  # v0.5.3's decision, kept for comparison (and its golden tests)
+        if gamma_obs is not None:
+            return _measured(ctx, chain, caveats, checks, theta, T_eval, gamma_obs)
+        caveats[:0] = ["x2_closed_form_tautology", "x2_use_measured_gamma"]
+        checks.insert(
+            0, ConfidenceCheck("measured γ", "miss", "closed form only: d_horizon ≡ T_eval up to δ corrections")
+        )
+        verdict, reason, mitigation = _closed_form_verdict(theta, T_eval, g_corr, dh, niah, snapped)
+        return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
     if gamma_obs is not None:
-        return _measured(ctx, chain, caveats, checks, theta, T_eval, gamma_obs)
-
-    caveats[:0] = ["x2_closed_form_tautology", "x2_use_measured_gamma"]
-    checks.insert(0, ConfidenceCheck("measured γ", "miss", "closed form only: d_horizon ≡ T_eval up to δ corrections"))
-    verdict, reason, mitigation = _closed_form_verdict(theta, T_eval, g_corr, dh, niah, snapped)
-    return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
+        _measured_steps(chain, theta, T_eval, gamma_obs)
+    decision = decide(ladder_inputs(ctx, gamma_obs, gamma_label, niah))
+    chain.append(ladder_step(len(chain) + 1, decision))
+    # past the training context an NTK θ below the native one (α < 1) is no advice at all
+    advice = _ntk_advice(theta, T_eval) if alpha_opt(GAMMA_TARGET, T_eval, theta) > 1 else Msg("empty")
+    return ladder_result(ctx, chain, decision, caveats, checks, gamma_label, advice)
 
 
 def _horizon_step(theta: float, g_corr: float, T_eval: int) -> tuple[Step, float | None, bool]:
@@ -155,17 +167,8 @@ def _closed_form_verdict(
     return "NO", Msg("x2.no.reason", T_eval=T_eval, niah=niah or 0), _ntk_advice(theta, T_eval)
 
 
-def _measured(
-    ctx: RecipeContext,
-    chain: list[Step],
-    caveats: list[str],
-    checks: list[ConfidenceCheck],
-    theta: float,
-    T_eval: int,
-    gamma_obs: float,
-) -> RecipeResult:
-    """Upstream v0.10 path: the verdict uses the horizon implied by the measured γ."""
-    checks.insert(0, ConfidenceCheck("measured γ", "ok", f"γ_obs = {gamma_obs:.4f}"))
+def _measured_steps(chain: list[Step], theta: float, T_eval: int, gamma_obs: float) -> float | None:
+    """Steps 7–8: the horizon of the measured γ and the Padé deviation index; returns that horizon."""
     measured = EvidenceNote(Evidence.DERIVED, "§26.2 horizon of the measured γ (measurement, not closed form)")
     dh_obs = d_horizon(theta, gamma_obs)
     chain.append(
@@ -189,6 +192,21 @@ def _measured(
             evidence=measured,
         )
     )
+    return dh_obs
+
+
+def _measured(
+    ctx: RecipeContext,
+    chain: list[Step],
+    caveats: list[str],
+    checks: list[ConfidenceCheck],
+    theta: float,
+    T_eval: int,
+    gamma_obs: float,
+) -> RecipeResult:
+    """Upstream v0.10 path (``closed_form`` with a γ): the verdict uses the horizon implied by the measured γ."""
+    checks.insert(0, ConfidenceCheck("measured γ", "ok", f"γ_obs = {gamma_obs:.4f}"))
+    dh_obs = _measured_steps(chain, theta, T_eval, gamma_obs)
     if gamma_obs >= 1 or dh_obs is None:
         verdict = "NO"
         reason = Msg("x2.measured.phase_b.reason", gamma_obs=gamma_obs)
@@ -210,7 +228,12 @@ def _measured(
 
 def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
     """What the TAF Card passes to this recipe (its options by name)."""
-    return {"T_eval": card["T_eval"], "gamma_obs": card["gamma_obs"]}
+    return {
+        "T_eval": card["T_eval"],
+        "gamma_obs": card["gamma_obs"],
+        "gamma_source": card.get("gamma_source"),
+        "closed_form": card.get("closed_form"),
+    }
 
 
 def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
@@ -230,6 +253,9 @@ def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
     draft.number("kv_gb", step_value(kv, "GB"), "dec2")
     draft.ref("kv_ref", kv)
     draft.number("gamma_obs", gamma_obs, "dec4")
+    ladder = result.step_named("Evidence ladder")
+    if ladder is not None:  # the evidence ladder decided: its rung names the answer
+        return _ladder_variant(result, ladder.interpretation, draft)
     if result.verdict == "YES":
         return "yes_measured" if dh_obs is not None else "yes"
     if result.verdict == "DEGRADED":
@@ -244,8 +270,32 @@ def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
     return "no_phase_b" if g_corr is not None and not 0 < g_corr < 1 else "no_beyond"
 
 
+def _ladder_variant(result: RecipeResult, decided: str, draft: AnswerDraft) -> str:
+    """``taf ask``'s variant of a ladder decision: ladder_<beyond|measurement|within|gamma|closed>. The finding is
+    one sentence per rung; the recipe's reason, printed above the answer, gives the rung's evidence in full."""
+    draft.number("usable", result.inputs.get("T_train"), "int")
+    if "Beyond the training context" in result.reason:
+        kind = "beyond"
+    else:
+        kind = next((k for k, name in _RUNG_NAMES.items() if decided.startswith(f"decided by {name}")), "closed")
+    draft.support("X-2.support")
+    actions = {"YES": "X-2.yes.action", "DEGRADED": "X-2.degraded.action"}
+    draft.action(
+        "X-2.ladder_beyond.action" if kind == "beyond" else actions.get(result.verdict, "X-2.no_beyond.action")
+    )
+    return f"ladder_{kind}"
+
+
+_RUNG_NAMES = {
+    "measurement": Msg("x2.rung_name.measurement").text(),
+    "within": Msg("x2.rung_name.context_facts").text(),
+    "gamma": Msg("x2.rung_name.measured_gamma").text(),
+}
+
+
 # What `taf ask` needs: the words and quantities that point at this recipe, how the question fills
-# its parameters, and how the answer reads its chain (see tafagent.core.recipes.ask_spec).
+# its parameters, and how the answer reads its chain (see tafagent.core.recipes.ask_spec). How to extend the
+# context (YaRN, NTK, rope_scaling) is the `extend` capability's question.
 ASK = AskSpec(
     cues={
         "en": (
@@ -254,11 +304,6 @@ ASK = AskSpec(
             (r"d_horizon|horizon", 2.5),
             (r"retriev\w*|recall\w*|find (?:a |the )?(?:fact|detail|needle)|look(?:ing)? up", 2.0),
             (r"handles?|handling|cope|manage|deal with|stay (?:accurate|coherent)|keep up", 1.5),
-            (
-                r"(?:extend|extending|stretch|stretching|push|pushing)(?: (?:the|its|it|them))?(?: context)?|extension",
-                1.5,
-            ),
-            (r"ntk|yarn|rope scaling|rope extension|position interpolation", 2.0),
             (
                 r"long (?:documents?|inputs?|prompts?|texts?|files?|conversations?|books?|transcripts?)|whole (?:book|"
                 r"codebase)",
@@ -276,7 +321,6 @@ ASK = AskSpec(
             (r"aguja|pajar|contexto largo|largo contexto|ventana de contexto|longitud (?:de|del) contexto", 3.0),
             (r"recuper\w*|encontrar (?:un|el|una) dato", 2.0),
             (r"maneja\w*|soporta\w*|aguanta\w*|funciona\w*|rinde", 1.5),
-            (r"extender\w*|ampliar\w*|alargar\w*|extension", 1.5),
             (r"documentos largos|textos largos|alucin\w*|olvid\w*", 1.5),
             (r"contexto", 1.0),
         ),
@@ -284,7 +328,6 @@ ASK = AskSpec(
             (r"aiguille|botte de foin|contexte long|long contexte|fenetre de contexte|longueur de contexte", 3.0),
             (r"retrouv\w*|recuperer|recuperation", 2.0),
             (r"gere\w*|gerer|supporte\w*|tient|tenir|fonctionne\w*", 1.5),
-            (r"etendre|allonger|l'etendre|prolonger", 1.5),
             (r"documents longs|textes longs|halluc\w*|oubli\w*", 1.5),
             (r"contexte", 1.0),
         ),
@@ -292,7 +335,6 @@ ASK = AskSpec(
             (r"大海捞针|长上下文|上下文窗口|上下文长度|长文本|长文档|长序列", 3.0),
             (r"检索|召回|找到|查找", 2.0),
             (r"能否处理|能处理|处理得了|撑得住|支持|胜任|能不能跑|能跑|可靠|稳定|靠谱", 1.5),
-            (r"扩展上下文|上下文扩展|外推|扩展到|延长", 1.5),
             (r"幻觉|遗忘", 1.5),
             (r"上下文|长度", 1.0),
         ),
@@ -332,6 +374,8 @@ RECIPE = Recipe(
         HAS_SWA,
         BYTES_PER_ELEMENT,
         GAMMA_OBS,
+        GAMMA_SOURCE,
+        CLOSED_FORM,
     ),
     compute=compute,
     order=2,

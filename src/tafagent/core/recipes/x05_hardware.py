@@ -1,19 +1,21 @@
-"""X-5 Hardware Selection: which single GPU serves the model at the required volume most cheaply?  (spec §3.4)
+"""X-5 Hardware Selection: the cheapest way to serve the model at the required volume (spec §3.4).
 
-Chain: weights memory → KV per request → total → eligible GPUs ranked by $/Mtok.
+Chain: weights memory → KV per request → total → serving plan ranked by $/Mtok.
 
 Two throughput models:
 
-* ``calibrated`` (default): weights by storage format, the exact per-layer KV of the chosen engine,
-  the engine's memory budget (vLLM: gpu_memory_utilization, measured activation peak), and a decode
-  range = ceiling (bandwidth / bytes read per step, KV of every sequence included, MoE experts touched
-  by the batch) × efficiency fitted on published runs (core/memory/speed.py, data/throughput_calibration.json);
+* ``calibrated`` (default): the serving planner (core/memory/planner.py): every catalog GPU × tensor-parallel
+  size (≤ 8, splitting the heads) × replicas × sequences per replica, under the engine's exact memory budget
+  and per-layer KV, sized at the slow end of the fitted decode range (core/memory/speed.py); YES with the
+  cheapest plan that meets ``target_tokens_per_day`` with at least ``concurrent_users`` sequences in flight
+  (and ``max_ms_per_token`` when given), NO with the closest plan and what would change it. Deliberate fix
+  (issue 14): the earlier version ranked single GPUs at batch = concurrent_users, so 70B at 100M tokens/day
+  read "45 × MI300X" and a larger concurrency flipped the verdict to NO;
 * ``reference``: TAF Agent v0.5.3 exactly (weights = N·bytes, KV on every layer, tok/s = bandwidth /
   weights, VRAM ≥ total), kept so results compare one to one.
 
-Deliberate fix (both): GPUs without a catalog price are listed (after the priced ones, fastest first)
-but never ranked as "cheapest" (the reference's owner card at $0.00/h won every small model, spec §9.2
-item 4).
+Deliberate fix (both): GPUs without a catalog price are listed (after the priced ones) but never ranked as
+"cheapest" (the reference's owner card at $0.00/h won every small model, spec §9.2 item 4).
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from tafagent.core.laws.economics import decode_tokens_per_s_ceiling, weights_by
 from tafagent.core.manual import spec_from_reference_inputs
 from tafagent.core.memory.activations import vllm_activation_peak_bytes
 from tafagent.core.memory.kv import KVPlan, kv_plan
-from tafagent.core.memory.serving import TP_SIZES, fewest_gpus, max_batch, memory_budget
-from tafagent.core.memory.speed import decode_throughput, efficiency_range
+from tafagent.core.memory.planner import MAX_TP_PER_NODE, SIZING_NOTE, ServingPlanResult, plan_row, plan_serving
+from tafagent.core.memory.planner_search import ServingPlan
+from tafagent.core.memory.speed_fit import ENGINES, fitted
 from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
@@ -85,11 +88,33 @@ TARGET = Param(
     unit="tokens/day",
     aliases=("tokens_per_day",),
 )
-USERS = Param("concurrent_users", "int", "concurrent requests held in memory", 1, minimum=1, maximum=10_000_000)
+USERS = Param(
+    "concurrent_users",
+    "int",
+    "sequences in flight at once (a lower bound: the plan may batch more)",
+    1,
+    minimum=1,
+    maximum=10_000_000,
+    aliases=("concurrency",),
+)
+MAX_MS = Param(
+    "max_ms_per_token",
+    "float",
+    "longest decode step per generated token (optional latency bound)",
+    None,
+    optional=True,
+    minimum=0.001,
+    maximum=1e6,
+    unit="ms",
+)
 
 
 ENGINE = Param(
-    "engine", "str", "serving engine whose memory rules apply", "vllm", options=("vllm", "transformers", "llama.cpp")
+    "engine",
+    "str",
+    "serving engine whose memory and speed rules apply",
+    "vllm",
+    options=("vllm", "sglang", "transformers", "llama.cpp"),
 )
 WEIGHTS_DTYPE = Param(
     "weights_dtype",
@@ -180,49 +205,118 @@ def _kv_dtype(ctx: RecipeContext) -> str:
 
 
 def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
-    """Exact memory of the chosen engine, decode rate = ceiling × efficiency fitted on published runs."""
+    """The serving planner (core/memory/planner.py) on X-5's inputs: GPU × tensor parallel × replicas ×
+    sequences per replica, exact memory of the engine, speed at the slow end of the fitted range."""
     T_eval, users = ctx["T_eval"], ctx["concurrent_users"]
     spec = _spec_for_memory(ctx)
     weights = _weights(ctx, spec)
     plan = kv_plan(spec, ctx["engine"], _kv_dtype(ctx))
-    if ctx.model is None and ctx["n_kv_heads"] == 0:
-        plan = replace(plan, groups=())
     kv_seq = plan.bytes_per_sequence(T_eval)
-    candidates = _calibrated_candidates(ctx, spec, weights, plan, kv_seq)
-    ranked, n_unpriced = _rank(candidates)
-    low_eff, high_eff, n_eff = efficiency_range("decode_efficiency")
+    result = plan_serving(
+        spec,
+        T_eval,
+        concurrency=users,
+        tokens_per_day=ctx["target_tokens_per_day"],
+        max_ms_per_token=ctx["max_ms_per_token"],
+        gpus=None,
+        engine=ctx["engine"],
+        kv_dtype=_kv_dtype(ctx),
+        gpu_catalog=ctx.catalogs,
+        weights=weights,
+        launch=ctx.model is not None,  # a stand-in built from X-5's inputs has no checkpoint to launch
+    )
+    chosen = result.best or result.closest
+    rows = [plan_row(p, ctx["target_tokens_per_day"]) for p in ([chosen] if chosen else []) + list(result.runners_up)]
     chain = [
         _weights_step(spec, weights),
         _kv_per_request_step(plan, T_eval, kv_seq),
         _total_memory_step(spec, plan, weights, kv_seq, users),
-        Step(
-            4,
-            "§20",
-            "Eligible GPUs",
-            "fits the engine's KV budget; rank by $/Mtok at the calibrated decode rate = ceiling × efficiency",
-            {"engine": plan.engine.name, "batch": users},
-            ranked[:5],
-            "",
-            _eligible_summary(len(candidates), ranked, n_unpriced),
-            EvidenceNote(
-                Evidence.FITTED,
-                "decode efficiency measured/ceiling on published runs",
-                n=n_eff,
-                statistic=f"{low_eff:.2f}–{high_eff:.2f}",
-            ),
-        ),
+        _plan_step(result, rows),
     ]
+    fit = fitted(plan.engine.name if plan.engine.name in ENGINES else "vllm", "decode")
+    mape = "no leave-one-out" if fit.mape_loo is None else f"leave-one-out MAPE {fit.mape_loo:.0%}"
     checks = [
         ConfidenceCheck("memory model", "ok", f"exact per-layer KV, {plan.engine.version}"),
-        ConfidenceCheck(
-            "throughput", "warn", f"calibrated range ×{low_eff:.2f}–{high_eff:.2f} of the ceiling, n = {n_eff}"
-        ),
+        ConfidenceCheck("throughput", "warn", f"sized at the slow end of the fitted speed range ({mape}, n = {fit.n})"),
     ]
     caveats = ["x5_throughput_range"]
     if ctx.model is None:
         caveats.append("x5_uniform_layers_assumed")
-    verdict, reason, mitigation = _calibrated_verdict(ctx, spec, weights, plan, ranked[0] if ranked else None)
+    verdict, reason, mitigation = _plan_verdict(ctx, result)
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
+
+
+def _plan_step(result: ServingPlanResult, rows: list[dict[str, Any]]) -> Step:
+    """Step 4: the chosen plan (best, else closest) first, then the runners-up with why they lost."""
+    chosen = result.best or result.closest
+    if chosen is None:
+        summary = "no GPU × tensor-parallel size in the catalog holds the model"
+    else:
+        state = "meets the target" if result.met else f"closest (unmet: {chosen.change})"
+        summary = f"{chosen.label()} {state}; {len(result.runners_up)} other candidates ranked"
+    decode = (chosen.evidence.get("decode") if chosen else None) or {}
+    return Step(
+        4,
+        "§20",
+        "Serving plan",
+        "GPU × TP (splits the heads) × replicas × sequences/replica that fit the engine's budget and meet the "
+        "target at the slow end of the speed range; rank by $/h × GPUs ÷ tokens/h",
+        result.target.to_dict() | {"engine": result.engine},
+        rows[:6],
+        "",
+        summary,
+        EvidenceNote(
+            Evidence.FITTED,
+            "memory exact (engine rules); decode speed fitted, " + SIZING_NOTE,
+            n=decode.get("n") if isinstance(decode.get("n"), int) else None,
+            statistic=str(decode.get("statistic", "")) or None,
+        ),
+        breakdown={"plan": None if chosen is None else chosen.to_dict(), "met": result.met},
+    )
+
+
+def _plan_verdict(ctx: RecipeContext, result: ServingPlanResult) -> tuple[str, Msg, Msg]:
+    """YES with the best plan (priced or not), NO with the closest plan and what would change it."""
+    users, T_eval, engine = ctx["concurrent_users"], ctx["T_eval"], result.engine
+    chosen = result.best or result.closest
+    if chosen is None:
+        reason = Msg("x5.none_fits.reason", users=users, T_eval=T_eval, engine=engine)
+        return "NO", reason, Msg("x5.none_fits.quantise")
+    low, high = chosen.tok_s_range or [0.0, 0.0]
+    if not result.met:
+        reason = Msg(
+            "x5.unmet.reason", users=users, T_eval=T_eval, target=ctx["target_tokens_per_day"], plan=chosen.label()
+        )
+        return "NO", reason, _unmet_mitigation(chosen, T_eval)
+    if chosen.usd_per_mtok is None:
+        return "YES", Msg("x5.unpriced.reason", gpu=chosen.label(), low=low, high=high), Msg("x5.unpriced.mitigation")
+    reason = Msg(
+        "x5.plan.reason",
+        plan=chosen.label(),
+        n_gpus=chosen.n_gpus,
+        max_seqs=chosen.max_seqs,
+        usd=chosen.usd_per_mtok,
+        usd_per_hour=chosen.usd_per_hour,
+        low=low,
+        high=high,
+        coverage=plan_row(chosen, ctx["target_tokens_per_day"])["users_supported"],
+    )
+    command = next((c["text"] for c in chosen.launch if "text" in c), None)
+    if command is None:
+        return "YES", reason, Msg("x5.plan.provision", plan=chosen.label(), engine=engine)
+    return "YES", reason, Msg("x5.plan.mitigation", plan=chosen.label(), command=command)
+
+
+def _unmet_mitigation(closest: ServingPlan, T_eval: int) -> Msg:
+    """What would make the closest plan meet the target: a looser latency, fewer tokens, or more memory."""
+    if closest.status == "too_slow":
+        ms = (closest.step_ms_range or [0.0, 0.0])[1]
+        return Msg("x5.unmet.latency", ms=ms, plan=closest.label())
+    if closest.status == "too_many_replicas":
+        return Msg("x5.unmet.replicas", replicas=closest.replicas, plan=closest.label())
+    memory = closest.memory_per_gpu or {}
+    short = (memory.get("kv_bytes_per_sequence", 0) - memory.get("kv_available_bytes", 0)) / GIB
+    return Msg("x5.unmet.memory", gib=short, plan=closest.label(), T_eval=T_eval, max_tp=MAX_TP_PER_NODE)
 
 
 def _weights_step(spec: ModelSpec, weights: WeightsEstimate) -> Step:
@@ -279,96 +373,6 @@ def _total_memory_step(spec: ModelSpec, plan: KVPlan, weights: WeightsEstimate, 
     )
 
 
-def _calibrated_candidates(
-    ctx: RecipeContext, spec: ModelSpec, weights: WeightsEstimate, plan: KVPlan, kv_seq: int
-) -> list[dict[str, Any]]:
-    """Every catalog GPU whose engine KV budget holds all concurrent requests, with its calibrated rates."""
-    T_eval, target, users = ctx["T_eval"], ctx["target_tokens_per_day"], ctx["concurrent_users"]
-    candidates: list[dict[str, Any]] = []
-    for gpu in ctx.catalogs.gpus:
-        budget = memory_budget(spec, gpu, weights, plan.engine.name, 1, None, T_eval, users)
-        if budget.kv_available_bytes < kv_seq * users:
-            continue
-        tp = decode_throughput(spec, gpu, weights, plan, T_eval, users)
-        low, high = tp["expected_tok_s_range"]
-        mid = (low + high) / 2
-        usd_day = None if gpu.usd_per_hour is None else gpu.usd_per_hour * 24
-        candidates.append(
-            {
-                "gpu": gpu.name,
-                "vram_GB": gpu.vram_GB,
-                "bw_GB_s": gpu.hbm_GB_per_s,
-                "tok_per_sec": mid,
-                "tok_per_sec_range": [low, high],
-                "ceiling_tok_per_sec": tp["ceiling_tok_s"],
-                "tok_per_day": mid * 86400,
-                "USD_per_day": usd_day,
-                "USD_per_Mtok": None if usd_day is None else usd_day / (mid * 86400 / 1e6),
-                "USD_per_Mtok_range": None
-                if usd_day is None
-                else [usd_day / (high * 86400 / 1e6), usd_day / (low * 86400 / 1e6)],
-                "users_supported": mid * 86400 / target,
-                "max_batch_at_T_eval": max_batch(plan, budget.kv_available_bytes, T_eval),
-                "kv_available_GiB": budget.kv_available_bytes / GIB,
-                "price_as_of": gpu.price_as_of,
-            }
-        )
-    return candidates
-
-
-def _calibrated_verdict(
-    ctx: RecipeContext, spec: ModelSpec, weights: WeightsEstimate, plan: KVPlan, best: dict[str, Any] | None
-) -> tuple[str, Msg, Msg]:
-    """(verdict, reason, mitigation): no single GPU fits, the best is unpriced, or the cheapest priced one."""
-    T_eval, users, engine = ctx["T_eval"], ctx["concurrent_users"], ctx["engine"]
-    if best is None:
-        fewest = _fewest_gpus(ctx, spec, weights, plan, T_eval, users)
-        reason = Msg("x5.none_fits.reason", users=users, T_eval=T_eval, engine=engine)
-        mitigation = (
-            Msg("x5.none_fits.tp", n_gpus=fewest["n_gpus"], gpu=fewest["gpu"], usd_per_hour=fewest["usd_per_hour"])
-            if fewest
-            else Msg("x5.none_fits.quantise")
-        )
-        return "NO", reason, mitigation
-    low, high = best["tok_per_sec_range"]
-    if best["USD_per_Mtok"] is None:
-        return "YES", Msg("x5.unpriced.reason", gpu=best["gpu"], low=low, high=high), Msg("x5.unpriced.mitigation")
-    usd_low, usd_high = best["USD_per_Mtok_range"]
-    reason = Msg(
-        "x5.best.reason",
-        gpu=best["gpu"],
-        usd_low=usd_low,
-        usd_high=usd_high,
-        low=low,
-        high=high,
-        users=users,
-        coverage=best["users_supported"],
-    )
-    return "YES", reason, _volume_mitigation(ctx, spec, weights, plan, best)
-
-
-def _volume_mitigation(
-    ctx: RecipeContext, spec: ModelSpec, weights: WeightsEstimate, plan: KVPlan, best: dict[str, Any]
-) -> Msg:
-    """How the chosen GPU reaches the daily target: as it is, with a larger batch, or with replicas."""
-    low, high = best["tok_per_sec_range"]
-    coverage = best["users_supported"]
-    if coverage >= 1:
-        return Msg("x5.best.mitigation", gpu=best["gpu"], engine=ctx["engine"], low=low, high=high)
-    T_eval, target = ctx["T_eval"], ctx["target_tokens_per_day"]
-    batch_needed = _batch_for_target(spec, ctx, weights, plan, best, T_eval, target)
-    if batch_needed is not None:
-        return Msg(
-            "x5.batch.mitigation",
-            gpu=best["gpu"],
-            batch=batch_needed,
-            target=target,
-            max_batch=best["max_batch_at_T_eval"],
-            T_eval=T_eval,
-        )
-    return Msg("x5.replicas.mitigation", replicas=math.ceil(1 / coverage), gpu=best["gpu"], coverage=coverage)
-
-
 def _rank(candidates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     """(ranked, number unpriced): priced GPUs cheapest $/Mtok first, then unpriced ones fastest first.
 
@@ -386,41 +390,6 @@ def _eligible_summary(n_fit: int, ranked: list[dict[str, Any]], n_unpriced: int)
     return f"{n_fit} GPUs fit; cheapest: {best['gpu'] if best else 'NONE'}" + (
         f" ({n_unpriced} without a price, not ranked)" if n_unpriced else ""
     )
-
-
-def _batch_for_target(
-    spec: ModelSpec,
-    ctx: RecipeContext,
-    weights: WeightsEstimate,
-    plan: KVPlan,
-    best: dict[str, Any],
-    T_eval: int,
-    target: float,
-) -> int | None:
-    """Smallest concurrency that reaches the daily target on the best GPU, within the batch that fits."""
-    gpu = ctx.catalogs.gpu(best["gpu"])
-    limit = best["max_batch_at_T_eval"]
-    batch = max(1, ctx["concurrent_users"])
-    while batch <= limit:
-        tp = decode_throughput(spec, gpu, weights, plan, T_eval, batch)
-        low, high = tp["expected_tok_s_range"]
-        if (low + high) / 2 * 86400 >= target:
-            return batch
-        batch *= 2
-    return None
-
-
-def _fewest_gpus(
-    ctx: RecipeContext, spec: ModelSpec, weights: WeightsEstimate, plan: KVPlan, T_eval: int, users: int
-) -> dict[str, Any] | None:
-    best: dict[str, Any] | None = None
-    for gpu in ctx.catalogs.gpus:
-        if gpu.usd_per_hour is None:
-            continue
-        fewest = fewest_gpus(spec, gpu, weights, plan.engine.name, plan.kv_dtype, T_eval, users, sizes=TP_SIZES[1:])
-        if fewest is not None and (best is None or fewest["usd_per_hour"] < best["usd_per_hour"]):
-            best = {"gpu": gpu.name, "n_gpus": fewest["n_gpus"], "usd_per_hour": fewest["usd_per_hour"]}
-    return best
 
 
 def compute_reference(ctx: RecipeContext) -> RecipeResult:
@@ -547,6 +516,7 @@ RECIPE = Recipe(
         BYTES,
         TARGET,
         USERS,
+        MAX_MS,
         ENGINE,
         WEIGHTS_DTYPE,
         KV_DTYPE,

@@ -14,7 +14,7 @@ from typing import Any
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import DF_ZONE
-from tafagent.core.laws.pade import kv_soft_decay_regime
+from tafagent.core.laws.pade import d_horizon, kv_soft_decay_regime, l_niah
 from tafagent.core.laws.thermo import df_window
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step, step_value
@@ -37,6 +37,8 @@ from tafagent.core.recipes.common import (
     t_train_param,
     theta_param,
 )
+from tafagent.core.recipes.context_decision import ladder_inputs, ladder_step, measured_gamma, usable_tokens
+from tafagent.core.recipes.context_evidence import CLOSED_FORM, GAMMA_SOURCE, decide
 
 KV_MASS = Param(
     "kv_mass_fraction",
@@ -56,7 +58,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         return not_rope(ctx)
     T_train, T_eval, f = ctx["T_train"], ctx["T_eval"], ctx["kv_mass_fraction"]
     has_gqa = ctx["n_kv_heads"] < ctx["n_attention_heads"]
-    gamma_obs = ctx["gamma_obs"]
+    gamma_obs, gamma_label = measured_gamma(ctx)  # user/diagnosis/panel γ (core.gamma_source), or None
 
     chain: list[Step] = []
     step, g_pade = pade_step(1, theta, T_eval)
@@ -67,7 +69,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     n = 3
     if gamma_obs is not None:
         gamma = gamma_obs
-        chain.append(_measured_gamma_step(n, gamma_obs))
+        chain.append(_measured_gamma_step(n, gamma_obs, gamma_label))
         n += 1
 
     step, df, in_zone = _df_step(n, gamma, T_eval, f)
@@ -80,6 +82,12 @@ def compute(ctx: RecipeContext) -> RecipeResult:
 
     verdict, reason, mitigation = _verdict(gamma, T_train, f, df, in_zone, regime)
     caveats = [] if in_zone else ["x19_df_outside_calibrated_band"]
+    retrieval = None
+    if not ctx["closed_form"]:  # the same evidence ladder as X-2: does the model retrieve at T_eval at all?
+        retrieval = decide(ladder_inputs(ctx, gamma_obs, gamma_label, l_niah(d_horizon(theta, g_corr))))
+        chain.append(ladder_step(n + 3, retrieval))
+        if retrieval.beyond_training:
+            caveats.append(Msg("x19.caveat.beyond", T_eval=T_eval, usable=usable_tokens(ctx)[0]).text())
     if regime == "borderline":
         caveats.append("x19_regime_borderline")
     if gamma_obs is None:
@@ -88,15 +96,23 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         ConfidenceCheck(
             "measured γ",
             "ok" if gamma_obs is not None else "miss",
-            "γ_obs given" if gamma_obs is not None else "closed-form γ",
+            gamma_label if gamma_obs is not None else "closed-form γ",
         ),
         ConfidenceCheck("calibrated band", "ok" if in_zone else "warn", f"γ = {gamma:.3f}"),
         ConfidenceCheck("regime margin", "warn" if regime == "borderline" else "ok", f"regime {regime}"),
     ]
+    if retrieval is not None:
+        note = f"X-2's ladder: {retrieval.verdict}"
+        if retrieval.verdict == "YES":
+            checks.append(ConfidenceCheck("retrieval at T_eval", "ok", note))
+        else:
+            checks.append(
+                ConfidenceCheck("retrieval at T_eval", "warn" if retrieval.verdict == "DEGRADED" else "miss", note)
+            )
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 
 
-def _measured_gamma_step(n: int, gamma_obs: float) -> Step:
+def _measured_gamma_step(n: int, gamma_obs: float, label: str) -> Step:
     """The measured γ replaces the closed form for every step after this one."""
     return Step(
         n,
@@ -107,7 +123,7 @@ def _measured_gamma_step(n: int, gamma_obs: float) -> Step:
         gamma_obs,
         "dimensionless",
         "the measured γ replaces the closed form below",
-        EvidenceNote(Evidence.DERIVED, "measured with `taf diagnose`"),
+        EvidenceNote(Evidence.DERIVED, label or "measured with `taf diagnose`"),
     )
 
 
@@ -167,7 +183,12 @@ def _verdict(gamma: float, T_train: int, f: float, df: int | None, in_zone: bool
 
 def card_params(card: Mapping[str, Any]) -> dict[str, Any]:
     """What the TAF Card passes to this recipe (its options by name)."""
-    return {"T_eval": card["T_eval"], "gamma_obs": card["gamma_obs"]}
+    return {
+        "T_eval": card["T_eval"],
+        "gamma_obs": card["gamma_obs"],
+        "gamma_source": card.get("gamma_source"),
+        "closed_form": card.get("closed_form"),
+    }
 
 
 def _ask_answer(result: RecipeResult, draft: AnswerDraft) -> str:
@@ -291,6 +312,8 @@ RECIPE = Recipe(
         KV_MASS,
         BYTES_PER_ELEMENT,
         GAMMA_OBS,
+        GAMMA_SOURCE,
+        CLOSED_FORM,
     ),
     compute=compute,
     order=19,

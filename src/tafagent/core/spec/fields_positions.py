@@ -2,14 +2,21 @@
 
 The reference app fabricated θ = 10000 for ALiBi and absolute-position models (spec §9): the position kind
 decided here tells the RoPE resolver (fields_rope) whether a rotary base exists at all. T_train is the
-config's max positions, else the config class's documented default, else unknown (with a warning).
+config's max positions, else the config class's documented default, else unknown (with a warning); then,
+once the architecture is known, :func:`apply_trained_length` replaces it with the trained length of a known
+model (``data/context_lengths.json``, matched by id or fingerprint), because max positions can over-claim.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tafagent.core.errors import ConfigError
+from tafagent.core.spec.context_lengths import FINGERPRINT_KEYS, match_row
 from tafagent.core.spec.draft import SpecDraft
 from tafagent.core.spec.limits import MAX_POSITIONS
+from tafagent.core.spec.model_spec import FieldSource
 from tafagent.core.spec.model_type import SSM_TYPES
 from tafagent.core.spec.param_count import SUPPORTED_MODEL_TYPES
 
@@ -55,6 +62,41 @@ def resolve_positions(draft: SpecDraft, model_type: str | None, is_ssm: bool) ->
     else:
         draft.default("T_train", None, "config.json states no max positions")
         draft.warnings.append("config.json states no max positions: length-dependent answers need T_train")
+
+
+# FieldSource.key of a T_train taken from the table: this prefix + the row's first id.
+TRAINED_KEY_PREFIX = "context_lengths.json#"
+
+
+def apply_trained_length(draft: SpecDraft) -> None:
+    """T_train = the trained length of a known model when the table has its row (by id or fingerprint).
+
+    Runs after the layer kinds (a window is judged against the config's own max positions) and gives a preset
+    and its pasted config.json the same T_train. A config value the table confirms keeps its config source.
+    """
+    claimed = config_positions(draft)
+    values = {k: draft.values.get(k) for k in FINGERPRINT_KEYS}
+    found = table_trained_length(draft.model_id, values, claimed)
+    if found is None:
+        return
+    if found[0] == draft.values.get("T_train") and draft.sources["T_train"].kind == "config":
+        return
+    draft.put("T_train", *found)
+    # The table answers what the config left open: drop the "states no max positions" warnings.
+    draft.warnings[:] = [w for w in draft.warnings if not w.startswith("config.json states no max positions")]
+
+
+def table_trained_length(
+    model_id: str, values: Mapping[str, Any], claimed: int | None
+) -> tuple[int, FieldSource] | None:
+    """(trained length, its source) from ``data/context_lengths.json`` for this id / fingerprint and claim."""
+    match = match_row(model_id, values, claimed)
+    if match is None:
+        return None
+    row = match.row
+    said = f"config.json says {claimed}" if claimed is not None else "config.json states no max positions"
+    note = f"trained length from {row.cite()}; {match.describe()} ({said})"
+    return row.trained_tokens, FieldSource("preset", TRAINED_KEY_PREFIX + row.label, note)
 
 
 def config_positions(draft: SpecDraft) -> int | None:

@@ -1,9 +1,11 @@
 """Embedded presets: public ``config.json`` facts of popular models, resolved like any other config.
 
 Each preset file (``data/presets/*.json``) holds the model's Hub id, case-insensitive aliases, the
-config keys verbatim, optionally ``documented`` values from outside the config (the real pre-training
-length when it differs from max positions, with its source), and a ``verification`` note saying how
-the values were checked. Presets go through :func:`resolve_spec` so they get no special treatment.
+config keys verbatim and a ``verification`` note saying how the values were checked. Presets go through
+:func:`resolve_spec` like any pasted config.json, so a preset and its config give the same spec: facts from
+outside the config (the real training length when max positions over-claim) live in the sourced table
+``data/context_lengths.json``, which the resolver matches by id or architecture fingerprint
+(:mod:`tafagent.core.spec.context_lengths`). An optional ``documented`` block is still honoured.
 
 The reference system's own 11 presets (spec §2.11: nominal ``n_params``, ``has_SWA`` flags, T_train)
 are kept verbatim in ``data/reference_presets_v053.json`` for the golden tests and for comparing

@@ -21,7 +21,7 @@ from tafagent.core.spec.draft import SpecDraft
 from tafagent.core.spec.fields_attention import resolve_mla
 from tafagent.core.spec.fields_layer_kinds import resolve_layer_kinds
 from tafagent.core.spec.fields_moe_ssm import resolve_moe, resolve_ssm
-from tafagent.core.spec.fields_positions import config_positions, resolve_positions
+from tafagent.core.spec.fields_positions import apply_trained_length, config_positions, resolve_positions
 from tafagent.core.spec.fields_rope import resolve_rope
 from tafagent.core.spec.fields_sizes import resolve_core_sizes
 from tafagent.core.spec.fields_storage import resolve_storage
@@ -74,6 +74,7 @@ def resolve_spec(
     resolve_mla(draft)
     resolve_ssm(draft, model_type)
     resolve_storage(draft, config)
+    apply_trained_length(draft)  # a known model's trained length (max positions can over-claim)
     if documented:
         _apply_documented(draft, documented)
     _classify_family(draft, model_type)

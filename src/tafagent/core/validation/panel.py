@@ -13,17 +13,28 @@ from the project's shared reference panel (``data/reference_panel/``; provenance
 Tiers: A = the file stores the fit and an OLS refit of the stored curve reproduces it; B = a different or
 undocumented protocol (partial runs, Kaggle re-runs, RLHF-pair curves); C = a summary number with no curve.
 ``canonical`` marks one row per (model, text|random) for the baseline measurements.
+
+**Another panel.** A user's own measurements (``taf sweep`` writes ``gamma_panel.json`` and ``attn_curves.json``
+in these schemas) become a :class:`Panel` through :func:`panel_from_json`. Inside ``with using_panel(panel):``
+:func:`load_panel`, :func:`load_curves` and :func:`load_outcomes` answer from that panel (a context variable, so
+the laws need no parameter); outside they answer from the shipped one. ``core.validation.catalog`` runs the
+laws that way (``validate(panel)``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
+
+from tafagent.core.errors import ConfigError
 
 __all__ = [
     "AttnCurve",
@@ -31,11 +42,16 @@ __all__ = [
     "GammaRow",
     "OutcomeRow",
     "Panel",
+    "PanelScope",
     "canonical_model_key",
     "load_curves",
     "load_outcomes",
     "load_panel",
     "outcome_set",
+    "panel_cache",
+    "panel_from_json",
+    "shipped_panel",
+    "using_panel",
 ]
 
 _DATA = "data/panel"
@@ -217,12 +233,18 @@ def canonical_model_key(model_id: str) -> str:
     return model_id.strip().rsplit("/", 1)[-1].lower()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: caches are kept per panel
 class Panel:
-    """The γ rows with their file metadata; helpers select what the validation needs."""
+    """The γ rows with their file metadata; helpers select what the validation needs.
+
+    ``curves`` and ``outcomes`` are None for the shipped panel (read lazily from the package) and given for
+    another panel (a user's sweep has curves but no downstream outcomes: ``outcomes=()``).
+    """
 
     meta: dict[str, Any]
     rows: tuple[GammaRow, ...]
+    curves: Mapping[str, AttnCurve] | None = None
+    outcomes: tuple[OutcomeRow, ...] | None = None
 
     @property
     def snapshot(self) -> str:
@@ -273,30 +295,156 @@ class Panel:
         }
 
 
-@cache
-def load_panel() -> Panel:
+@dataclass
+class PanelScope:
+    """The panel of one ``with using_panel(...)`` block and how often the block read it (0: a law that does not
+    use the γ panel, e.g. one tested on its own data)."""
+
+    panel: Panel
+    reads: int = 0
+
+
+_ACTIVE: ContextVar[PanelScope | None] = ContextVar("tafagent_active_panel", default=None)
+
+
+def _active() -> Panel | None:
+    scope = _ACTIVE.get()
+    if scope is None:
+        return None
+    scope.reads += 1
+    return scope.panel
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def panel_cache(function: _F) -> _F:
+    """``functools.cache`` for a function whose arguments already name the panel (kept across panel switches)."""
+    cached = cache(function)
+    cached.keyed_by_panel = True  # type: ignore[attr-defined]  # catalog.py leaves these caches alone
+    return cached  # type: ignore[return-value]
+
+
+@panel_cache
+def shipped_panel() -> Panel:
     """The packaged γ panel (read once per process)."""
     data = _read("gamma_panel.json")
     return Panel(meta=data["meta"], rows=tuple(_rows(data, GammaRow)))
 
 
-@cache
+def load_panel() -> Panel:
+    """The panel in force: the one of the enclosing :func:`using_panel`, else the packaged one."""
+    active = _active()
+    return shipped_panel() if active is None else active
+
+
+@contextmanager
+def using_panel(panel: Panel) -> Iterator[PanelScope]:
+    """Within the block, :func:`load_panel`, :func:`load_curves` and :func:`load_outcomes` read ``panel``."""
+    scope = PanelScope(panel)
+    token = _ACTIVE.set(scope)
+    try:
+        yield scope
+    finally:
+        _ACTIVE.reset(token)
+
+
+@panel_cache
+def _shipped_curves() -> Mapping[str, AttnCurve]:
+    return MappingProxyType(_curves_of(_read("attn_curves.json"), "packaged attn_curves.json"))
+
+
 def load_curves() -> Mapping[str, AttnCurve]:
-    """Attention curves by row id (read once per process; read-only)."""
-    data = _read("attn_curves.json")
-    out: dict[str, AttnCurve] = {}
-    for row_id, entry in data["curves"].items():
-        points = tuple(CurvePoint(float(d), float(a), bool(u)) for d, a, u in entry["points"])
-        out[row_id] = AttnCurve(row_id, entry["source_file"], points)
-    return MappingProxyType(out)
+    """Attention curves by row id of the panel in force (read-only)."""
+    active = _active()
+    if active is None:
+        return _shipped_curves()
+    return MappingProxyType(dict(active.curves or {}))
 
 
-@cache
-def load_outcomes() -> tuple[OutcomeRow, ...]:
-    """Downstream outcome rows (read once per process)."""
+@panel_cache
+def _shipped_outcomes() -> tuple[OutcomeRow, ...]:
     return tuple(_rows(_read("ground_truth.json"), OutcomeRow))
+
+
+def load_outcomes() -> tuple[OutcomeRow, ...]:
+    """Downstream outcome rows of the panel in force (none for a panel that records none)."""
+    active = _active()
+    if active is None:
+        return _shipped_outcomes()
+    return active.outcomes or ()
 
 
 def outcome_set(name: str) -> tuple[OutcomeRow, ...]:
     """Rows of one ground-truth set, in file order."""
     return tuple(r for r in load_outcomes() if r.set == name)
+
+
+# ---- another panel from its JSON text (the caller reads the files: the core does no file I/O) ----------------
+
+_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "bool": (bool,), "int": (int,), "float": (int, float)}
+
+
+def _check_value(value: Any, annotation: str) -> bool:
+    """Whether a JSON value fits a GammaRow field annotation such as ``float | None``."""
+    kinds = [part.strip() for part in annotation.split("|")]
+    if value is None:
+        return "None" in kinds
+    for kind in kinds:
+        allowed = _TYPES.get(kind)
+        if allowed is None or (isinstance(value, bool) and bool not in allowed):
+            continue
+        if isinstance(value, allowed):
+            return not isinstance(value, float) or math.isfinite(value)
+    return False
+
+
+def _user_rows(data: Any, source: str) -> tuple[GammaRow, ...]:
+    hint = "pass a folder written by `taf sweep --out` (or its gamma_panel.json)"
+    if not isinstance(data, dict) or not isinstance(data.get("rows"), list) or not isinstance(data.get("meta"), dict):
+        raise ConfigError(f"{source}: not a γ panel (expected an object with meta, columns and rows)", hint)
+    expected = [f.name for f in fields(GammaRow)]
+    if data.get("columns") != expected:
+        raise ConfigError(f"{source}: its columns are not the panel schema's ({len(expected)} GammaRow fields)", hint)
+    rows, seen = [], set()
+    annotations = {f.name: str(f.type) for f in fields(GammaRow)}
+    for number, values in enumerate(data["rows"], start=1):
+        if not isinstance(values, list) or len(values) != len(expected):
+            raise ConfigError(f"{source}: row {number} does not have {len(expected)} values", hint)
+        for name, value in zip(expected, values, strict=True):
+            if not _check_value(value, annotations[name]):
+                raise ConfigError(f"{source}: row {number}: {name} must be {annotations[name]}, got {value!r}"[:300])
+        row = GammaRow(*values)
+        if row.row_id in seen:
+            raise ConfigError(f"{source}: row id {row.row_id!r} appears twice", hint)
+        seen.add(row.row_id)
+        rows.append(row)
+    return tuple(rows)
+
+
+def _curves_of(data: Any, source: str) -> dict[str, AttnCurve]:
+    if not isinstance(data, dict) or not isinstance(data.get("curves"), dict):
+        raise ConfigError(f"{source}: not an attention-curve file (expected an object with curves)")
+    out: dict[str, AttnCurve] = {}
+    for row_id, entry in data["curves"].items():
+        try:
+            points = tuple(CurvePoint(float(d), float(a), bool(u)) for d, a, u in entry["points"])
+            out[row_id] = AttnCurve(row_id, str(entry["source_file"]), points)
+        except (KeyError, TypeError, ValueError):
+            raise ConfigError(f"{source}: curve {row_id!r} is not [[d, attn_mean, used_in_fit], ...]") from None
+    return out
+
+
+def panel_from_json(gamma_text: str, curves_text: str | None = None, *, source: str = "panel") -> Panel:
+    """A :class:`Panel` from the text of a ``gamma_panel.json`` (and optionally ``attn_curves.json``) in the
+    shipped schema; it has no downstream outcomes. Every value is type-checked: ConfigError (one line) otherwise."""
+    try:
+        data = json.loads(gamma_text)
+        curves_data = None if curves_text is None else json.loads(curves_text)
+    except json.JSONDecodeError as error:
+        raise ConfigError(f"{source}: not valid JSON (line {error.lineno}: {error.msg})") from None
+    rows = _user_rows(data, source)
+    curves = {} if curves_data is None else _curves_of(curves_data, source)
+    meta = dict(data["meta"])
+    meta.setdefault("snapshot", source)
+    return Panel(meta=meta, rows=rows, curves=MappingProxyType(curves), outcomes=())

@@ -6,12 +6,10 @@ row, and the standard γ case (measured γ against a predicted γ, a hit within 
 
 from __future__ import annotations
 
-from functools import cache
-
 from tafagent.core.laws.decomposition import gamma_decompose
 from tafagent.core.laws.pade import gamma_pade
 from tafagent.core.validation.comparison import Case
-from tafagent.core.validation.panel import GammaRow, load_panel
+from tafagent.core.validation.panel import GammaRow, Panel, load_panel, panel_cache
 
 __all__ = [
     "GAMMA_TOL",
@@ -38,10 +36,13 @@ def random_rope_rows() -> list[GammaRow]:
     return [r for r in load_panel().canonical("random") if r.is_rope and r.T_eval]
 
 
-@cache
 def text_random_pairs() -> tuple[tuple[GammaRow, GammaRow], ...]:
-    """(text, random) canonical rows of the same model, in text-row order."""
-    panel = load_panel()
+    """(text, random) canonical rows of the same model, in text-row order (of the panel in force)."""
+    return _pairs_of(load_panel())
+
+
+@panel_cache
+def _pairs_of(panel: Panel) -> tuple[tuple[GammaRow, GammaRow], ...]:
     random_by_model = {r.model: r for r in panel.canonical("random")}
     return tuple((t, random_by_model[t.model]) for t in panel.canonical("text") if t.model in random_by_model)
 

@@ -1,0 +1,243 @@
+"""Memory and fit as an audited chain: what ``taf memory`` computes, for ``taf ask`` ("how much VRAM does
+Llama-3-8B need for 32k context?", "will Mixtral fit on my 24 GB card?").
+
+The numbers are :func:`tafagent.core.memory.report.memory_report`'s, unchanged, so an answer equals
+``taf memory MODEL --context L --batch B [--gpu G] --json``; this module only lays them out as steps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.evidence import Evidence, EvidenceNote
+from tafagent.core.laws.constants import KV_EVIDENCE
+from tafagent.core.memory.report import MemoryReport, memory_report
+from tafagent.core.memory.runtimes import runtime_data
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.ask_spec import AskSpec
+from tafagent.core.recipes.base import Param, Recipe, RecipeContext
+from tafagent.core.render.format import GIB
+
+CONTEXT = Param(
+    "context", "int", "tokens per sequence (prompt + output)", 4096, minimum=1, maximum=2**31, unit="tokens"
+)
+BATCH = Param("batch", "int", "concurrent sequences", 1, minimum=1, maximum=1_000_000)
+GPU = Param("gpu", "str", "a GPU from the catalog (empty: memory only, no fit)", None, optional=True, choices="gpu")
+TP = Param("tp", "int", "tensor-parallel GPUs", 1, minimum=1, maximum=64)
+ENGINE = Param(
+    "engine",
+    "str",
+    "whose memory rules apply",
+    "transformers",
+    options=("transformers", "vllm", "sglang", "llama.cpp"),
+)
+KV_DTYPE = Param("kv_dtype", "str", "KV-cache element type (auto = the model's dtype)", "auto")
+WEIGHTS_DTYPE = Param("weights_dtype", "str", "weights storage format (auto = the checkpoint's)", "auto")
+
+
+def model_required(ctx: RecipeContext) -> None:
+    """Every capability but the how-to needs a model: one clear line when the question names none."""
+    if ctx.model is None:
+        from tafagent.core.errors import ParameterError
+
+        raise ParameterError(
+            f"{ctx.recipe.id} needs a model",
+            "name a preset (`taf presets`), a Hub id (org/name) or a config.json",
+            field="model",
+        )
+
+
+def compute(ctx: RecipeContext) -> RecipeResult:
+    model_required(ctx)
+    assert ctx.model is not None
+    gpu = ctx.catalogs.gpu(ctx["gpu"]) if ctx["gpu"] else None
+    report = memory_report(
+        ctx.model,
+        ctx["context"],
+        ctx["batch"],
+        weights_dtype=ctx["weights_dtype"],
+        kv_dtype=ctx["kv_dtype"],
+        engine=ctx["engine"],
+        gpu=gpu,
+        tp=ctx["tp"],
+    )
+    chain = _memory_steps(report)
+    checks = [ConfidenceCheck("memory model", "ok", "weights and KV within 0.5 % of what an H200 allocated")]
+    checks += [ConfidenceCheck("warning", "warn", w) for w in report.warnings]
+    if gpu is None:
+        reason = Msg("memory.estimate.reason", **_facts(report))
+        return ctx.result(chain, "ESTIMATE", reason, Msg("memory.estimate.mitigation", **_facts(report)), [], checks)
+    chain.append(_fit_step(report, len(chain) + 1))
+    if report.fits:
+        reason = Msg("memory.fits.reason", **_facts(report))
+        return ctx.result(chain, "FITS", reason, Msg("memory.fits.mitigation", **_facts(report)), [], checks)
+    return ctx.result(chain, "DOES NOT FIT", Msg("memory.no_fit.reason", **_facts(report)), _rescue(report), [], checks)
+
+
+def _gib(n_bytes: float) -> float:
+    return n_bytes / GIB
+
+
+def _facts(report: MemoryReport) -> dict[str, Any]:
+    """The values the messages quote (GiB rounded by the templates; counts as integers)."""
+    facts: dict[str, Any] = {
+        "model": report.model_id,
+        "context": report.context,
+        "batch": report.batch,
+        "engine": report.plan.engine.name,
+        "total_gib": _gib(report.total_bytes),
+        "weights_gib": _gib(report.weights.n_bytes),
+        "kv_gib": _gib(report.kv_bytes),
+    }
+    if report.gpu is not None and report.budget is not None:
+        facts |= {
+            "gpu": report.gpu.name,
+            "tp": report.plan.tp,
+            "kv_free_gib": _gib(max(report.budget.kv_available_bytes, 0)),
+            "short_gib": _gib(max(report.kv_bytes - report.budget.kv_available_bytes, 0)),
+            "max_batch": report.max_batch or 0,
+            "max_context": report.max_context or 0,
+        }
+    return facts
+
+
+def _memory_steps(report: MemoryReport) -> list[Step]:
+    """Weights, KV cache, activations and their total, each with its basis."""
+    plan, weights = report.plan, report.weights
+    activation_bytes = int(report.activation["total_bytes"])
+    return [
+        Step(
+            1,
+            "§19.2",
+            "Weights",
+            weights.formula,
+            {"format": weights.format},
+            weights.n_bytes,
+            "bytes",
+            f"{_gib(weights.n_bytes):.2f} GiB of weights ({weights.format})",
+            weights.evidence,
+        ),
+        Step(
+            2,
+            "§19.1",
+            "KV cache",
+            "Σ over layers of the tokens each keeps × 2·n_kv·d_head × bytes, × batch",
+            {"context": report.context, "batch": report.batch, "kv_dtype": plan.kv_dtype, "engine": plan.engine.name},
+            report.kv_bytes,
+            "bytes",
+            f"{_gib(report.kv_bytes):.2f} GiB for {report.batch} × {report.context:,} tokens "
+            f"({plan.bytes_per_token():,.0f} bytes per token)",
+            KV_EVIDENCE,
+            law="kv_cache",
+        ),
+        Step(
+            3,
+            "§19.3",
+            "Activations (prefill peak)",
+            str(report.activation.get("formula", "the prefill's live tensors above weights and KV")),
+            {"context": report.context, "batch": report.batch},
+            activation_bytes,
+            "bytes",
+            f"{_gib(activation_bytes):.2f} GiB at the prefill peak",
+            EvidenceNote(Evidence.FITTED, "prefill peaks measured on an H200 (serving_calibration)"),
+        ),
+        Step(
+            4,
+            "§19",
+            "Total memory",
+            "weights + KV + activations (+ engine overhead)",
+            {},
+            report.total_bytes,
+            "bytes",
+            f"{_gib(report.total_bytes):.2f} GiB in all",
+            EvidenceNote(Evidence.DERIVED, "sum of the steps above"),
+        ),
+    ]
+
+
+def _fit_step(report: MemoryReport, number: int) -> Step:
+    """Does the KV cache fit in what the GPU has left after weights, activations and the engine's share?"""
+    assert report.gpu is not None and report.budget is not None
+    budget = report.budget
+    fits_text = "fits" if report.fits else "does not fit"
+    return Step(
+        number,
+        "§19.4",
+        "Fit on the GPU",
+        "KV needed ≤ usable × utilisation − weights/tp − activations − overhead",
+        {"gpu": report.gpu.name, "tp": report.plan.tp, "engine": report.plan.engine.name},
+        {
+            "fits": report.fits,
+            "kv_available_bytes": budget.kv_available_bytes,
+            "max_context": report.max_context,
+            "max_batch": report.max_batch,
+            "min_gpus": report.min_gpus,
+        },
+        "",
+        f"{fits_text}: {_gib(budget.kv_available_bytes):.2f} GiB left for the KV cache per GPU; longest context "
+        f"{report.max_context or 0:,} tokens at batch {report.batch}, largest batch {report.max_batch or 0:,}",
+        EvidenceNote(Evidence.DERIVED, runtime_data()["runtimes"][report.plan.engine.name]["version"]),
+    )
+
+
+def _rescue(report: MemoryReport) -> Msg:
+    """What would make it fit: the fewest GPUs, else the first rung of the rescue ladder that fits."""
+    facts = _facts(report)
+    if report.min_gpus is not None and report.min_gpus["n_gpus"] > report.plan.tp:
+        return Msg("memory.no_fit.more_gpus", n_gpus=report.min_gpus["n_gpus"], **facts)
+    rung = next((r for r in report.rescue if r.fits), None)
+    if rung is not None:
+        return Msg("memory.no_fit.rescue", change=rung.change, rescue_gib=_gib(rung.total_bytes_per_gpu), **facts)
+    return Msg("memory.no_fit.plan", **facts)
+
+
+ASK = AskSpec(
+    cues={
+        "en": (
+            (r"vram|gpu memory|memory|mem\b|memry|ram\b|footprint|kv[- ]?cache (?:size|memory)|size of the kv", 4.0),
+            (r"how (?:much|many gb)|how big|how many gigabytes", 1.0),
+            (r"how much (?:vram|memory|gpu memory)|memory (?:do|does|would|will) .{0,30}need", 2.0),
+            (r"fit\w*|enough|will .{0,40} run|run\b.{0,40}\bon\b|runs? on|work on (?:my|a|one)", 3.5),
+            (r"max(?:imum)? (?:context|batch)|longest context|largest batch|biggest batch", 3.0),
+            (r"\bgb\b|card\b", 1.0),
+        ),
+        "es": (
+            (r"memoria|(?:tamano|ocupa) (?:de )?la cache", 4.0),
+            (r"ocupa\b|cabe\b|caben\b|cabria\b|entra\b|tarjeta", 3.0),
+            (r"cuanta|cuanto", 1.0),
+            (r"cuanta (?:memoria|vram)|memoria necesit", 2.0),
+            (r"ejecutar\b.{0,40}\ben\b|correr\b.{0,40}\ben\b|puedo (?:ejecutar|correr)", 3.0),
+            (r"contexto maximo|lote maximo", 3.0),
+        ),
+        "fr": (
+            (r"memoire|taille du cache", 4.0),
+            (r"tient\b|tenir\b|rentre\b|carte\b", 3.0),
+            (r"combien", 1.0),
+            (r"combien de (?:memoire|vram)|quelle memoire", 2.0),
+            (r"faire tourner|tourner sur|executer\b.{0,40}\bsur\b", 3.0),
+            (r"contexte max\w*|batch maximal", 3.0),
+        ),
+        "zh": (
+            (r"显存|内存|缓存有多大|缓存大小", 4.0),
+            (r"占用|放得下|放进|放不下|装得下|跑得动|能跑|能不能跑|跑.{0,20}吗", 3.0),
+            (r"多少|多大", 1.0),
+            (r"多少显存|多少内存|显存多少|需要多少", 2.0),
+            (r"最长|最大批量|最大 batch", 3.0),
+        ),
+    },
+    signals={"memory": 2.0, "gpu": 1.0, "model": 0.5, "length": 0.3, "kv_precision": 0.5, "size_without_model": -6.0},
+    readers=("context", "batch", "gpu_fit", "kv_dtype", "weights_dtype"),
+)
+
+CAPABILITY = Recipe(
+    id="memory",
+    name="Memory and fit",
+    description="How much memory a model needs (weights, KV cache, activations) and whether it fits a GPU",
+    category="memory",
+    sections=("§19",),
+    params=(CONTEXT, BATCH, GPU, TP, ENGINE, KV_DTYPE, WEIGHTS_DTYPE),
+    compute=compute,
+    examples=("How much VRAM does Llama-3-8B need for 32k context?", "Will Mixtral fit on my 24 GB card?"),
+    ask=ASK,
+)

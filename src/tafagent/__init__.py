@@ -8,6 +8,8 @@ Python API (mirrors the ``taf`` CLI; every function is imported on first use, so
     result = tafagent.run_recipe("X-2", {"T_eval": 32000}, model="llama-3-8b")
     rows = tafagent.compare(["llama-3-8b", "mistral-7b"], recipe_id="X-2", T_eval=32000)
     report = tafagent.memory("llama-3-8b", context=32768, batch=4, gpu="H100")
+    plans = tafagent.plan("llama-3.3-70b", 4096, tokens_per_day=100e6)  # `taf plan`: the best plan and runners-up
+    ext = tafagent.extend("llama-3-8b", 32768)                 # `taf extend`: the rope block, flags, memory, X-2
     answer = tafagent.ask("Can Llama-3-8B handle 32K context?")
     diagnosis = tafagent.diagnose("EleutherAI/pythia-70m")   # measured γ (extra [diagnose])
     report = tafagent.validate()                              # every law against the shipped panel
@@ -22,9 +24,11 @@ from tafagent.api import (
     ask,
     compare,
     diagnose,
+    extend,
     load_diagnosis,
     load_spec,
     memory,
+    plan,
     profile,
     resolve_spec,
     run_recipe,
@@ -60,9 +64,11 @@ __all__ = [
     "ask",
     "compare",
     "diagnose",
+    "extend",
     "load_diagnosis",
     "load_spec",
     "memory",
+    "plan",
     "profile",
     "resolve_spec",
     "run_recipe",

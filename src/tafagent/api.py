@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from tafagent.core.catalogs import Catalogs
     from tafagent.core.compare import Comparison
     from tafagent.core.decay.diagnosis import Diagnosis
+    from tafagent.core.extend import ExtensionPlan
+    from tafagent.core.memory.planner import ServingPlanResult
     from tafagent.core.memory.report import MemoryReport
     from tafagent.core.spec.model_spec import ModelSpec
     from tafagent.core.validation import ValidationReport
@@ -133,8 +135,40 @@ def load_diagnosis(path: str) -> Diagnosis:
     return _load(path)
 
 
-def validate() -> ValidationReport:
-    """Every predictive law against the shipped reference measurements (`taf validate`)."""
+def plan(
+    model: str | ModelSpec,
+    context: int,
+    *,
+    tokens_per_day: float | None = None,
+    concurrency: int | None = None,
+    catalogs: Catalogs | None = None,
+    **options: Any,
+) -> ServingPlanResult:
+    """The serving planner (`taf plan`); ``options``: max_ms_per_token, gpus (names), engine, weights_dtype,
+    kv_dtype. The result's ``best`` (or ``closest``) plan carries its launch command."""
+    from tafagent.core.memory.planner import plan_serving
+
+    return plan_serving(
+        _spec(model), context, tokens_per_day=tokens_per_day, concurrency=concurrency, gpu_catalog=catalogs, **options
+    )
+
+
+def extend(model: str | ModelSpec, to: int, method: str = "yarn") -> ExtensionPlan:
+    """Context extension (`taf extend`): the rope block, engine flags, memory and X-2 at ``to`` tokens."""
+    from tafagent.core.extend import plan_extension
+
+    return plan_extension(_spec(model), to, method)
+
+
+def validate(panel: str | None = None) -> ValidationReport:
+    """Every predictive law against the shipped reference measurements (`taf validate`), or against the panel a
+    `taf sweep` wrote into the folder ``panel`` (`taf validate --panel DIR`)."""
     from tafagent.core.validation import validate as _validate
 
-    return _validate()
+    if panel is None:
+        return _validate()
+    from pathlib import Path
+
+    from tafagent.adapters.sweep.panel_table import read_panel
+
+    return _validate(read_panel(Path(panel)))

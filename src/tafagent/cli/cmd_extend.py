@@ -86,8 +86,14 @@ def _render_memory(memory: dict[str, Any]) -> None:
 def _render_x2(plan: ExtensionPlan) -> None:
     out = console()
     before, after = plan.x2_before, plan.x2_after
-    out.print(f"[bold]X-2 at {plan.block.target_tokens:,}[/bold]: {plain(after['verdict'])} — {plain(after['reason'])}")
-    out.print(plain(f"  without the extension: {before['verdict']} — {before['reason']}"))
+    # The patched config counts the extension as the model's context: that holds once the model is fine-tuned at
+    # the new length (the YaRN paper's recipe); an untuned extension is still past the training context.
+    target = plan.block.target_tokens
+    out.print(
+        f"[bold]X-2 at {target:,}, once fine-tuned at that length[/bold]: {plain(after['verdict'])} — "
+        f"{plain(after['reason'])}"
+    )
+    out.print(plain(f"  untuned (the extension alone, no fine-tuning): {before['verdict']} — {before['reason']}"))
 
 
 def _render_literature(plan: ExtensionPlan) -> None:

@@ -40,6 +40,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     target = binary_target(ctx["to"])
     plan = plan_extension(ctx.model, target, ctx["method"])
     after = run_recipe("X-2", {"T_eval": target}, model=extended_spec(ctx.model, plan.block))
+    untuned = run_recipe("X-2", {"T_eval": target}, model=ctx.model)
     chain = _steps(plan, ctx["to"], target, after)
     reason = Msg(
         "extend.reason",
@@ -48,10 +49,12 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         base=plan.block.base_tokens,
         target=target,
         verdict=Msg(f"verdict.{after.verdict}"),
+        untuned=Msg(f"verdict.{untuned.verdict}"),
     )
     action = Msg("extend.action", command=plan.vllm.text)
     checks = [ConfidenceCheck("without fine-tuning", "warn", str(plan.literature.without_fine_tuning))]
-    return ctx.result(chain, after.verdict, reason, action, list(after.caveats), checks)
+    # The answer's verdict is the untuned model's: extending the positions alone does not train the model.
+    return ctx.result(chain, untuned.verdict, reason, action, list(untuned.caveats), checks)
 
 
 def _steps(plan: ExtensionPlan, written: int, target: int, after: RecipeResult) -> list[Step]:
@@ -97,8 +100,8 @@ def _steps(plan: ExtensionPlan, written: int, target: int, after: RecipeResult) 
         Step(
             4,
             "§26.5",
-            "X-2 at the new length",
-            "the long-context verdict on the patched config",
+            "X-2 at the new length, once fine-tuned",
+            "the long-context verdict on the patched config (the extension counted as trained)",
             {"T_eval": target},
             {"verdict": after.verdict, "reason": after.reason},
             "",

@@ -85,6 +85,8 @@ class ExtensionPlan:
             "memory": dict(self.memory),
             "x2_without_extension": dict(self.x2_before),
             "x2": dict(self.x2_after),
+            "x2_assumes": "the extended model is fine-tuned at the target length (the method paper's recipe); "
+            "x2_without_extension is the verdict of the untuned model at that length",
             "context_before": self.facts_before.to_dict(),
             "context_after": self.facts_after.to_dict(),
             "literature": self.literature.to_dict(),

@@ -131,7 +131,13 @@ def test_yarn_keeps_the_models_own_yarn_keys() -> None:
 
 # ---- the patched spec is what the patched config.json resolves to ----------------------------------------------
 
-ROPE_PRESETS = [p.model_id for p in list_presets() if p.spec().rope_theta is not None]
+# Phi-3 is refused: transformers' Phi3Config rewrites any rope scaling to longrope (needs searched factors).
+ROPE_PRESETS = [p.model_id for p in list_presets() if p.spec().rope_theta is not None and p.spec().model_type != "phi3"]
+
+
+def test_phi3_extension_is_refused_in_one_line() -> None:
+    with pytest.raises(UsageError, match="Phi-3"):
+        plan_extension(get_preset("phi-3-mini").spec(), 16384)
 
 
 @pytest.mark.parametrize("model_id", ROPE_PRESETS)

@@ -147,7 +147,8 @@ def _render(result: AskResult, *, chain: bool) -> None:
     r = result.result
     verdict = strings(result.language)["verdicts"].get(r.verdict, r.verdict)
     style = TONE_STYLE[r.tone]
-    out.print(f"[bold {style}]{TONE_EMOJI[r.tone]} {escape(verdict)}[/] — {escape(r.reason)}")
+    reason = r.localized(result.language)["reason"]
+    out.print(f"[bold {style}]{TONE_EMOJI[r.tone]} {escape(verdict)}[/] — {escape(reason)}")
     if result.answer:
         out.print(Panel(escape(result.answer), title=labels["answer"], title_align="left", border_style=style))
     if chain:

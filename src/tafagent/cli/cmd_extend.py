@@ -86,14 +86,14 @@ def _render_memory(memory: dict[str, Any]) -> None:
 def _render_x2(plan: ExtensionPlan) -> None:
     out = console()
     before, after = plan.x2_before, plan.x2_after
-    # The patched config counts the extension as the model's context: that holds once the model is fine-tuned at
-    # the new length (the YaRN paper's recipe); an untuned extension is still past the training context.
+    # X-2 on the patched config: the extension is the config's, not documented training, so past the trained
+    # length it reads as degradation until the model is fine-tuned there (see the literature below).
     target = plan.block.target_tokens
     out.print(
-        f"[bold]X-2 at {target:,}, once fine-tuned at that length[/bold]: {plain(after['verdict'])} — "
+        f"[bold]X-2 at {target:,} with the extension (not fine-tuned)[/bold]: {plain(after['verdict'])} — "
         f"{plain(after['reason'])}"
     )
-    out.print(plain(f"  untuned (the extension alone, no fine-tuning): {before['verdict']} — {before['reason']}"))
+    out.print(plain(f"  without the extension: {before['verdict']} — {before['reason']}"))
 
 
 def _render_literature(plan: ExtensionPlan) -> None:

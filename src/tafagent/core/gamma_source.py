@@ -191,7 +191,7 @@ def choose_gammas(
     for role in ("text", "random"):
         given = user.get(role)
         if given is not None:
-            out[role] = GammaChoice(float(given), "user", "measured γ you gave")
+            out[role] = GammaChoice(_gamma_value(given, role), "user", "measured γ you gave")
         elif closed_form:
             out[role] = None
         elif diagnosis is not None and (value := diagnosis.gamma(role)) is not None:
@@ -269,3 +269,15 @@ def run_recipe_with_gamma(
     if closed_form and "closed_form" in names:
         user["closed_form"] = True
     return annotate_result(run_recipe(recipe_id, user, model=model, catalogs=catalogs), fill)
+
+
+def _gamma_value(given: object, role: str) -> float:
+    """A γ the user gave, as a float; one clear error for text that is not a number."""
+    from tafagent.core.errors import ParameterError
+
+    try:
+        value = float(given)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        name = "gamma_obs" if role == "text" else "gamma_random_obs"
+        raise ParameterError(f"{name} must be a number, got {str(given)[:40]!r}", "e.g. 0.85", field=name) from None
+    return value

@@ -53,8 +53,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     )
     action = Msg("extend.action", command=plan.vllm.text)
     checks = [ConfidenceCheck("without fine-tuning", "warn", str(plan.literature.without_fine_tuning))]
-    # The answer's verdict is the untuned model's: extending the positions alone does not train the model.
-    return ctx.result(chain, untuned.verdict, reason, action, list(untuned.caveats), checks)
+    return ctx.result(chain, after.verdict, reason, action, list(after.caveats), checks)
 
 
 def _steps(plan: ExtensionPlan, written: int, target: int, after: RecipeResult) -> list[Step]:
@@ -100,8 +99,8 @@ def _steps(plan: ExtensionPlan, written: int, target: int, after: RecipeResult) 
         Step(
             4,
             "§26.5",
-            "X-2 at the new length, once fine-tuned",
-            "the long-context verdict on the patched config (the extension counted as trained)",
+            "X-2 at the new length",
+            "the long-context verdict on the patched config (not fine-tuned)",
             {"T_eval": target},
             {"verdict": after.verdict, "reason": after.reason},
             "",

@@ -66,13 +66,23 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     checks = [ConfidenceCheck("memory model", "ok", "weights and KV within 0.5 % of what an H200 allocated")]
     checks += [ConfidenceCheck("warning", "warn", w) for w in report.warnings]
     if gpu is None:
-        reason = Msg("memory.estimate.reason", **_facts(report))
+        reason = _past_limit(report, Msg("memory.estimate.reason", **_facts(report)), checks)
         return ctx.result(chain, "ESTIMATE", reason, Msg("memory.estimate.mitigation", **_facts(report)), [], checks)
     chain.append(_fit_step(report, len(chain) + 1))
     if report.fits:
-        reason = Msg("memory.fits.reason", **_facts(report))
+        reason = _past_limit(report, Msg("memory.fits.reason", **_facts(report)), checks)
         return ctx.result(chain, "FITS", reason, Msg("memory.fits.mitigation", **_facts(report)), [], checks)
-    return ctx.result(chain, "DOES NOT FIT", Msg("memory.no_fit.reason", **_facts(report)), _rescue(report), [], checks)
+    reason = _past_limit(report, Msg("memory.no_fit.reason", **_facts(report)), checks)
+    return ctx.result(chain, "DOES NOT FIT", reason, _rescue(report), [], checks)
+
+
+def _past_limit(report: MemoryReport, reason: Msg, checks: list[ConfidenceCheck]) -> Msg:
+    """A context past the position limit is said in the answer itself (fitting in memory does not make it work)."""
+    limit = report.positions.tokens
+    if limit is None or report.context <= limit:
+        return reason
+    checks.append(ConfidenceCheck("position limit", "miss", f"{report.context:,} > {limit:,} positions"))
+    return Msg("memory.past_limit.reason", inner=reason, context=report.context, limit=limit)
 
 
 def _gib(n_bytes: float) -> float:

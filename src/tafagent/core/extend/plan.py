@@ -85,8 +85,8 @@ class ExtensionPlan:
             "memory": dict(self.memory),
             "x2_without_extension": dict(self.x2_before),
             "x2": dict(self.x2_after),
-            "x2_assumes": "the extended model is fine-tuned at the target length (the method paper's recipe); "
-            "x2_without_extension is the verdict of the untuned model at that length",
+            "x2_assumes": "the patched config, not fine-tuned: an extension no model card documents reads as "
+            "degradation past the trained length; x2_without_extension is the original config at that length",
             "context_before": self.facts_before.to_dict(),
             "context_after": self.facts_after.to_dict(),
             "literature": self.literature.to_dict(),
@@ -127,6 +127,12 @@ def _check_request(spec: ModelSpec, facts: ContextFacts, target: int, method: st
         raise UsageError(
             f"{name} has no RoPE ({spec.family}): RoPE scaling cannot extend it",
             "ALiBi, learned-position and state-space models need another method; see `taf spec`",
+        )
+    if spec.model_type == "phi3":
+        raise UsageError(
+            f"{name} is a Phi-3 model: transformers' Phi3Config turns any rope scaling into longrope, which needs "
+            "per-dimension short_factor/long_factor lists",
+            "use a Phi-3 release trained long (e.g. microsoft/Phi-3-mini-128k-instruct) instead of extending this one",
         )
     if method == "longrope":
         raise UsageError(

@@ -148,8 +148,12 @@ def decode_throughput(
     key = speed_engine(engine)
     fraction = _gpu_fraction(spec, key, gpu_layers)
     step = decode_bytes_per_step(spec, weights, plan, context, batch)
+    # A KV plan built for tensor parallelism already holds one GPU's share of the cache (its KV heads); only the
+    # weights are split here. A whole-model plan (plan.tp == 1) is split like the weights.
+    kv_per_gpu = step["kv_bytes_read"] if plan.tp == tp else step["kv_bytes_read"] * plan.tp / tp
+    bytes_per_gpu = step["weights_bytes_read"] / tp + kv_per_gpu
     inputs = StepInputs(
-        bytes_per_gpu=step["total_bytes"] * fraction / tp,
+        bytes_per_gpu=bytes_per_gpu * fraction,
         flops_per_gpu=2.0 * spec.n_params_active * batch / tp,
         hbm_GB_per_s=gpu.hbm_GB_per_s,
         bf16_tflops=gpu.bf16_tflops,

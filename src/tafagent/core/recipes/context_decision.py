@@ -51,9 +51,23 @@ def usable_tokens(ctx: RecipeContext) -> tuple[int | None, str]:
         return None, ""
     if ctx.model is not None and source.startswith("model"):
         facts = context_facts(ctx.model)  # rope scaling, sliding windows and the published training length
-        if facts.usable_tokens is not None:
-            return facts.usable_tokens, _short(facts.trained_source)
+        # trained, or extended as a model card or paper documents; a RoPE extension in the config alone is not a
+        # trained length (it is `untuned_extension`, weighed by the ladder as degradation)
+        known = [t for t in (facts.trained_tokens, facts.validated_tokens) if t is not None]
+        if known:
+            return max(known), _short(facts.validated_source or facts.trained_source)
     return int(ctx["T_train"]), "T_train you gave" if source == "user" else f"T_train ({source})"
+
+
+def untuned_extension(ctx: RecipeContext, usable: int | None) -> int | None:
+    """The config's RoPE extension when it reaches past the usable length and nothing documents it."""
+    if ctx.model is None or not ctx.sources.get("T_train", "default").startswith("model"):
+        return None
+    facts = context_facts(ctx.model)
+    extended = facts.extended_tokens
+    if extended is None or facts.validated_tokens is not None or (usable is not None and extended <= usable):
+        return None
+    return extended
 
 
 def _short(source: str) -> str:
@@ -72,6 +86,7 @@ def ladder_inputs(ctx: RecipeContext, gamma: float | None, label: str, closed_ce
     series = length_series(model.model_id) if model is not None and native_theta else ()
     usable, usable_source = usable_tokens(ctx)
     return LadderInputs(
+        untuned_extension_tokens=untuned_extension(ctx, usable),
         T_eval=int(ctx["T_eval"]),
         usable_tokens=usable,
         usable_source=usable_source,

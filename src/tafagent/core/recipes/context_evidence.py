@@ -185,6 +185,7 @@ class LadderInputs:
     measured_ceiling: float | None = None  # 2·d_horizon(θ, γ_obs); None when γ_obs ∉ (0, 1)
     closed_form_ceiling: float | None = None  # 2·d_horizon(θ, γ_corrected)
     exclude_ref: str | None = None  # leave this measurement out (validation scores it leave-one-out)
+    untuned_extension_tokens: int | None = None  # a config RoPE extension no model card or paper documents
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,15 @@ def _context_rung(inputs: LadderInputs) -> Rung:
     if T_eval <= usable:
         return Rung(
             "context_facts", "YES", Msg("x2.rung.within", T_eval=T_eval, usable=usable, source=inputs.usable_source)
+        )
+    untuned = inputs.untuned_extension_tokens
+    if untuned is not None and T_eval <= untuned:
+        return Rung(
+            "context_facts",
+            "DEGRADED",
+            Msg(
+                "x2.rung.untuned_extension", T_eval=T_eval, usable=usable, extended=untuned, source=inputs.usable_source
+            ),
         )
     verdict = "DEGRADED" if T_eval <= JUST_PAST_FACTOR * usable else "NO"
     return Rung(

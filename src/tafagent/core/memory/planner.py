@@ -30,7 +30,7 @@ from tafagent.core.memory.planner_search import (
 )
 from tafagent.core.memory.report import position_limit
 from tafagent.core.memory.runtimes import runtime_profile
-from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
+from tafagent.core.memory.weights import WeightsEstimate, engine_weights_format, weights_bytes
 from tafagent.core.spec.model_spec import ModelSpec
 
 # Tensor-parallel sizes tried: powers of two within one 8-GPU node (NVLink domain), plus every other size ≤ 8
@@ -96,7 +96,7 @@ def plan_serving(
     engine_name = runtime_profile(engine).name  # ConfigError with did-you-mean for an unknown engine
     catalogs = gpu_catalog or default_catalogs()
     chosen = resolve_gpus(catalogs, gpus)
-    estimate = weights or weights_bytes(spec, weights_dtype or "auto")
+    estimate = weights or weights_bytes(spec, engine_weights_format(spec, engine_name, weights_dtype or "auto"))
     inputs = SearchInputs(spec, estimate, engine_name, kv_dtype or "auto", target, max_seqs_per_replica)
     candidates = [evaluate(inputs, gpu, tp) for gpu in chosen for tp in tried_tp_sizes(spec)]
     ranked = rank(candidates)

@@ -22,7 +22,7 @@ from tafagent.core.memory.serving import (
     vllm_capacity_message,
 )
 from tafagent.core.memory.speed import decode_throughput, prefill_seconds
-from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
+from tafagent.core.memory.weights import WeightsEstimate, engine_weights_format, weights_bytes
 from tafagent.core.spec.context_facts import context_facts
 from tafagent.core.spec.limits import MAX_POSITIONS
 from tafagent.core.spec.model_spec import ModelSpec
@@ -153,8 +153,9 @@ def memory_report(
     A context past the model's position limit is a warning, not an error.
     """
     _check_report_inputs(context, batch, tp, gpu_memory_utilization)
-    weights = weights_bytes(spec, weights_dtype)
     plan = kv_plan(spec, engine, kv_dtype, tp)
+    weights_dtype = engine_weights_format(spec, plan.engine.name, weights_dtype)
+    weights = weights_bytes(spec, weights_dtype)
     kv = plan.bytes_per_sequence(context) * batch
     engine = plan.engine.name
     activation = prefill_activation_bytes(spec, context, batch, attn_implementation, engine=engine)

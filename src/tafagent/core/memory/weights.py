@@ -188,6 +188,18 @@ def default_weights_format(spec: ModelSpec) -> str:
     return config_weights_format(spec)
 
 
+# Serving engines whose `--dtype auto` loads an fp32 checkpoint in fp16 (vLLM ModelConfig dtype resolution:
+# "auto" = FP16 for FP32 and FP16 models, BF16 for BF16 models; SGLang's ServerArgs follows vLLM's rule).
+HALF_PRECISION_AUTO_ENGINES = ("vllm", "sglang")
+
+
+def engine_weights_format(spec: ModelSpec, engine: str, fmt: str = "auto") -> str:
+    """The weights format an engine serves ``fmt`` in: "auto" fp32 checkpoints load as fp16 under vLLM/SGLang."""
+    if fmt == "auto" and engine in HALF_PRECISION_AUTO_ENGINES and default_weights_format(spec) == "fp32":
+        return "fp16"
+    return fmt
+
+
 def config_weights_format(spec: ModelSpec) -> str:
     """The format the config states: its quantization_config's (GPTQ, AWQ, bitsandbytes, fp8), else its dtype."""
     q = spec.quantization

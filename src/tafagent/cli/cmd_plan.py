@@ -93,7 +93,7 @@ def headline(result: ServingPlanResult) -> str:
     plan = result.best or result.closest
     if plan is None:
         return f"No plan: no GPU in the selection can hold {result.model} under {result.engine}."
-    target = _target_words(result)
+    target = result.target.describe()
     lead = "Best plan" if result.met else f"No plan meets {target}; closest"
     speed = plan.tok_s_range or [0.0, 0.0]
     cost = "unpriced" if plan.usd_per_mtok is None else f"${plan.usd_per_mtok:.2f}/Mtok (${plan.usd_per_hour:.2f}/h)"
@@ -106,16 +106,6 @@ def headline(result: ServingPlanResult) -> str:
     if not result.met and plan.change:
         sentence += f" To meet it: {plan.change}."
     return sentence
-
-
-def _target_words(result: ServingPlanResult) -> str:
-    t = result.target.to_dict()
-    words = [f"{t['concurrency']} sequences of {t['context']:,} tokens"]
-    if t["tokens_per_day"] is not None:
-        words.append(f"{t['tokens_per_day']:,.0f} tokens/day")
-    if t["max_ms_per_token"] is not None:
-        words.append(f"≤ {t['max_ms_per_token']:g} ms/token")
-    return ", ".join(words)
 
 
 def _runners_up_table(plans: tuple[ServingPlan, ...]) -> Any:

@@ -77,16 +77,6 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     return ctx.result(chain, "YES" if result.met else "NO", reason, action, [], checks)
 
 
-def _target_text(result: ServingPlanResult) -> str:
-    target = result.target
-    text = f"at least {target.concurrency:,} sequences of {target.context:,} tokens with {result.engine}"
-    if target.tokens_per_s is not None:
-        text += f", {target.tokens_per_s:,.0f} tokens/s"
-    if target.max_ms_per_token is not None:
-        text += f", each step ≤ {target.max_ms_per_token:g} ms"
-    return text
-
-
 def plan_steps(result: ServingPlanResult, tokens_per_day: float | None) -> list[Step]:
     plan = result.best or result.closest
     steps = [
@@ -98,7 +88,7 @@ def plan_steps(result: ServingPlanResult, tokens_per_day: float | None) -> list[
             {"context": result.target.context, "engine": result.engine},
             result.target.to_dict(),
             "",
-            _target_text(result),
+            f"at least {result.target.describe()}, with {result.engine}",
             EvidenceNote(Evidence.EXACT, "the question's target"),
         )
     ]

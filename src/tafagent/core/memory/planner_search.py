@@ -54,6 +54,15 @@ class PlanTarget:
     tokens_per_s: float | None = None
     max_ms_per_token: float | None = None
 
+    def describe(self) -> str:
+        """'8 sequences of 4,096 tokens, 100,000,000 tokens/day, ≤ 40 ms/token' (what is asked, in words)."""
+        words = [f"{self.concurrency} sequences of {self.context:,} tokens"]
+        if self.tokens_per_s is not None:
+            words.append(f"{self.tokens_per_s * SECONDS_PER_DAY:,.0f} tokens/day")
+        if self.max_ms_per_token is not None:
+            words.append(f"≤ {self.max_ms_per_token:g} ms/token")
+        return ", ".join(words)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "context": self.context,

@@ -7,13 +7,14 @@ distance) to 1e-5 for every layer, head and distance, in every attention family.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tafagent.cli.main import common_options
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
@@ -400,8 +401,7 @@ def model_dirs(tmp_path_factory: pytest.TempPathFactory, models: dict[str, Any])
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """Parse and run `taf diagnose …` with the error boundary of cli/main.py."""
     parser = _Parser(prog="taf")  # main.py's parser class: one-line usage errors
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true")
+    common = common_options()
     cmd_diagnose.register(parser.add_subparsers(dest="command", parser_class=_Parser), common)
     try:
         args = parser.parse_args(["diagnose", *argv])

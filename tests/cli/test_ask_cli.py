@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
 from tafagent.cli import cmd_ask
-from tafagent.cli.main import _Parser
+from tafagent.cli.main import _Parser, common_options
 from tafagent.core.errors import TafError
 
 
 def _run(argv: list[str]) -> int:
     parser = _Parser(prog="taf")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true")
+    common = common_options()
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     cmd_ask.register(sub, common)
     args = parser.parse_args(argv)

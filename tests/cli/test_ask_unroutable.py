@@ -3,21 +3,19 @@ saying why and which recipes are likeliest."""
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
 from tafagent.cli import cmd_ask
-from tafagent.cli.main import _Parser
+from tafagent.cli.main import _Parser, common_options
 from tafagent.core.ask.summary import strings
 from tafagent.core.messages import LANGUAGES
 
 
 def _run(argv: list[str]) -> int:
     parser = _Parser(prog="taf")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true")
+    common = common_options()
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     cmd_ask.register(sub, common)
     args = parser.parse_args(argv)

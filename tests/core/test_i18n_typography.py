@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from tafagent.core.messages import CATALOG_FILES
+
 NBSP = "\u00a0"
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _EXEMPT = re.compile(r"`[^`]*`|https?://\S+|\d+:\d+")
@@ -49,13 +51,13 @@ def _offenders(name: str, pattern: re.Pattern[str], placeholder: str) -> list[st
     return [f"{path}: {value!r}" for path, value in _strings(name) if pattern.search(_checked(value, placeholder))]
 
 
-@pytest.mark.parametrize("name", ["ask_fr", "recipes_fr"])
+@pytest.mark.parametrize("name", ["ask_fr", *(f"{n}_fr" for n in CATALOG_FILES)])
 def test_french_punctuation_takes_a_no_break_space(name: str) -> None:
     assert _offenders(name, _FR_TIGHT, "X") == []
     assert _offenders(name, _FR_BREAKING, "X") == []
 
 
-@pytest.mark.parametrize("name", ["ask_zh", "recipes_zh"])
+@pytest.mark.parametrize("name", ["ask_zh", *(f"{n}_zh" for n in CATALOG_FILES)])
 def test_chinese_uses_full_width_punctuation(name: str) -> None:
     # a placeholder is a value, so it stands for a digit: the interval "[{lo}, {hi}]" keeps its ASCII comma
     assert _offenders(name, _ZH_ASCII, "0") == []

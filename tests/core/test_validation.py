@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 import tafagent.core.laws.constants as constants
 from tafagent.cli import cmd_validate
+from tafagent.cli.main import common_options
 from tafagent.core.errors import UsageError
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.registry import LAWS, panel_key
@@ -516,8 +517,7 @@ def test_validation_leaves_heavy_libraries_unloaded() -> None:
 # ---- CLI (tested through register/run with our own parser) -------------------------------------------------
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taf")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true")
+    common = common_options()
     subparsers = parser.add_subparsers(dest="command")
     cmd_validate.register(subparsers, common)
     return parser

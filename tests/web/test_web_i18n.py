@@ -64,12 +64,20 @@ PROTECTED_TERMS = (
 TRADITIONAL_ONLY = set("這個們與為體關開設會從對說時過還後來點實驗測試資訊檔據際結處請應")
 
 
+# The page merges these files per language (js/i18n.js UI_FILES): the shell's strings and the serving modes'.
+UI_FILES = ("ui", "ui_serving")
+
+
 def _ui_files() -> dict[str, Path]:
-    return {path.stem.removeprefix("ui_"): path for path in sorted(I18N_DIR.glob("ui_*.json"))}
+    return {path.stem.removeprefix("ui_"): path for path in sorted(I18N_DIR.glob("ui_??.json"))}
 
 
 def _load(lang: str) -> dict[str, str]:
-    data: dict[str, str] = json.loads((I18N_DIR / f"ui_{lang}.json").read_text(encoding="utf-8"))
+    data: dict[str, str] = {}
+    for name in UI_FILES:
+        path = I18N_DIR / f"{name}_{lang}.json"
+        if path.is_file():
+            data.update(json.loads(path.read_text(encoding="utf-8")))
     return data
 
 
@@ -114,13 +122,13 @@ def test_english_file_exists_with_translations() -> None:
 @pytest.mark.parametrize("lang", ["en", *TRANSLATIONS])
 def test_file_is_canonical_json(lang: str) -> None:
     """Sorted keys, 1-space indent, UTF-8 not ASCII-escaped, final newline: diffs stay readable."""
-    path = I18N_DIR / f"ui_{lang}.json"
-    text = path.read_text(encoding="utf-8")
-    canonical = json.dumps(json.loads(text), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-    assert text == canonical, (
-        f"{path.name} is not in canonical form; rewrite it with "
-        "json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + '\\n'"
-    )
+    for path in (I18N_DIR / f"{name}_{lang}.json" for name in UI_FILES):
+        text = path.read_text(encoding="utf-8")
+        canonical = json.dumps(json.loads(text), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+        assert text == canonical, (
+            f"{path.name} is not in canonical form; rewrite it with "
+            "json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + '\\n'"
+        )
 
 
 @pytest.mark.parametrize("lang", TRANSLATIONS)

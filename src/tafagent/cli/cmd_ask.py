@@ -7,10 +7,9 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from tafagent.adapters.sources import load_spec
-from tafagent.cli.common import add_catalog_option, llm_timeout, load_catalogs
+from tafagent.cli.common import add_catalog_option, llm_timeout, load_catalogs, output_language
 from tafagent.cli.output import console, emit_json
 from tafagent.core.errors import UsageError
-from tafagent.core.messages import LANGUAGES
 
 if TYPE_CHECKING:  # the router and its tables load only when `taf ask` runs, not for every `taf` command
     from tafagent.core.ask import AskResult
@@ -27,7 +26,6 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "numbers all come from the audit chain. 32K means 32,000 tokens.",
     )
     parser.add_argument("question", nargs="+", metavar="QUESTION", help="the question (quote it)")
-    parser.add_argument("--lang", choices=LANGUAGES, help="language of the answer (default: the question's)")
     parser.add_argument(
         "--llm-url",
         metavar="URL",
@@ -57,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         question,
         model_loader=load_spec,
         catalogs=load_catalogs(args.catalog),
-        language=args.lang,
+        language=output_language(args, default=None),
         assistant=assistant,
     )
     if args.json:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,22 @@ MAX_CURVE_QUERIES = 10_000  # query rows of the fast curve estimator (--curve-qu
 MAX_SEED = 2**32 - 1  # numpy's seed range (--seeds)
 MAX_PORT = 65_535
 MAX_LLM_TIMEOUT_S = 3600.0  # one hour (--llm-timeout)
+
+
+def output_language(args: argparse.Namespace, default: str | None = "en") -> str | None:
+    """The language of a command's text: ``--lang``, else the ``TAF_LANG`` environment variable, else ``default``
+    (English; ``ask`` passes None to answer in the question's language). An unknown TAF_LANG is one usage line."""
+    from tafagent.core.messages import LANGUAGES
+
+    if getattr(args, "lang", None):
+        return str(args.lang)
+    env = os.environ.get("TAF_LANG", "").strip()
+    if not env:
+        return default
+    code = env.lower().replace("_", "-").split("-")[0].split(".")[0]  # fr_FR.UTF-8 → fr, zh-CN → zh
+    if code not in LANGUAGES:
+        raise UsageError(f"TAF_LANG={shown(env)} is not a language of taf", f"set it to one of {', '.join(LANGUAGES)}")
+    return code
 
 
 def shown(text: str) -> str:

@@ -24,6 +24,7 @@ from tafagent.cli import (
 )
 from tafagent.cli.output import write_stderr
 from tafagent.core.errors import TafError
+from tafagent.core.messages import LANGUAGES
 
 COMMANDS = (
     cmd_presets,
@@ -50,6 +51,19 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+def common_options() -> argparse.ArgumentParser:
+    """The options every subcommand takes: ``--json`` and ``--lang``."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="machine-readable JSON on stdout (nothing else)")
+    common.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the text output (default: the TAF_LANG environment variable, else English; `ask`: "
+        "else the question's); JSON keeps English keys and adds the localised text",
+    )
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="taf",
@@ -57,8 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         "architecture (and, with `taf diagnose`, from measurement).",
     )
     parser.add_argument("--version", action="version", version=f"tafagent {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--json", action="store_true", help="machine-readable JSON on stdout (nothing else)")
+    common = common_options()
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for command in COMMANDS:
         command.register(subparsers, common)

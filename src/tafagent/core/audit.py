@@ -37,6 +37,20 @@ class Step:
     panel: dict[str, Any] | None = None  # how the shipped reference measurements back or contradict this law
     law: str | None = None  # the id of the law it applies (tafagent.core.laws.registry), None for plain arithmetic
 
+    # The step's texts in a language. ``name`` stays the English identifier that chains are searched by
+    # (step_named, key_numbers); these methods are what a renderer shows. English is the fallback.
+    def name_text(self, lang: str = "en") -> str:
+        """The step's name in ``lang``."""
+        return self.name
+
+    def interpretation_text(self, lang: str = "en") -> str:
+        """What the step's number means, in ``lang``."""
+        return self.interpretation
+
+    def unit_text(self, lang: str = "en") -> str:
+        """The unit in ``lang`` ("tokens", "months"; symbols such as GB stay as they are)."""
+        return self.unit
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "step": self.step,
@@ -152,6 +166,10 @@ class RecipeResult:
             "reason": self.reason_msg.text(lang) if self.reason_msg else self.reason,
             "mitigation": self.mitigation_msg.text(lang) if self.mitigation_msg else self.mitigation,
         }
+
+    def caveat_texts(self, lang: str = "en") -> list[str]:
+        """Each caveat as a sentence in ``lang`` (never its code; ``caveats`` keeps the codes for JSON)."""
+        return list(self.caveats)
 
     @property
     def tone(self) -> Tone:

@@ -36,8 +36,12 @@ class _NumberFormatter(string.Formatter):
         return text
 
 
-# The message files of each language: the recipes' texts, then the capabilities' (memory, plan, launch, ...).
-CATALOG_FILES = ("recipes", "capabilities")
+# The message files of each language, merged into one catalog (keys are namespaced, so no two files share one):
+# the recipes' texts; the capabilities' (memory, plan, launch, ...) as ask answers them; the card, the audit chain
+# and the model facts around it (evidence labels, architecture classes, diagnostics, falsifiers); the serving tables
+# (memory, plan, extend, launch); the laws and the validation report (law names and claims, panel statistics); and
+# the command line's own labels and error hints.
+CATALOG_FILES = ("recipes", "capabilities", "card", "serving", "laws", "cli")
 
 
 @cache
@@ -82,6 +86,11 @@ class Msg:
             for k, v in data.get("params", {}).items()
         }
         return cls(data["key"], **params)
+
+
+def tr(key: str, lang: str = "en", **params: Any) -> str:
+    """The catalog text ``key`` in ``lang`` with ``params`` filled in (English where the language lacks it)."""
+    return Msg(key, **params).text(lang)
 
 
 def placeholders(template: str) -> set[str]:

@@ -46,6 +46,7 @@ from tafagent.core.spec.config_text import HUB_ID, parse_config_text
 from tafagent.core.spec.model_spec import ModelSpec
 from tafagent.core.spec.presets import find_preset, list_presets, suggest_presets
 from tafagent.core.spec.resolve import resolve_spec
+from tafagent.web.bridge_serving import SERVING_FUNCTIONS
 from tafagent.web.request_fields import (
     RESERVED_KEYS,
     check_tree,
@@ -536,6 +537,8 @@ HANDLERS = {
         "localize_verdicts",
     )
 }
+# The serving modes' handlers (Fit & plan, Extend) live in their own module, wrapped alike.
+HANDLERS.update({name: _respond(func) for name, func in SERVING_FUNCTIONS.items()})
 
 
 def call(name: str, request: str = "{}") -> str:

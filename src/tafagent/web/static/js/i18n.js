@@ -26,9 +26,15 @@ export function tCode(prefix, code) {
   return ui.strings[key] ?? ui.english[key] ?? String(code);
 }
 
+// Each language's strings live in several files (one per owner: the page shell, the serving modes), merged.
+const UI_FILES = ["ui", "ui_serving"];
+
 async function loadStrings(code) {
-  const response = await fetch(`i18n/ui_${code}.json`);
-  return response.ok ? response.json() : {};
+  const parts = await Promise.all(UI_FILES.map(async (name) => {
+    const response = await fetch(`i18n/${name}_${code}.json`);
+    return response.ok ? response.json() : {};
+  }));
+  return Object.assign({}, ...parts);
 }
 
 function relabelDocument() {

@@ -14,12 +14,14 @@ import { busy, run, setStatus } from "./status.js";
 import * as ask from "./modes/ask.js";
 import * as compare from "./modes/compare.js";
 import * as diagnose from "./modes/diagnose.js";
+import * as extend from "./modes/extend.js";
+import * as fit from "./modes/fit.js";
 import * as inspect from "./modes/inspect.js";
 import * as phase from "./modes/phase.js";
 import * as profile from "./modes/profile.js";
 import * as recipe from "./modes/recipe.js";
 
-const MODES = { profile, compare, ask, recipe, inspect, diagnose, phase };  // in the order of the tabs
+const MODES = { profile, compare, ask, recipe, inspect, diagnose, fit, extend, phase };  // in the order of the tabs
 
 function knownMode(mode) { return Object.hasOwn(MODES, mode) ? mode : "profile"; }
 

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from tafagent.adapters.sources import load_spec
-from tafagent.cli.common import add_catalog_option, load_catalogs, parse_sets, token_count
+from tafagent.cli.common import add_catalog_option, load_catalogs, output_language, parse_sets, token_count
 from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, write_stdout
 from tafagent.core.errors import UsageError
@@ -32,8 +32,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from tafagent.cli.render import render_comparison
     from tafagent.core.compare import compare
+    from tafagent.core.render.card_text import comparison_texts
     from tafagent.core.render.report import comparison_markdown
 
+    lang = output_language(args) or "en"
     if not 2 <= len(args.models) <= 3:
         raise UsageError(
             f"compare takes 2 or 3 models, got {len(args.models)}", "e.g. taf compare llama-3-8b mistral-7b"
@@ -44,10 +46,12 @@ def run(args: argparse.Namespace) -> int:
     specs = [load_spec(m, **model_kwargs(args)) for m in args.models]
     comparison = compare(specs, args.recipe, shared, load_catalogs(args.catalog))
     if args.json:
-        data = comparison.to_dict()
+        data = comparison.to_dict()  # English keys and values; another language adds its texts under "localized"
+        if lang != "en":
+            data["localized"] = comparison_texts(comparison, lang)
         emit_json(data)
     elif args.format == "md":
-        write_stdout(comparison_markdown(comparison))
+        write_stdout(comparison_markdown(comparison, lang))
     else:
-        render_comparison(console(), comparison)
+        render_comparison(console(), comparison, lang)
     return 0

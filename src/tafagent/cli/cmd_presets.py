@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from tafagent.cli.common import output_language
 from tafagent.cli.output import console, emit_json, plain
-from tafagent.core.render.format import fmt_count
+from tafagent.core.messages import tr
+from tafagent.core.render.format import fmt_count, localise_number
 from tafagent.core.spec.presets import list_presets
 
 
@@ -50,21 +52,22 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} embedded presets", title_justify="left")
+    lang = output_language(args) or "en"
+    table = Table(title=tr("card.presets.title", lang, n=len(rows)), title_justify="left")
     for column in ("id", "aliases", "family", "params", "T_train", "RoPE θ", "window"):
-        table.add_column(column, no_wrap=column in ("id", "family"))
+        table.add_column(tr(f"card.presets.col.{column}", lang), no_wrap=column in ("id", "family"))
     for row in rows:
-        params = fmt_count(row["n_params"])
+        params = fmt_count(row["n_params"], lang)
         if row["n_params_active"] != row["n_params"]:
-            params += f" ({fmt_count(row['n_params_active'])} active)"
+            params += " " + tr("card.presets.active", lang, n=fmt_count(row["n_params_active"], lang))
         table.add_row(
             plain(row["id"]),
             plain(", ".join(row["aliases"])),
             plain(row["family"]),
             params,
-            f"{row['T_train']:,}" if row["T_train"] else "—",
-            f"{row['rope_theta']:,.0f}" if row["rope_theta"] else "—",
-            f"{row['sliding_window']:,}" if row["sliding_window"] else "—",
+            localise_number(f"{row['T_train']:,}", lang) if row["T_train"] else "—",
+            localise_number(f"{row['rope_theta']:,.0f}", lang) if row["rope_theta"] else "—",
+            localise_number(f"{row['sliding_window']:,}", lang) if row["sliding_window"] else "—",
         )
     console().print(table)
     return 0

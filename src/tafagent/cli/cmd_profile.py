@@ -8,7 +8,14 @@ from typing import Any
 
 from tafagent.adapters.files import check_output_file
 from tafagent.adapters.sources import load_spec
-from tafagent.cli.common import add_catalog_option, load_catalogs, number, token_count, write_or_print
+from tafagent.cli.common import (
+    add_catalog_option,
+    load_catalogs,
+    number,
+    output_language,
+    token_count,
+    write_or_print,
+)
 from tafagent.cli.model_options import add_closed_form_option, add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, write_stderr
 
@@ -55,8 +62,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from tafagent.cli.render import render_card
     from tafagent.core.card import CardOptions, profile  # the engine loads only for the commands that run it
+    from tafagent.core.render.card_text import card_texts
     from tafagent.core.render.report import card_html, card_markdown
 
+    lang = output_language(args) or "en"
     if args.output is not None:  # before any work: a bad -o must not cost the run, nor hang on a pipe
         check_output_file(args.output, "-o", example="card.html")
     spec = load_spec(args.model, **model_kwargs(args))
@@ -66,30 +75,34 @@ def run(args: argparse.Namespace) -> int:
         gamma_random=args.gamma_random,
         gamma_text=args.gamma_text,
         closed_form=args.closed_form,
-        diagnosis=diagnosis_gammas_of(args.diagnosis, spec) if args.diagnosis else None,
+        diagnosis=diagnosis_gammas_of(args.diagnosis, spec, lang) if args.diagnosis else None,
         USD_budget=args.budget,
         target_tokens_per_day=args.tokens_per_day,
         api_model=args.api_model,
         monthly_tokens_M=args.monthly_tokens_m,
     )
     card = profile(spec, options, load_catalogs(args.catalog))
-    if args.json:
-        emit_json(card.to_dict())
+    if args.json:  # English keys and values; another language adds its texts under "localized"
+        data = card.to_dict()
+        if lang != "en":
+            data["localized"] = card_texts(card, lang)
+        emit_json(data)
     elif args.format == "md":
-        write_or_print(card_markdown(card), args.output)
+        write_or_print(card_markdown(card, lang), args.output)
     elif args.format == "html":
-        write_or_print(card_html(card), args.output)
+        write_or_print(card_html(card, lang), args.output)
     else:
-        render_card(console(), card)
+        render_card(console(), card, lang)
     return 0
 
 
-def diagnosis_gammas_of(path: Path, spec: Any) -> Any:
+def diagnosis_gammas_of(path: Path, spec: Any, lang: str = "en") -> Any:
     """The measured γ of a diagnosis file for the card (core.gamma_source.DiagnosisGammas), or None when the
     model has no attention. Warns on stderr when the file measured another model or a γ indistinguishable from
     uniform attention (the card then marks its measured-γ checks and lowers confidence)."""
     from tafagent.adapters.measure import load_diagnosis
-    from tafagent.core.gamma_source import choose_gammas, diagnosis_gammas
+    from tafagent.core.gamma_source import choose_gammas, diagnosis_gammas, gamma_label_text
+    from tafagent.core.messages import tr
 
     diagnosis = load_diagnosis(path)
     if diagnosis.status == "no_attention":
@@ -98,7 +111,7 @@ def diagnosis_gammas_of(path: Path, spec: Any) -> Any:
     gammas = diagnosis_gammas(diagnosis, str(path))
     for choice in choose_gammas(spec, diagnosis=gammas).values():
         for warning in () if choice is None else choice.warnings:
-            write_stderr(f"warning: {warning}\n")
+            write_stderr(f"{tr('card.spec.warning', lang)} {gamma_label_text(warning, lang)}\n")
         if choice is not None and choice.warnings:
             break  # the same file: each warning once
     return gammas

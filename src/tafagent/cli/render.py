@@ -1,7 +1,8 @@
-"""Rich terminal rendering of recipe results, TAF Cards and comparisons.
+"""Rich terminal rendering of recipe results, TAF Cards and comparisons, in EN, ES, FR or ZH.
 
 Every string that is not this module's own markup goes through :func:`~tafagent.cli.output.plain`: model ids,
 reasons and inputs can hold user text (a path, a ``--set`` value) that rich would otherwise parse as markup.
+Every label comes from the ``card.*`` message catalog (:mod:`tafagent.core.render.card_text`).
 """
 
 from __future__ import annotations
@@ -12,127 +13,165 @@ from tafagent.cli.output import plain
 from tafagent.core.audit import RecipeResult
 from tafagent.core.card import Card
 from tafagent.core.compare import Comparison
-from tafagent.core.render.report import (
+from tafagent.core.messages import tr
+from tafagent.core.render.card_text import (
     NONE_ACTIONS,
-    TONE_EMOJI,
-    fmt,
+    architecture_class_text,
+    band_text,
+    check_text,
+    colon,
+    diagnostics_summary,
+    evidence_text,
+    falsifier_texts,
+    gamma_source_text,
+    head_text,
+    input_source_text,
     key_number_rows,
     measured_lines,
     panel_text,
+    percent_text,
+    step_name_text,
     step_result_text,
+    summary_text,
+    verdict_cells,
 )
+from tafagent.core.render.format import fmt
+from tafagent.core.render.report import TONE_EMOJI
 
 TONE_STYLE = {"good": "green", "caution": "yellow", "bad": "red", "info": "cyan"}
+CHAIN_COLUMNS = ("step", "formula", "result", "evidence", "panel", "meaning")
 
 
-def _verdict(result: RecipeResult) -> str:
-    return f"[{TONE_STYLE[result.tone]}]{TONE_EMOJI[result.tone]} {plain(result.verdict)}[/]"
+def _verdict(result: RecipeResult, lang: str = "en") -> str:
+    verdict = result.localized(lang)["verdict"]
+    return f"[{TONE_STYLE[result.tone]}]{TONE_EMOJI[result.tone]} {plain(verdict)}[/]"
 
 
-def render_result(console: Any, result: RecipeResult) -> None:
+def _col(name: str, lang: str) -> str:
+    return tr(f"card.col.{name}", lang)
+
+
+def render_result(console: Any, result: RecipeResult, lang: str = "en") -> None:
+    """One recipe result: verdict panel, audit chain, inputs, confidence and caveats, in ``lang``."""
     from rich.panel import Panel
     from rich.table import Table
 
-    body = f"[bold]{_verdict(result)}[/bold]\n{plain(result.reason)}"
+    texts = result.localized(lang)
+    body = f"[bold]{_verdict(result, lang)}[/bold]\n{plain(texts['reason'])}"
     if result.mitigation not in NONE_ACTIONS:
-        body += f"\n[bold]Action:[/bold] {plain(result.mitigation)}"
+        body += f"\n[bold]{plain(tr('card.action_label', lang))}[/bold] {plain(texts['mitigation'])}"
     console.print(
         Panel(
             body,
-            title=plain(f"{result.recipe_id} — {result.recipe_name}"),
+            title=plain(f"{result.recipe_id} — {texts['recipe_name']}"),
             title_align="left",
             border_style=TONE_STYLE[result.tone],
         )
     )
-    table = Table(title="Audit chain", title_justify="left", show_lines=False)
-    for column in ("#", "§", "step", "formula", "result", "evidence", "reference panel", "meaning"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("#",))
+    table = Table(title=tr("card.audit_chain", lang), title_justify="left", show_lines=False)
+    for column in ("#", "§", *(_col(c, lang) for c in CHAIN_COLUMNS)):
+        table.add_column(plain(column), overflow="fold", no_wrap=column in ("#",))
     for s in result.chain:
-        cells = (s.step, s.section, s.name, s.formula, step_result_text(s), s.evidence.label.value)
-        table.add_row(*map(plain, cells), plain(panel_text(s.panel)), plain(s.interpretation))
+        cells = (
+            s.step,
+            s.section,
+            step_name_text(s, lang),
+            s.formula,
+            step_result_text(s, lang),
+            evidence_text(s.evidence.label.value, lang),
+        )
+        table.add_row(*map(plain, cells), plain(panel_text(s.panel, lang)), plain(s.interpretation_text(lang)))
     if result.chain:
         console.print(table)
-    inputs = Table(title="Inputs", title_justify="left")
-    inputs.add_column("parameter")
-    inputs.add_column("value")
-    inputs.add_column("from")
+    inputs = Table(title=tr("card.inputs", lang), title_justify="left")
+    for column in ("parameter", "value", "from"):
+        inputs.add_column(_col(column, lang))
     for name, value in result.inputs.items():
-        inputs.add_row(plain(name), plain(fmt(value)), plain(result.input_sources.get(name, "")))
+        source = input_source_text(result.input_sources.get(name, ""), lang)
+        inputs.add_row(plain(name), plain(fmt(value, "", lang)), plain(source))
     console.print(inputs)
     c = result.confidence
-    checks = "; ".join(f"{x.name}: {x.status}" + (f" ({x.note})" if x.note else "") for x in c.checks)
-    console.print(f"Confidence: [bold]{plain(c.band)}[/bold] ({c.score:.0%}) — {plain(checks)}")
+    checks = tr("card.sep", lang).join(
+        check_text(x, lang) + (f" ({x.note})" if x.note and lang == "en" else "") for x in c.checks
+    )
+    console.print(
+        f"{plain(tr('card.confidence_label', lang))} [bold]{plain(band_text(c.band, lang))}[/bold] "
+        f"{plain(tr('card.paren', lang, text=percent_text(c.score, lang)))} — {plain(checks)}"
+    )
     if result.caveats:
-        console.print("Caveats: " + plain(", ".join(result.caveats)))
+        console.print(
+            plain(tr("card.caveats_label", lang) + " " + tr("card.sep", lang).join(result.caveat_texts(lang)))
+        )
 
 
-def render_card(console: Any, card: Card) -> None:
+def render_card(console: Any, card: Card, lang: str = "en") -> None:
+    """The TAF Card for the terminal, in ``lang``."""
     from rich.panel import Panel
     from rich.table import Table
 
     spec = card.model
-    theta = f"θ {fmt(spec.rope_theta)}" if spec.rope_theta is not None else "no RoPE"
     head = (
-        f"[bold]{plain(card.architecture_class)}[/bold]\n{fmt(spec.n_params)} parameters · T_train "
-        f"{fmt(spec.T_train)} · T_eval {fmt(card.T_eval)} · {plain(theta)} · {plain(spec.attention.upper())}"
-        + (" + SWA" if spec.has_swa else "")
-        + f"\n[bold]{plain(card.summary['line'])}[/bold]"
+        f"[bold]{plain(architecture_class_text(card.architecture_class, lang))}[/bold]\n{plain(head_text(card, lang))}"
+        f"\n[bold]{plain(summary_text(card, lang))}[/bold]"
     )
-    console.print(Panel(head, title=f"TAF Card — {plain(spec.model_id)}", title_align="left"))
-    verdicts = Table(title="Verdicts", title_justify="left", show_lines=True)
+    console.print(Panel(head, title=plain(tr("card.title", lang, model=spec.model_id)), title_align="left"))
+    verdicts = Table(title=tr("card.verdicts", lang), title_justify="left", show_lines=True)
     for column in ("recipe", "verdict", "reason", "action"):
-        verdicts.add_column(column, overflow="fold")
+        verdicts.add_column(_col(column, lang), overflow="fold")
     for rid, r in card.recipes.items():
+        cells = verdict_cells(r, lang)
         verdicts.add_row(
-            plain(f"{rid}\n{r.recipe_name}"),
-            f"{_verdict(r)}\nconfidence {plain(r.confidence.band)}",
-            plain(r.reason),
-            "" if r.mitigation in NONE_ACTIONS else plain(r.mitigation),
+            plain(f"{rid}\n{cells['recipe_name']}"),
+            f"{_verdict(r, lang)}\n{plain(cells['confidence'])}",
+            plain(cells["reason"]),
+            plain(cells["action"]),
         )
     console.print(verdicts)
-    numbers = Table(title="Key numbers", title_justify="left")
-    for column in ("quantity", "value", "evidence", "reference panel"):
-        numbers.add_column(column, overflow="fold")
-    for label, value, evidence, panel in key_number_rows(card):
-        numbers.add_row(plain(label), plain(value), plain(evidence), plain(panel_text(panel)))
+    numbers = Table(title=tr("card.key_numbers", lang), title_justify="left")
+    for column in ("quantity", "value", "evidence", "panel"):
+        numbers.add_column(_col(column, lang), overflow="fold")
+    for label, value, evidence, panel in key_number_rows(card, lang):
+        numbers.add_row(plain(label), plain(value), plain(evidence), plain(panel_text(panel, lang)))
     console.print(numbers)
-    for line in measured_lines(card.measured):
-        head, _, rest = line.partition(":")
-        console.print(f"[bold]{plain(head)}:[/bold]{plain(rest)}")
+    sep = colon(lang).rstrip()
+    for line in measured_lines(card.measured, lang):
+        head, _, rest = line.partition(sep)
+        console.print(f"[bold]{plain(head)}{plain(sep)}[/bold]{plain(rest)}")
     d = card.diagnostics
+    title = tr("card.diagnostics", lang)
     if d.get("gamma_used") is None:
-        console.print(f"Diagnostics: {plain(d.get('gamma_source'))}")
+        console.print(plain(tr("card.diag.none_line", lang, source=gamma_source_text(card, lang))))
     else:
-        inv = d["compute_invariant"]
+        where = tr("card.diag.head", lang, gamma=d["gamma_used"], source=gamma_source_text(card, lang))
+        console.print(f"[bold]{plain(title)}[/bold] {plain(where)} {plain(diagnostics_summary(card, lang))}")
+    for f in (falsifier_texts(item, lang) for item in card.falsification):
         console.print(
-            f"[bold]Diagnostics[/bold] (γ = {d['gamma_used']:.4f}, {plain(d['gamma_source'])}): "
-            + plain(
-                f"{d['hagedorn_safety'].get('label')} · {d['bimodal_phase_class']} · K = {inv['K']:.2f} "
-                f"({inv['interpretation']})"
-            )
-        )
-    for f in card.falsification:
-        console.print(
-            f"  {plain(f['id'])} {plain(f['claim'])}: [bold]{plain(f['status'])}[/bold]"
+            f"  {plain(f['id'])} {plain(f['claim'])}{plain(colon(lang))}[bold]{plain(f['status'])}[/bold]"
             + (f" — {plain(f['note'])}" if f["note"] else "")
         )
     for warning in spec.warnings:
-        console.print(f"[yellow]warning:[/yellow] {plain(warning)}")
-    console.print("Full audit chains: [bold]taf recipe ID --model MODEL[/bold], or --format md / --json.")
+        console.print(f"[yellow]{plain(tr('card.spec.warning', lang))}[/yellow] {plain(warning)}")
+    command = "[bold]taf recipe ID --model MODEL[/bold]"
+    console.print(plain(tr("card.full_audit", lang, command="TAF_COMMAND")).replace("TAF_COMMAND", command))
 
 
-def render_comparison(console: Any, comparison: Comparison) -> None:
+def render_comparison(console: Any, comparison: Comparison, lang: str = "en") -> None:
+    """A comparison table for the terminal, in ``lang``."""
     from rich.table import Table
 
     columns = comparison.key_number_columns()
-    title = plain(f"{comparison.recipe_id} — {comparison.recipe_name}")
+    title = plain(f"{comparison.recipe_id} — {comparison.recipe_name_text(lang)}")
     table = Table(title=title, title_justify="left", show_lines=True)
-    for column in ("model", "verdict", "reason", *map(comparison.column_header, columns)):
+    headers = [_col(c, lang) for c in ("model", "verdict", "reason")]
+    for column in (*headers, *(comparison.column_header(c, lang) for c in columns)):
         table.add_column(plain(column), overflow="fold")
     for spec, r in comparison.rows:
         numbers = r.key_numbers()
-        shown = [plain(fmt(numbers[c])) if c in numbers else "—" for c in columns]
-        table.add_row(plain(spec.model_id), _verdict(r), plain(r.reason), *shown)
+        shown = [plain(fmt(numbers[c], "", lang)) if c in numbers else "—" for c in columns]
+        table.add_row(plain(spec.model_id), _verdict(r, lang), plain(r.localized(lang)["reason"]), *shown)
     console.print(table)
     if comparison.ignored_params:
-        console.print(plain(f"(not used by {comparison.recipe_id}: {', '.join(comparison.ignored_params)})"))
+        text = tr(
+            "card.compare.not_used", lang, recipe_id=comparison.recipe_id, params=", ".join(comparison.ignored_params)
+        )
+        console.print(plain(text))

@@ -91,24 +91,39 @@ class Card:
         }
 
 
-def architecture_class(spec: ModelSpec) -> str:
-    """The reference's five classes (spec §4.1) for RoPE models, plus the families it could not name."""
+# The architecture classes: code → the English label the Card's JSON keeps (catalog key ``card.arch.<code>``).
+ARCHITECTURE_CLASSES: dict[str, str] = {
+    "ssm": "SSM (state-space, no attention)",
+    "hybrid": "Hybrid (attention + state-space layers)",
+    "alibi": "ALiBi (linear distance bias, no RoPE)",
+    "abspe": "AbsPE (learned absolute positions, no RoPE)",
+    "swa_alternating": "SWA-alternating (gemma/phi family signature)",
+    "swa": "SWA (sliding window on every layer)",
+    "gqa_post_ih": "RoPE-GQA post-IH (Llama-3 / Mistral / Qwen-style)",
+    "gqa_pre_ih": "RoPE-GQA pre-IH (small GQA model)",
+    "mha_post_ih": "RoPE-MHA post-IH (classical Llama-2 / pythia-large)",
+    "mha_pre_ih": "RoPE-MHA pre-IH (small MHA model)",
+}
+
+
+def architecture_class_code(spec: ModelSpec) -> str:
+    """The code of :data:`ARCHITECTURE_CLASSES` for ``spec``: the reference's five classes (spec §4.1) for RoPE
+    models, plus the families it could not name."""
     post_ih = spec.n_params >= POST_IH_THRESHOLD_PARAMS
-    if spec.family == "ssm":
-        return "SSM (state-space, no attention)"
-    if spec.family == "hybrid":
-        return "Hybrid (attention + state-space layers)"
-    if spec.family == "alibi":
-        return "ALiBi (linear distance bias, no RoPE)"
-    if spec.family == "abspe":
-        return "AbsPE (learned absolute positions, no RoPE)"
+    if spec.family in ("ssm", "hybrid", "alibi", "abspe"):
+        return spec.family
     if spec.has_swa:
         if spec.swa_declared or spec.layer_types:  # the reference's label (hand-entered SWA, or alternating)
-            return "SWA-alternating (gemma/phi family signature)"
-        return "SWA (sliding window on every layer)"
+            return "swa_alternating"
+        return "swa"
     if spec.has_gqa:
-        return "RoPE-GQA post-IH (Llama-3 / Mistral / Qwen-style)" if post_ih else "RoPE-GQA pre-IH (small GQA model)"
-    return "RoPE-MHA post-IH (classical Llama-2 / pythia-large)" if post_ih else "RoPE-MHA pre-IH (small MHA model)"
+        return "gqa_post_ih" if post_ih else "gqa_pre_ih"
+    return "mha_post_ih" if post_ih else "mha_pre_ih"
+
+
+def architecture_class(spec: ModelSpec) -> str:
+    """The English label of ``spec``'s architecture class (see :func:`architecture_class_code`)."""
+    return ARCHITECTURE_CLASSES[architecture_class_code(spec)]
 
 
 def profile(spec: ModelSpec, options: CardOptions | None = None, catalogs: Catalogs | None = None) -> Card:

@@ -15,6 +15,7 @@ from typing import Any
 from tafagent.core.audit import RecipeResult, _clean
 from tafagent.core.catalogs import Catalogs
 from tafagent.core.errors import UsageError
+from tafagent.core.messages import catalog, recipe_label, tr
 from tafagent.core.recipes import get_recipe, list_recipes, run_recipe
 from tafagent.core.spec.model_spec import ModelSpec
 
@@ -36,14 +37,28 @@ class Comparison:
                     columns.append(name)
         return columns
 
-    def column_header(self, name: str) -> str:
-        """'KV cache memory (GB; exact)': a key-number column with its unit and the step's evidence label."""
+    def column_header(self, name: str, lang: str = "en") -> str:
+        """'KV cache memory (GB; exact)': a key-number column with its unit and the step's evidence label, in
+        ``lang`` (the step's name and unit through the audit methods, the label through the card catalog)."""
+        from tafagent.core.render.card_text import step_name_text  # the renderers' module imports this one
+
         for _, result in self.rows:
             step = result.step_named(name)
             if step is not None:
                 unit = result.key_number_unit(name)
-                return f"{name} ({unit + '; ' if unit else ''}{step.evidence.label.value})"
+                if unit and unit == step.unit:
+                    unit = step.unit_text(lang)
+                if lang != "en" and unit:
+                    unit = catalog(lang).get(f"card.unit.{unit}", unit)
+                label = step.evidence.label.value
+                evidence = catalog(lang).get(f"card.evidence.{label}", label) if lang != "en" else label
+                key = "card.compare.column_unit" if unit else "card.compare.column"
+                return tr(key, lang, name=step_name_text(step, lang), unit=unit, evidence=evidence)
         return name
+
+    def recipe_name_text(self, lang: str = "en") -> str:
+        """The recipe's name in ``lang`` (the registry's English name in English)."""
+        return recipe_label(self.recipe_id, lang, self.recipe_name) if lang != "en" else self.recipe_name
 
     def to_dict(self) -> dict[str, Any]:
         return {

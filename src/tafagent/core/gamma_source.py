@@ -10,12 +10,14 @@ attention (``core.decay.null``) caps the confidence of every verdict that uses i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult
 from tafagent.core.decay.diagnosis import Diagnosis
+from tafagent.core.messages import tr
 from tafagent.core.spec.model_spec import ModelSpec
 from tafagent.core.validation.panel import GammaRow, load_panel
 
@@ -27,6 +29,7 @@ __all__ = [
     "annotate_result",
     "choose_gammas",
     "diagnosis_gammas",
+    "gamma_label_text",
     "panel_gamma_row",
     "recipe_gamma_params",
     "run_recipe_with_gamma",
@@ -133,6 +136,51 @@ def _panel_choice(row: GammaRow) -> GammaChoice:
     corpus = "text" if row.is_text else row.corpus
     label = f"measured {corpus} γ (panel row {row.row_id}, tier {row.tier}, {row.source_file})"
     return GammaChoice(row.gamma, "panel", label, row.row_id, row.tier, row.source_file)
+
+
+# The labels this module writes (and the card's γ phrases), as patterns → catalog key: gamma_label_text reads them back.
+_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"measured (?P<corpus>\w+) γ \(panel row (?P<row>[^,]+), tier (?P<tier>[^,]+), (?P<file>.+)\)"),
+        "panel",
+    ),
+    (re.compile(r"measured γ you gave"), "user"),
+    (re.compile(r"measured γ from the diagnosis (?P<path>.+)"), "diagnosis"),
+    (re.compile(r"predicted \(γ_corrected, closed form\)"), "predicted"),
+    (re.compile(r"closed form \(γ_corrected\)"), "closed_form"),
+    (re.compile(r"none: no RoPE law and no measurement; run `taf diagnose`"), "none"),
+    (
+        re.compile(
+            r"The diagnosis (?P<path>.+) measured another model \((?P<differences>.+)\): its γ does not describe this "
+            r"one; diagnose this model with `taf diagnose`\."
+        ),
+        "warn_mismatch",
+    ),
+    (
+        re.compile(
+            r"The γ in (?P<path>.+) cannot be told apart from uniform attention under its protocol \(the uniform "
+            r"null lies inside its 95 % interval\), so verdicts that use it have low confidence\."
+        ),
+        "warn_null",
+    ),
+)
+
+
+def gamma_label_text(label: str, lang: str = "en") -> str:
+    """A γ origin label ("measured text γ (panel row P049, tier A, …)", "measured γ you gave", the card's
+    "predicted (γ_corrected, closed form)") or a warning of this module (a diagnosis of another model, a null-like
+    γ) in ``lang``; English, or a text this module did not write, unchanged."""
+    if lang == "en":
+        return label
+    for pattern, key in _LABELS:
+        match = pattern.fullmatch(label)
+        if match is None:
+            continue
+        params = match.groupdict()
+        if params.get("corpus") in ("text", "random"):  # the corpus word is translated; another stays as written
+            params["corpus"] = tr(f"card.gamma.corpus_{params['corpus']}", lang)
+        return tr(f"card.gamma.{key}", lang, **params)
+    return label
 
 
 def _mismatch(diagnosis: DiagnosisGammas, spec: ModelSpec | None) -> list[str]:

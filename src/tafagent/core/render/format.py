@@ -34,17 +34,32 @@ def significant(value: float, digits: int = 3) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def fmt(value: Any, unit: str = "") -> str:
-    """Human number formatting: thousands separators, 4 significant digits for small floats, n/a for None."""
+def _word(key: str, lang: str, english: str) -> str:
+    """A formatter word ("n/a", "yes", a unit name) in ``lang`` from the card catalog; ``english`` otherwise."""
+    if lang == "en":
+        return english
+    from tafagent.core.messages import catalog  # messages imports this module: look the catalog up lazily
+
+    return catalog(lang).get(key, english)
+
+
+def unit_text(unit: str, lang: str = "en") -> str:
+    """A unit in ``lang``: words ("tokens", "months") are translated, symbols (GB, tok/s, USD/Mtok) stay."""
+    return _word(f"card.unit.{unit}", lang, unit) if unit else unit
+
+
+def fmt(value: Any, unit: str = "", lang: str = "en") -> str:
+    """Human number formatting: thousands separators, 4 significant digits for small floats, n/a for None;
+    the digits get ``lang``'s marks and unit words their translation ('8 192 jetons' in French)."""
     if value is None:
-        return "n/a"
+        return _word("card.fmt.na", lang, "n/a")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _word("card.fmt.yes", lang, "yes") if value else _word("card.fmt.no", lang, "no")
     if isinstance(value, int):
         text = f"{value:,}"
     elif isinstance(value, float):
         if not math.isfinite(value):
-            return "n/a"
+            return _word("card.fmt.na", lang, "n/a")
         if value == 0:
             text = "0"
         elif abs(value) >= 1e15 or abs(value) < 1e-3:
@@ -54,32 +69,36 @@ def fmt(value: Any, unit: str = "") -> str:
         else:
             text = f"{value:.4g}"
     else:
-        text = str(value)
-    if unit == "bytes" and isinstance(value, (int, float)):
-        return f"{text} B ({value / 1e9:.3f} GB, {value / 2**30:.3f} GiB)"
-    return f"{text} {unit}".strip() if unit and unit not in ("dimensionless",) else text
+        return f"{value} {unit_text(unit, lang)}".strip() if unit and unit != "dimensionless" else str(value)
+    text = localise_number(text, lang)
+    if unit == "bytes":
+        gb = localise_number(f"{value / 1e9:.3f}", lang)
+        gib = localise_number(f"{value / 2**30:.3f}", lang)
+        return f"{text} B ({gb} GB, {gib} GiB)"
+    return f"{text} {unit_text(unit, lang)}".strip() if unit and unit not in ("dimensionless",) else text
 
 
-def fmt_count(n: int | None) -> str:
-    """8030261248 → '8.03 B'; small counts stay exact."""
+def fmt_count(n: int | None, lang: str = "en") -> str:
+    """8030261248 → '8.03 B' ('8,03 B' in ES/FR); small counts stay exact."""
     if n is None:
-        return "n/a"
+        return _word("card.fmt.na", lang, "n/a")
     for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(n) >= scale:
-            return f"{n / scale:.3g} {suffix}" if abs(n) / scale < 100 else f"{n / scale:.0f} {suffix}"
+            text = f"{n / scale:.3g}" if abs(n) / scale < 100 else f"{n / scale:.0f}"
+            return f"{localise_number(text, lang)} {suffix}"
     return str(n)
 
 
-def fmt_value(value: Any) -> str:
-    """A compact human rendering of a spec field value."""
+def fmt_value(value: Any, lang: str = "en") -> str:
+    """A compact human rendering of a spec field value (numbers with ``lang``'s marks)."""
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _word("card.fmt.yes", lang, "yes") if value else _word("card.fmt.no", lang, "no")
     if isinstance(value, int):
-        return f"{value:,}"
+        return localise_number(f"{value:,}", lang)
     if isinstance(value, float):
-        return f"{value:,.6g}"
+        return localise_number(f"{value:,.6g}", lang)
     if isinstance(value, (list, tuple)):
         if value and len(set(value)) < len(value):
             runs = _runs(list(value))
@@ -87,11 +106,13 @@ def fmt_value(value: Any) -> str:
         return ", ".join(str(v) for v in value)
     if hasattr(value, "to_dict"):
         parts = [
-            f"{k}={fmt_value(v)}" for k, v in value.to_dict().items() if k not in ("raw", "params") and v is not None
+            f"{k}={fmt_value(v, lang)}"
+            for k, v in value.to_dict().items()
+            if k not in ("raw", "params") and v is not None
         ]
         return ", ".join(parts)
     if isinstance(value, dict):
-        return ", ".join(f"{k}={fmt_value(v)}" for k, v in value.items())
+        return ", ".join(f"{k}={fmt_value(v, lang)}" for k, v in value.items())
     return str(value)
 
 
@@ -105,6 +126,6 @@ def _runs(values: list[Any]) -> list[tuple[Any, int]]:
     return runs
 
 
-def bytes_gb_gib(n: float) -> str:
-    """``n`` bytes as '16.06 GB (14.96 GiB)': decimal and binary units side by side."""
-    return f"{n / 1e9:,.2f} GB ({n / GIB:,.2f} GiB)"
+def bytes_gb_gib(n: float, lang: str = "en") -> str:
+    """``n`` bytes as '16.06 GB (14.96 GiB)': decimal and binary units side by side, in ``lang``'s marks."""
+    return f"{localise_number(f'{n / 1e9:,.2f}', lang)} GB ({localise_number(f'{n / GIB:,.2f}', lang)} GiB)"

@@ -1,7 +1,8 @@
-"""Text renderings of cards, recipe results and comparisons: Markdown and self-contained HTML.
+"""Text renderings of cards, recipe results and comparisons: Markdown and self-contained HTML, in EN/ES/FR/ZH.
 
 Pure string building, so the CLI (``taf profile --format md|html``) and the browser app produce the
-same documents. Every dynamic text is escaped in HTML; Markdown table cells escape ``|``.
+same documents. Every dynamic text is escaped in HTML; Markdown table cells escape ``|``. Every label comes from
+the ``card.*`` message catalog through :mod:`tafagent.core.render.card_text`; English is the default.
 """
 
 from __future__ import annotations
@@ -9,223 +10,164 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from tafagent.core.audit import RecipeResult, Step
+from tafagent.core.audit import RecipeResult
 from tafagent.core.card import Card
 from tafagent.core.compare import Comparison
+from tafagent.core.messages import tr
+from tafagent.core.render.card_text import (
+    KEY_NUMBER_LABELS,
+    NONE_ACTIONS,
+    architecture_class_text,
+    band_text,
+    colon,
+    confidence_checks_text,
+    diagnostics_lines,
+    evidence_text,
+    falsifier_texts,
+    gamma_source_text,
+    head_text,
+    inputs_text,
+    key_number_evidence,
+    key_number_rows,
+    measured_lines,
+    panel_text,
+    percent_text,
+    step_name_text,
+    step_result_text,
+    summary_text,
+    verdict_cells,
+)
 from tafagent.core.render.format import fmt
 
+__all__ = [
+    "KEY_NUMBER_LABELS",
+    "NONE_ACTIONS",
+    "TONE_EMOJI",
+    "card_html",
+    "card_markdown",
+    "comparison_markdown",
+    "confidence_checks_text",
+    "inputs_text",
+    "key_number_evidence",
+    "key_number_rows",
+    "measured_lines",
+    "panel_text",
+    "result_markdown",
+    "step_result_text",
+]
+
 TONE_EMOJI = {"good": "✅", "caution": "⚠️", "bad": "❌", "info": "ℹ️"}
-NONE_ACTIONS = ("None required.", "None — proceed with Chinchilla-optimal recipe.")
-
-KEY_NUMBER_LABELS: dict[str, tuple[str, str, str, str]] = {
-    # key: (label, unit, evidence label when the card has no panel evidence for the key, note)
-    "T_eval": ("T_eval", "tokens", "input", ""),
-    "gamma_pade": ("γ_Padé(T_eval)", "", "derived", "closed form"),
-    "gamma_corrected": ("γ_corrected", "", "exploratory", "closed form + δ; δ_post_IH exploratory"),
-    "gamma_obs": ("γ measured", "", "measured", ""),
-    "d_horizon": ("d_horizon", "tokens", "derived", "≡ T_eval up to δ: identity D-NEW-1"),
-    "d_horizon_measured": ("d_horizon (measured γ)", "tokens", "derived", "from the measured γ"),
-    "l_niah": ("L_NIAH ceiling", "tokens", "exploratory", ""),
-    "chi": ("χ susceptibility", "", "derived", "1/|γ_corrected − 1|: as good as γ_corrected"),
-    "kv_cache_bytes": ("KV cache @ T_eval (bf16)", "bytes", "exact", "per layer kind"),
-    "gamma_random_predicted": ("γ_random predicted", "", "exploratory", "imprint law"),
-    "compute_invariant_K": ("K = γ·ln(N²·D)", "nats", "fitted", "band n = 22"),
-}
-
-
-def key_number_evidence(card: Card, key: str) -> tuple[str, str]:
-    """(evidence label, note) of a card key number: the panel's law evidence where the card has it, else the
-    label of :data:`KEY_NUMBER_LABELS` — one source for the CLI, the reports and the web app."""
-    _, _, fallback, note = KEY_NUMBER_LABELS[key]
-    evidence = card.key_evidence.get(key)
-    return (evidence["label"] if evidence else fallback), note
-
-
-def key_number_rows(card: Card) -> list[tuple[str, str, str, dict[str, Any] | None]]:
-    """(label, formatted value, evidence text, panel evidence) for every key number the card has."""
-    rows = []
-    for key, (label, unit, _, _) in KEY_NUMBER_LABELS.items():
-        if card.key_numbers.get(key) is None:
-            continue
-        evidence, note = key_number_evidence(card, key)
-        rows.append(
-            (
-                label,
-                fmt(card.key_numbers[key], unit),
-                f"{evidence} ({note})" if note else evidence,
-                card.key_evidence.get(key),
-            )
-        )
-    return rows
-
-
-def step_result_text(step: Step) -> str:
-    """A one-line rendering of a step's result (dicts show their headline number)."""
-    value = step.result
-    if isinstance(value, dict):
-        for key in ("USD", "GB", "Mtok_breakeven", "USD_per_Mtok", "value", "low"):
-            if key in value and value[key] is not None and not isinstance(value[key], dict):
-                unit = {"GB": "GB", "USD": "USD", "USD_per_Mtok": "USD/Mtok", "Mtok_breakeven": "Mtok"}.get(key, "")
-                return fmt(value[key], unit)
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(item.get("gpu", item)) if isinstance(item, dict) else str(item) for item in value[:5])
-    return fmt(value, step.unit)
-
-
-def panel_text(panel: dict[str, Any] | None) -> str:
-    """'contradicts — r = 0.07 …' for a step or key number checked against the reference panel."""
-    if not panel:
-        return ""
-    return f"{panel['support']} — {panel['statistic']}"
-
-
-def measured_lines(measured: dict[str, Any]) -> list[str]:
-    """The model's own panel measurements, or its nearest measured relatives, one line each."""
-    if not measured:
-        return []
-
-    def values(model: dict[str, Any]) -> str:
-        parts = []
-        for corpus in ("gamma_text", "gamma_random"):
-            value = model.get(corpus)
-            if value:
-                parts.append(
-                    f"{corpus.removeprefix('gamma_')} γ = {value['gamma']:.3f} (tier {value['tier']}, "
-                    f"d ≤ {value['T_eval']})"
-                )
-        return "; ".join(parts) or "no baseline γ"
-
-    lines = []
-    if measured.get("in_panel") and measured.get("match"):
-        lines.append(f"Measured: {values(measured['match'])}")
-    for neighbour in measured.get("neighbours", []):
-        model = neighbour["model"]
-        if measured.get("in_panel") and measured.get("match") and model["model"] == measured["match"]["model"]:
-            continue
-        lines.append(f"Nearest measured: {model['model']} (distance {neighbour['distance']:.2f}) — {values(model)}")
-    return lines
+CHAIN_COLUMNS = ("step", "formula", "result", "evidence", "panel", "meaning")  # after "#" and "§"
 
 
 def _md(text: Any) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _columns(lang: str, *names: str) -> list[str]:
+    return [tr(f"card.col.{name}", lang) for name in names]
+
+
 # ---------------------------------------------------------------------------------------------- Markdown
-def result_markdown(result: RecipeResult, heading: str = "##") -> str:
+def result_markdown(result: RecipeResult, heading: str = "##", lang: str = "en") -> str:
+    """One recipe result as Markdown: verdict, reason, action, the audit chain, confidence, caveats, inputs."""
+    texts = result.localized(lang)
     lines = [
-        f"{heading} {result.recipe_id} — {result.recipe_name}",
+        f"{heading} {result.recipe_id} — {texts['recipe_name']}",
         "",
-        f"**{TONE_EMOJI[result.tone]} {result.verdict}** — {result.reason}",
+        f"**{TONE_EMOJI[result.tone]} {texts['verdict']}** — {texts['reason']}",
     ]
     if result.mitigation not in NONE_ACTIONS:
-        lines.append(f"**Action:** {result.mitigation}")
-    lines += [
-        "",
-        "| # | § | step | formula | result | evidence | reference panel | meaning |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+        lines.append(f"**{tr('card.action_label', lang)}** {texts['mitigation']}")
+    lines += ["", _row("#", "§", *_columns(lang, *CHAIN_COLUMNS)), "|---|---|---|---|---|---|---|---|"]
     for s in result.chain:
         lines.append(
-            f"| {s.step} | {_md(s.section)} | {_md(s.name)} | `{_md(s.formula)}` | {_md(step_result_text(s))} "
-            f"| {s.evidence.label.value} | {_md(panel_text(s.panel))} | {_md(s.interpretation)} |"
+            f"| {s.step} | {_md(s.section)} | {_md(step_name_text(s, lang))} | `{_md(s.formula)}` "
+            f"| {_md(step_result_text(s, lang))} | {evidence_text(s.evidence.label.value, lang)} "
+            f"| {_md(panel_text(s.panel, lang))} | {_md(s.interpretation_text(lang))} |"
         )
     confidence = result.confidence
     lines += [
         "",
-        f"Confidence: **{confidence.band}** ({confidence.score:.0%}) — "
-        + "; ".join(f"{c.name}: {c.status}" for c in confidence.checks),
+        f"{tr('card.confidence_label', lang)} **{band_text(confidence.band, lang)}** "
+        f"{tr('card.paren', lang, text=percent_text(confidence.score, lang))} — {confidence_checks_text(result, lang)}",
     ]
     if result.caveats:
-        lines.append("Caveats: " + ", ".join(f"`{c}`" for c in result.caveats))
-    inputs = ", ".join(f"{k}={fmt(v)} ({result.input_sources.get(k, '?')})" for k, v in result.inputs.items())
-    lines += [f"Inputs: {inputs}", ""]
+        lines.append(f"{tr('card.caveats_label', lang)} " + tr("card.sep", lang).join(result.caveat_texts(lang)))
+    lines += [f"{tr('card.inputs_label', lang)} {inputs_text(result, lang)}", ""]
     return "\n".join(lines)
 
 
-def card_markdown(card: Card) -> str:
+def card_markdown(card: Card, lang: str = "en") -> str:
+    """The TAF Card as a Markdown document in ``lang``."""
     spec = card.model
-    theta = f"θ {fmt(spec.rope_theta)}" if spec.rope_theta is not None else "no RoPE"
     lines = [
-        f"# TAF Card — {spec.model_id}",
+        f"# {tr('card.title', lang, model=spec.model_id)}",
         "",
-        f"**{card.architecture_class}** · {fmt(spec.n_params)} parameters · T_train {fmt(spec.T_train)} · "
-        f"T_eval {fmt(card.T_eval)} · {theta} · {spec.attention.upper()}" + (" + SWA" if spec.has_swa else ""),
+        f"**{architecture_class_text(card.architecture_class, lang)}** · {head_text(card, lang)}",
         "",
-        f"**Summary:** {card.summary['line']}",
+        f"**{tr('card.summary_label', lang)}** {summary_text(card, lang)}",
         "",
-        "## Verdicts",
+        f"## {tr('card.verdicts', lang)}",
         "",
-        "| recipe | verdict | reason | action |",
+        _row(*_columns(lang, "recipe", "verdict", "reason", "action")),
         "|---|---|---|---|",
     ]
     for rid, r in card.recipes.items():
-        action = "" if r.mitigation in NONE_ACTIONS else r.mitigation
+        cells = verdict_cells(r, lang)
+        confidence = tr("card.confidence_paren", lang, band=band_text(r.confidence.band, lang))
         lines.append(
-            f"| {rid} {_md(r.recipe_name)} | {TONE_EMOJI[r.tone]} {_md(r.verdict)} (confidence "
-            f"{r.confidence.band}) | {_md(r.reason)} "
-            f"| {_md(action)} |"
+            f"| {rid} {_md(cells['recipe_name'])} | {TONE_EMOJI[r.tone]} {_md(cells['verdict'])} {confidence} "
+            f"| {_md(cells['reason'])} | {_md(cells['action'])} |"
         )
-    lines += ["", "## Key numbers", "", "| quantity | value | evidence |", "|---|---|---|"]
-    for label, value, evidence, panel_evidence in key_number_rows(card):
-        panel = panel_text(panel_evidence)
-        lines.append(f"| {label} | {_md(value)} | {evidence}" + (f"; panel: {_md(panel)}" if panel else "") + " |")
+    lines += ["", f"## {tr('card.key_numbers', lang)}", ""]
+    lines += [_row(*_columns(lang, "quantity", "value", "evidence")), "|---|---|---|"]
+    for label, value, evidence, panel_evidence in key_number_rows(card, lang):
+        panel = panel_text(panel_evidence, lang)
+        suffix = tr("card.panel_suffix", lang, panel=_md(panel)) if panel else ""
+        lines.append(f"| {label} | {_md(value)} | {evidence}{suffix} |")
     if card.measured:
-        lines += ["", "## Real measurements", ""]
-        lines += [f"- {_md(line)}" for line in measured_lines(card.measured)]
-    lines += ["", "## Diagnostics", ""]
+        lines += ["", f"## {tr('card.real_measurements', lang)}", ""]
+        lines += [f"- {_md(line)}" for line in measured_lines(card.measured, lang)]
+    lines += ["", f"## {tr('card.diagnostics', lang)}", ""]
     d = card.diagnostics
     if d.get("gamma_used") is None:
-        lines.append(f"No γ available: {d.get('gamma_source')}.")
+        lines.append(tr("card.diag.no_gamma", lang, source=gamma_source_text(card, lang)))
     else:
-        lines.append(f"γ used: **{d['gamma_used']:.4f}** — {d['gamma_source']}.")
-        safety = d["hagedorn_safety"]
-        lines.append(f"- Hagedorn alert: {safety.get('label')} — {safety.get('message')}")
-        lines.append(f"- Phase class: {d['bimodal_phase_class']}")
-        constants = ", ".join(f"{c['constant']} (error {c['error']:.4f})" for c in d["nearest_famous_constants"])
-        lines.append(f"- Famous constants within 0.02: {constants or 'none'} (likely coincidence)")
-        inv = d["compute_invariant"]
-        lines.append(f"- K invariant: {inv['K']:.2f}, z = {inv['z_score']:+.2f} ({inv['interpretation']})")
-        thermo = d.get("thermodynamics")
-        if thermo and "error" not in thermo:
-            lines.append(
-                f"- Thermodynamics at N = T_eval: Z {fmt(thermo['Z'])}, U {fmt(thermo['U'])}, "
-                f"S {fmt(thermo['S'])}, F {fmt(thermo['F'])}, C_V {fmt(thermo['C_V'])}, "
-                f"D_90 {fmt(thermo['D90'])} tokens"
-            )
-        consistency = d["algebraic_consistency"]
-        if "n_checks_passed" in consistency:
-            lines.append(
-                f"- Algebraic identities: {consistency['n_checks_passed']}/{consistency['n_checks_total']} "
-                "hold (they are identities of the definitions and hold for every γ in (0, 1); they cannot "
-                "detect measurement artefacts)"
-            )
+        lines.append(tr("card.diag.used", lang, gamma=d["gamma_used"], source=gamma_source_text(card, lang)))
+        lines += [f"- {line}" for line in diagnostics_lines(card, lang)]
     if card.falsification:
-        lines += ["", "## Falsifiers in scope", ""]
-        lines += [
-            f"- {f['id']} {f['claim']}: **{f['status']}**" + (f" — {f['note']}" if f["note"] else "")
-            for f in card.falsification
-        ]
+        lines += ["", f"## {tr('card.falsifiers', lang)}", ""]
+        for f in (falsifier_texts(item, lang) for item in card.falsification):
+            note = f" — {f['note']}" if f["note"] else ""
+            lines.append(f"- {f['id']} {f['claim']}{colon(lang)}**{f['status']}**{note}")
     for warning in spec.warnings:
         lines.append(f"\n> ⚠ {warning}")
-    lines += ["", "## Audit chains", ""]
-    lines += [result_markdown(r, "###") for r in card.recipes.values()]
+    lines += ["", f"## {tr('card.audit_chains', lang)}", ""]
+    lines += [result_markdown(r, "###", lang) for r in card.recipes.values()]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def comparison_markdown(comparison: Comparison) -> str:
+def comparison_markdown(comparison: Comparison, lang: str = "en") -> str:
+    """A comparison as a Markdown table in ``lang``."""
     columns = comparison.key_number_columns()
-    lines = [f"# Compare — {comparison.recipe_id} {comparison.recipe_name}", ""]
+    name = comparison.recipe_name_text(lang)
+    lines = [f"# {tr('card.compare.title', lang, recipe_id=comparison.recipe_id, name=name)}", ""]
     if comparison.shared_params:
-        lines.append("Shared: " + ", ".join(f"{k}={fmt(v)}" for k, v in comparison.shared_params.items()))
-        lines.append("")
-    lines.append("| model | verdict | reason | " + " | ".join(_md(comparison.column_header(c)) for c in columns) + " |")
-    lines.append("|---|---|---|" + "---|" * len(columns))
+        shared = ", ".join(f"{k}={fmt(v, '', lang)}" for k, v in comparison.shared_params.items())
+        lines += [tr("card.compare.shared", lang, params=shared), ""]
+    headers = _columns(lang, "model", "verdict", "reason") + [_md(comparison.column_header(c, lang)) for c in columns]
+    lines += [_row(*headers), "|---|---|---|" + "---|" * len(columns)]
     for spec, r in comparison.rows:
         numbers = r.key_numbers()
-        cells = [fmt(numbers[c]) if c in numbers else "—" for c in columns]
+        cells = [fmt(numbers[c], "", lang) if c in numbers else "—" for c in columns]
+        texts = r.localized(lang)
         lines.append(
-            f"| {_md(spec.model_id)} | {TONE_EMOJI[r.tone]} {_md(r.verdict)} | {_md(r.reason)} | "
+            f"| {_md(spec.model_id)} | {TONE_EMOJI[r.tone]} {_md(texts['verdict'])} | {_md(texts['reason'])} | "
             + " | ".join(_md(c) for c in cells)
             + " |"
         )
@@ -249,71 +191,91 @@ def _h(text: Any) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _result_html(r: RecipeResult) -> str:
+def _result_html(r: RecipeResult, lang: str) -> str:
     rows = "".join(
-        f"<tr><td>{s.step}</td><td>{_h(s.section)}</td><td>{_h(s.name)}</td><td><code>{_h(s.formula)}</code></td>"
-        f"<td>{_h(step_result_text(s))}</td><td><span class='tag'>{_h(s.evidence.label.value)}</span></td>"
-        f"<td>{_h(panel_text(s.panel))}</td><td>{_h(s.interpretation)}</td></tr>"
+        f"<tr><td>{s.step}</td><td>{_h(s.section)}</td><td>{_h(step_name_text(s, lang))}</td>"
+        f"<td><code>{_h(s.formula)}</code></td><td>{_h(step_result_text(s, lang))}</td>"
+        f"<td><span class='tag'>{_h(evidence_text(s.evidence.label.value, lang))}</span></td>"
+        f"<td>{_h(panel_text(s.panel, lang))}</td><td>{_h(s.interpretation_text(lang))}</td></tr>"
         for s in r.chain
     )
-    action = "" if r.mitigation in NONE_ACTIONS else f"<p><b>Action:</b> {_h(r.mitigation)}</p>"
-    caveats = f"<p class='muted'>Caveats: {_h(', '.join(r.caveats))}</p>" if r.caveats else ""
+    texts = r.localized(lang)
+    action = (
+        ""
+        if r.mitigation in NONE_ACTIONS
+        else f"<p><b>{_h(tr('card.action_label', lang))}</b> {_h(texts['mitigation'])}</p>"
+    )
+    sep = tr("card.sep", lang)
+    caveats = (
+        f"<p class='muted'>{_h(tr('card.caveats_label', lang))} {_h(sep.join(r.caveat_texts(lang)))}</p>"
+        if r.caveats
+        else ""
+    )
+    headers = "".join(f"<th>{_h(c)}</th>" for c in ("#", "§", *_columns(lang, *CHAIN_COLUMNS)))
+    confidence = (
+        f"{tr('card.confidence_label', lang)} {band_text(r.confidence.band, lang)} "
+        f"{tr('card.paren', lang, text=percent_text(r.confidence.score, lang))} — {confidence_checks_text(r, lang)}"
+    )
     return (
-        f"<details><summary><b>{_h(r.recipe_id)} — {_h(r.recipe_name)}</b>: "
-        f"<span class='{r.tone}'>{_h(r.verdict)}</span></summary>"
-        f"<p>{_h(r.reason)}</p>{action}"
-        f"<table><tr><th>#</th><th>§</th><th>step</th><th>formula</th><th>result</th><th>evidence</th>"
-        f"<th>reference panel</th><th>meaning</th></tr>{rows}</table>"
-        f"<p class='muted'>Confidence {_h(r.confidence.band)} ({r.confidence.score:.0%}). </p>{caveats}</details>"
+        f"<details><summary><b>{_h(r.recipe_id)} — {_h(texts['recipe_name'])}</b>{_h(colon(lang))}"
+        f"<span class='{r.tone}'>{_h(texts['verdict'])}</span></summary>"
+        f"<p>{_h(texts['reason'])}</p>{action}"
+        f"<table><tr>{headers}</tr>{rows}</table>"
+        f"<p class='muted'>{_h(confidence)}</p>{caveats}</details>"
     )
 
 
-def card_html(card: Card) -> str:
-    """A self-contained HTML report (inline CSS, no scripts, every dynamic text escaped)."""
+def _diagnostics_html(card: Card, lang: str) -> str:
+    d = card.diagnostics
+    source = gamma_source_text(card, lang)
+    if d.get("gamma_used") is None:
+        return f"<p>{_h(tr('card.diag.no_gamma', lang, source=source))}</p>"
+    items = "".join(f"<li>{_h(line)}</li>" for line in diagnostics_lines(card, lang))
+    return f"<p>{_h(tr('card.diag.used_plain', lang, gamma=d['gamma_used'], source=source))}</p><ul>{items}</ul>"
+
+
+def card_html(card: Card, lang: str = "en") -> str:
+    """A self-contained HTML report in ``lang`` (inline CSS, no scripts, every dynamic text escaped)."""
     spec = card.model
-    verdict_rows = "".join(
-        f"<tr class='{r.tone}'><td>{_h(rid)} {_h(r.recipe_name)}</td><td><b>{_h(r.verdict)}</b><br>"
-        f"<span class='muted'>confidence {_h(r.confidence.band)}</span></td>"
-        f"<td>{_h(r.reason)}</td><td>{'' if r.mitigation in NONE_ACTIONS else _h(r.mitigation)}</td></tr>"
-        for rid, r in card.recipes.items()
-    )
+    verdict_rows = ""
+    for rid, r in card.recipes.items():
+        cells = verdict_cells(r, lang)
+        verdict_rows += (
+            f"<tr class='{r.tone}'><td>{_h(rid)} {_h(cells['recipe_name'])}</td><td><b>{_h(cells['verdict'])}</b><br>"
+            f"<span class='muted'>{_h(cells['confidence'])}</span></td>"
+            f"<td>{_h(cells['reason'])}</td><td>{_h(cells['action'])}</td></tr>"
+        )
     numbers = "".join(
-        f"<tr><td>{_h(label)}</td><td>{_h(value)}</td><td>{_h(evidence)}</td><td>{_h(panel_text(panel))}</td></tr>"
-        for label, value, evidence, panel in key_number_rows(card)
+        f"<tr><td>{_h(label)}</td><td>{_h(value)}</td><td>{_h(evidence)}</td>"
+        f"<td>{_h(panel_text(panel, lang))}</td></tr>"
+        for label, value, evidence, panel in key_number_rows(card, lang)
     )
-    measured = "".join(f"<li>{_h(line)}</li>" for line in measured_lines(card.measured))
+    none = f"<li>{_h(tr('card.none', lang))}</li>"
+    measured = "".join(f"<li>{_h(line)}</li>" for line in measured_lines(card.measured, lang))
     falsifiers = "".join(
-        f"<li>{_h(f['id'])} {_h(f['claim'])}: <b>{_h(f['status'])}</b> {_h(f['note'])}</li>" for f in card.falsification
+        f"<li>{_h(f['id'])} {_h(f['claim'])}{_h(colon(lang))}<b>{_h(f['status'])}</b> {_h(f['note'])}</li>"
+        for f in (falsifier_texts(item, lang) for item in card.falsification)
     )
     warnings = "".join(f"<p class='caution'>⚠ {_h(w)}</p>" for w in spec.warnings)
-    d = card.diagnostics
-    diag = (
-        f"<p>γ used: <b>{d['gamma_used']:.4f}</b> — {_h(d['gamma_source'])}; Hagedorn alert: "
-        f"{_h(d['hagedorn_safety'].get('label'))}; phase class: {_h(d['bimodal_phase_class'])}; K = "
-        f"{d['compute_invariant']['K']:.2f} ({_h(d['compute_invariant']['interpretation'])}).</p>"
-        if d.get("gamma_used") is not None
-        else f"<p>{_h(d.get('gamma_source'))}</p>"
-    )
-    theta = f"θ {fmt(spec.rope_theta)}" if spec.rope_theta is not None else "no RoPE"
+    title = _h(tr("card.title", lang, model=spec.model_id))
+    th = lambda *names: "".join(f"<th>{_h(c)}</th>" for c in _columns(lang, *names))  # noqa: E731
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{_h(lang)}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>TAF Card — {_h(spec.model_id)}</title><style>{_CSS}</style></head>
+<title>{title}</title><style>{_CSS}</style></head>
 <body>
-<h1>TAF Card — {_h(spec.model_id)}</h1>
-<p><b>{_h(card.architecture_class)}</b> · {_h(fmt(spec.n_params))} parameters · T_train {_h(fmt(spec.T_train))} ·
-T_eval {_h(fmt(card.T_eval))} · {_h(theta)} · {_h(spec.attention.upper())}</p>
-<p><b>Summary:</b> {_h(card.summary["line"])}</p>{warnings}
-<h2>Verdicts</h2>
-<table><tr><th>recipe</th><th>verdict</th><th>reason</th><th>action</th></tr>{verdict_rows}</table>
-<h2>Key numbers</h2>
-<table><tr><th>quantity</th><th>value</th><th>evidence</th><th>reference panel</th></tr>{numbers}</table>
-<h2>Real measurements</h2><ul>{measured or "<li>none</li>"}</ul>
-<h2>Diagnostics</h2>{diag}
-<h2>Falsifiers in scope</h2><ul>{falsifiers or "<li>none</li>"}</ul>
-<h2>Audit chains</h2>
-{"".join(_result_html(r) for r in card.recipes.values())}
-<p class="muted">Generated by tafagent. Every number shows its formula, inputs and evidence label; exploratory
-numbers are not measurements.</p>
+<h1>{title}</h1>
+<p><b>{_h(architecture_class_text(card.architecture_class, lang))}</b> · {_h(head_text(card, lang))}</p>
+<p><b>{_h(tr("card.summary_label", lang))}</b> {_h(summary_text(card, lang))}</p>{warnings}
+<h2>{_h(tr("card.verdicts", lang))}</h2>
+<table><tr>{th("recipe", "verdict", "reason", "action")}</tr>{verdict_rows}</table>
+<h2>{_h(tr("card.key_numbers", lang))}</h2>
+<table><tr>{th("quantity", "value", "evidence", "panel")}</tr>{numbers}</table>
+<h2>{_h(tr("card.real_measurements", lang))}</h2><ul>{measured or none}</ul>
+<h2>{_h(tr("card.diagnostics", lang))}</h2>{_diagnostics_html(card, lang)}
+<h2>{_h(tr("card.falsifiers", lang))}</h2><ul>{falsifiers or none}</ul>
+<h2>{_h(tr("card.audit_chains", lang))}</h2>
+{"".join(_result_html(r, lang) for r in card.recipes.values())}
+<p class="muted">{_h(tr("card.footer", lang))}</p>
 </body></html>
 """

@@ -20,6 +20,7 @@ applies (capped by a model card's validated length when the table has one).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -250,3 +251,121 @@ def _usable_text(facts: ContextFacts) -> str:
     if facts.usable_tokens is not None and facts.usable_tokens != facts.trained_tokens:
         return f" and is usable to {facts.usable_tokens:,}"
     return ""
+
+
+# ---- display texts in other languages: the English sentences above, read back into catalog messages -----------
+_INT = r"(\d[\d,]*)"
+_TEXTS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
+    (re.compile(r"config max positions"), "card.ctx.claim_source", ()),
+    (re.compile(r"the config states no max positions"), "card.ctx.no_claim", ()),
+    (
+        re.compile(r"config rope_scaling\.original_max_position_embeddings \(the length before RoPE scaling\)"),
+        "card.ctx.trained_original",
+        (),
+    ),
+    (
+        re.compile(r"config max positions \(a claim: no paper or model card in the table to check it\)"),
+        "card.ctx.trained_claim",
+        (),
+    ),
+    (
+        re.compile(r"unknown: the config states no max positions and the model is not in the table"),
+        "card.ctx.trained_unknown",
+        (),
+    ),
+    (
+        re.compile(r"config max positions × factor (\S+) \(dynamic NTK rescales past max positions\)"),
+        "card.ctx.dynamic",
+        ("factor",),
+    ),
+    (re.compile(r"config max positions with rope_scaling (\S+)"), "card.ctx.with_scaling", ("type",)),
+    (
+        re.compile(rf"config max positions with rope_scaling (\S+) \(original {_INT} × factor (\S+) = {_INT}\)"),
+        "card.ctx.with_scaling+product",
+        ("type", "original:int", "factor", "product:int"),
+    ),
+    (
+        re.compile(r"rope_scaling original_max_position_embeddings × factor \((\S+)\)"),
+        "card.ctx.product_only",
+        ("type",),
+    ),
+    (
+        re.compile(
+            rf"window {_INT} × (\d+) windowed layers: an upper bound on how far information travels through stacked "
+            r"layers \(Jiang et al\. 2023, arXiv:2310\.06825 §2\), not a trained length"
+        ),
+        "card.ctx.span",
+        ("window:int", "layers"),
+    ),
+    (
+        re.compile(r"full-attention layers see the whole context; no stacking bound applies"),
+        "card.ctx.full_layers",
+        (),
+    ),
+    (
+        re.compile(
+            rf"RULER: (\S+) effective {_INT} tokens \(longest tested length with RULER average ≥ (\S+); "
+            + re.escape(RULER_SOURCE)
+            + r"\)"
+        ),
+        "card.ctx.ruler",
+        ("model", "tokens:int", "threshold"),
+    ),
+    (
+        re.compile(rf"max positions can over-claim: the config says {_INT} but the model was trained at {_INT}"),
+        "card.ctx.note.over_claim",
+        ("claimed:int", "trained:int"),
+    ),
+    (
+        re.compile(
+            rf"max positions can over-claim: the config says {_INT} but the model was trained at {_INT} and is "
+            rf"usable to {_INT}"
+        ),
+        "card.ctx.note.over_claim+usable",
+        ("claimed:int", "trained:int", "usable:int"),
+    ),
+    (
+        re.compile(
+            rf"{_INT} → {_INT} relies on rope_scaling (\S+); quality beyond the trained length depends on "
+            r"fine-tuning at that length"
+        ),
+        "card.ctx.note.extension",
+        ("trained:int", "extended:int", "type"),
+    ),
+    (
+        re.compile(
+            rf"sliding window {_INT}: a token attends directly to the last {_INT} tokens; {_INT} is the stacking "
+            r"upper bound"
+        ),
+        "card.ctx.note.window",
+        ("window:int", "window2:int", "span:int"),
+    ),
+)
+
+
+def context_text(text: str, lang: str = "en") -> str:
+    """A source or note this module wrote (English, kept so in JSON) in ``lang``; other texts — the context-length
+    table's citations, a field source — are returned unchanged."""
+    if lang == "en" or not text:
+        return text
+    from tafagent.core.messages import tr
+
+    for pattern, key, names in _TEXTS:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        params: dict[str, Any] = {}
+        for name, value in zip(names, match.groups(), strict=True):
+            field_name, _, kind = name.partition(":")
+            params[field_name] = int(value.replace(",", "")) if kind == "int" else value
+        if key == "card.ctx.note.window":
+            params.pop("window2")
+        first, _, second = key.partition("+")
+        if second == "product":
+            product = {k: params.pop(k) for k in ("original", "product")}
+            return tr(first, lang, **params) + tr("card.ctx.product", lang, factor=params["factor"], **product)
+        if second == "usable":
+            usable = params.pop("usable")
+            return tr(first, lang, **params) + tr("card.ctx.note.usable", lang, usable=usable)
+        return tr(key, lang, **params)
+    return text

@@ -6,10 +6,12 @@ import argparse
 from typing import Any
 
 from tafagent.adapters.sources import load_spec
-from tafagent.cli.common import add_catalog_option, load_catalogs, parse_sets
+from tafagent.cli.common import add_catalog_option, load_catalogs, output_language, parse_sets
 from tafagent.cli.model_options import add_closed_form_option, add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain, write_stdout
 from tafagent.core.errors import UsageError
+from tafagent.core.messages import catalog, recipe_label, tr
+from tafagent.core.recipes.base import Param, Recipe, param_help, recipe_description
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -39,8 +41,9 @@ def run(args: argparse.Namespace) -> int:
     from tafagent.core.gamma_source import run_recipe_with_gamma
     from tafagent.core.render.report import result_markdown
 
+    lang = output_language(args) or "en"
     if args.list:
-        return _list(args)
+        return _list(args, lang)
     if not args.recipe_id:
         raise UsageError("name a recipe id or use --list", "e.g. taf recipe X-2 --model llama-3-8b")
     model = load_spec(args.model, **model_kwargs(args)) if args.model else None
@@ -51,46 +54,81 @@ def run(args: argparse.Namespace) -> int:
         catalogs=load_catalogs(args.catalog),
         closed_form=args.closed_form,
     )
-    if args.json:
-        emit_json(result.to_dict())
+    if args.json:  # English keys and values as always; the texts in the asked language beside them
+        emit_json(result.to_dict() | ({"localized": result.localized_dict(lang)} if lang != "en" else {}))
     elif args.format == "md":
-        write_stdout(result_markdown(result, "#") + "\n")
+        write_stdout(result_markdown(result, "#", lang) + "\n")
     else:
-        render_result(console(), result)
+        render_result(console(), result, lang)
     return 0
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(args: argparse.Namespace, lang: str = "en") -> int:
+    """The recipes with their parameters, in ``lang`` (JSON: the English records, plus ``localized`` texts)."""
     from tafagent.core.recipes import list_recipes
-    from tafagent.core.render.format import fmt
 
     recipes = list_recipes()
     if args.json:
-        emit_json([r.to_dict() for r in recipes])
+        emit_json([_listed_json(r, lang) for r in recipes])
         return 0
     from rich.table import Table
 
     out = console()
     for recipe in recipes:
         table = Table(
-            title=plain(f"{recipe.id} — {recipe.name} ({recipe.category}; {', '.join(recipe.sections)})"),
+            title=plain(list_title(recipe, lang)),
             title_justify="left",
-            caption=plain(recipe.description),
+            caption=plain(recipe_description(recipe, lang)),
             caption_justify="left",
         )
-        for column in ("parameter", "type", "default", "range / unit", "help"):
-            table.add_column(column, overflow="fold")
+        for column in ("parameter", "type", "default", "range", "help"):
+            table.add_column(plain(tr(f"recipe.list.col.{column}", lang)), overflow="fold")
         for p in recipe.params:
-            rng = []
-            if p.minimum is not None:
-                rng.append(f"{'>' if p.exclusive_minimum else '≥'} {p.minimum:g}")
-            if p.maximum is not None:
-                rng.append(f"≤ {p.maximum:g}")
-            default = "—" if p.default is None else fmt(p.default)
-            if p.from_model:
-                default += " (or from --model)"
-            help_text = p.help + (f" [aliases: {', '.join(p.aliases)}]" if p.aliases else "")
-            cells = (p.name, p.kind, default, " ".join(rng) + (f" {p.unit}" if p.unit else ""), help_text)
-            table.add_row(*map(plain, cells))
+            table.add_row(*map(plain, param_cells(recipe, p, lang)))
         out.print(table)
     return 0
+
+
+def _listed_json(recipe: Recipe, lang: str) -> dict[str, Any]:
+    """A recipe's JSON record; in another language than English, its texts in that language under ``localized``."""
+    record = recipe.to_dict()
+    if lang == "en":
+        return record
+    record["localized"] = {
+        "name": recipe_label(recipe.id, lang, recipe.name),
+        "description": recipe_description(recipe, lang),
+        "params": {p.name: param_help(p, lang, recipe.id) for p in recipe.params},
+    }
+    return record
+
+
+def list_title(recipe: Recipe, lang: str = "en") -> str:
+    """'X-2 — Long Context Viability (long-context; §2, §26)': a recipe's table title in ``lang``."""
+    return tr(
+        "recipe.list.title",
+        lang,
+        id=recipe.id,
+        name=recipe_label(recipe.id, lang, recipe.name),
+        category=catalog(lang).get(f"recipe.category.{recipe.category}", recipe.category),
+        sections=", ".join(recipe.sections),
+    )
+
+
+def param_cells(recipe: Recipe, p: Param, lang: str = "en") -> tuple[str, str, str, str, str]:
+    """One row of `taf recipe --list`: name, type, default, range and unit, help (with its aliases), in ``lang``."""
+    from tafagent.core.audit import unit_text
+    from tafagent.core.render.format import fmt, localise_number
+
+    rng = []
+    if p.minimum is not None:
+        rng.append(f"{'>' if p.exclusive_minimum else '≥'} {localise_number(f'{p.minimum:g}', lang)}")
+    if p.maximum is not None:
+        rng.append(f"≤ {localise_number(f'{p.maximum:g}', lang)}")
+    default = "—" if p.default is None else fmt(p.default, "", lang)
+    if p.from_model:
+        default = tr("recipe.list.from_model", lang, default=default)
+    help_text = param_help(p, lang, recipe.id)
+    if p.aliases:
+        help_text = tr("recipe.list.aliases", lang, help=help_text, aliases=", ".join(p.aliases))
+    unit = f" {unit_text(p.unit, lang)}" if p.unit else ""
+    return p.name, p.kind, default, " ".join(rng) + unit, help_text

@@ -76,7 +76,7 @@ def render_result(console: Any, result: RecipeResult, lang: str = "en") -> None:
             s.step,
             s.section,
             step_name_text(s, lang),
-            s.formula,
+            s.formula_text(lang),
             step_result_text(s, lang),
             evidence_text(s.evidence.label.value, lang),
         )
@@ -92,7 +92,7 @@ def render_result(console: Any, result: RecipeResult, lang: str = "en") -> None:
     console.print(inputs)
     c = result.confidence
     checks = tr("card.sep", lang).join(
-        check_text(x, lang) + (f" ({x.note})" if x.note and lang == "en" else "") for x in c.checks
+        check_text(x, lang) + (f" ({x.note_text(lang)})" if x.note else "") for x in c.checks
     )
     console.print(
         f"{plain(tr('card.confidence_label', lang))} [bold]{plain(band_text(c.band, lang))}[/bold] "

@@ -14,10 +14,34 @@ from typing import Any, Literal
 
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.jsonsafe import json_safe as _clean
-from tafagent.core.laws.registry import get_law
-from tafagent.core.messages import Msg, recipe_label, verdict_label
+from tafagent.core.laws.registry import LAWS, get_law
+from tafagent.core.messages import Msg, catalog, recipe_label, verdict_label
 
 Tone = Literal["good", "caution", "bad", "info"]
+
+
+class EnglishKept(Msg):
+    """A text that stays exactly as another module wrote it in English (so JSON does not change), with its
+    translatable equivalent for every other language."""
+
+    def __init__(self, english: str, translated: Msg) -> None:
+        super().__init__(translated.key, **translated.params)
+        object.__setattr__(self, "english", english)
+
+    def text(self, lang: str = "en") -> str:
+        return str(getattr(self, "english", "")) if lang == "en" else super().text(lang)
+
+
+class JoinedMsg(Msg):
+    """Messages joined by the catalog's separator ``step.sep`` ("; " in English, "；" in Chinese)."""
+
+    def __init__(self, *items: Msg) -> None:
+        super().__init__("step.sep")
+        object.__setattr__(self, "items", items)
+
+    def text(self, lang: str = "en") -> str:
+        items: tuple[Msg, ...] = getattr(self, "items", ())
+        return super().text(lang).join(item.text(lang) for item in items)
 
 
 @dataclass(frozen=True)
@@ -36,20 +60,51 @@ class Step:
     breakdown: dict[str, Any] | None = None
     panel: dict[str, Any] | None = None  # how the shipped reference measurements back or contradict this law
     law: str | None = None  # the id of the law it applies (tafagent.core.laws.registry), None for plain arithmetic
+    # The translatable forms of ``name`` and ``interpretation`` (None: the English text is looked up as is). Given
+    # a message and an empty English text, the English text is the message rendered in English.
+    name_msg: Msg | None = None
+    interpretation_msg: Msg | None = None
+
+    def __post_init__(self) -> None:
+        if self.name_msg is not None and not self.name:
+            object.__setattr__(self, "name", self.name_msg.text())
+        if self.interpretation_msg is not None and not self.interpretation:
+            object.__setattr__(self, "interpretation", self.interpretation_msg.text())
 
     # The step's texts in a language. ``name`` stays the English identifier that chains are searched by
     # (step_named, key_numbers); these methods are what a renderer shows. English is the fallback.
     def name_text(self, lang: str = "en") -> str:
-        """The step's name in ``lang``."""
-        return self.name
+        """The step's name in ``lang``: its message; else the law's catalog name (``laws.<id>.name``, when the
+        step keeps the law's name); else ``step.<English name>``; else the English name."""
+        if self.name_msg is not None:
+            return self.name_msg.text(lang)
+        texts = catalog(lang)
+        if self.law is not None and catalog("en").get(f"laws.{self.law}.name", get_law(self.law).name) == self.name:
+            law_name = texts.get(f"laws.{self.law}.name")
+            if law_name:
+                return law_name
+        return texts.get(f"step.{self.name}") or self.name
 
     def interpretation_text(self, lang: str = "en") -> str:
-        """What the step's number means, in ``lang``."""
-        return self.interpretation
+        """What the step's number means, in ``lang`` (its message; else ``step.interp.<English text>``)."""
+        if self.interpretation_msg is not None:
+            return self.interpretation_msg.text(lang)
+        return catalog(lang).get(f"step.interp.{self.interpretation}") or self.interpretation
 
     def unit_text(self, lang: str = "en") -> str:
         """The unit in ``lang`` ("tokens", "months"; symbols such as GB stay as they are)."""
-        return self.unit
+        return unit_text(self.unit, lang)
+
+    def formula_text(self, lang: str = "en") -> str:
+        """The formula in ``lang``: symbols stay, the words of a formula written in prose are translated
+        (``step.formula.<English formula>``; the formula itself where it has no message)."""
+        return catalog(lang).get(f"step.formula.{self.formula}") or self.formula
+
+    def result_label(self, lang: str = "en") -> str | None:
+        """A result that is a label (a capability tier, a phase) in ``lang``; None for a number or a dict."""
+        if not isinstance(self.result, str):
+            return None
+        return catalog(lang).get(f"step.interp.{self.result}") or self.result
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -71,12 +126,21 @@ class Step:
         return out
 
 
+def unit_text(unit: str, lang: str = "en") -> str:
+    """A step's unit in ``lang``: ``unit.<unit>`` of the recipes' catalog, else the card's ``card.unit.<unit>``,
+    else the unit as it is (symbols: GB, USD/Mtok, FLOP)."""
+    if not unit:
+        return unit
+    texts = catalog(lang)
+    return texts.get(f"unit.{unit}") or texts.get(f"card.unit.{unit}") or unit
+
+
 def law_step(
     number: int,
     law_id: str,
     inputs: dict[str, Any],
     result: Any,
-    interpretation: str,
+    interpretation: str | Msg,
     *,
     name: str | None = None,
     formula: str | None = None,
@@ -96,10 +160,11 @@ def law_step(
         inputs,
         result,
         law.unit if unit is None else unit,
-        interpretation,
+        interpretation.text() if isinstance(interpretation, Msg) else interpretation,
         law.evidence if evidence is None else evidence,
         breakdown=breakdown,
         law=law.id,
+        interpretation_msg=interpretation if isinstance(interpretation, Msg) else None,
     )
 
 
@@ -110,6 +175,20 @@ class ConfidenceCheck:
     name: str
     status: Literal["ok", "warn", "miss"]
     note: str = ""
+    note_msg: Msg | None = None  # the translatable form of ``note`` (which, left empty, is its English text)
+
+    def __post_init__(self) -> None:
+        if self.note_msg is not None and not self.note:
+            object.__setattr__(self, "note", self.note_msg.text())
+
+    def name_text(self, lang: str = "en") -> str:
+        """The check's name in ``lang`` (``confidence.<name>``, else the card's ``card.check.<name>``)."""
+        texts = catalog(lang)
+        return texts.get(f"confidence.{self.name}") or texts.get(f"card.check.{self.name}") or self.name
+
+    def note_text(self, lang: str = "en") -> str:
+        """The check's note in ``lang`` (English where it has no message)."""
+        return self.note_msg.text(lang) if self.note_msg is not None else self.note
 
     def to_dict(self) -> dict[str, str]:
         return {"name": self.name, "status": self.status, "note": self.note}
@@ -132,6 +211,10 @@ class Confidence:
     def band(self) -> str:
         score = self.score
         return "high" if score >= 0.80 else "medium" if score >= 0.55 else "low"
+
+    def band_text(self, lang: str = "en") -> str:
+        """The band ("high", "medium", "low") in ``lang``."""
+        return catalog(lang).get(f"confidence.band.{self.band}") or self.band
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -157,6 +240,9 @@ class RecipeResult:
     input_sources: dict[str, str] = field(default_factory=dict)  # "user", "default" or "model (<id>)"
     reason_msg: Msg | None = None  # the translatable form of `reason`
     mitigation_msg: Msg | None = None  # the translatable form of `mitigation`
+    # The translatable form of a caveat, by its entry in ``caveats`` (a code with parameters, or a sentence kept
+    # in English in JSON); a code without an entry here is rendered from ``caveat.<code>``.
+    caveat_msgs: dict[str, Msg] = field(default_factory=dict)
 
     def localized(self, lang: str = "en") -> dict[str, str]:
         """Verdict label, reason and action in ``lang`` (EN, ES, FR, ZH; English where no message key)."""
@@ -169,7 +255,29 @@ class RecipeResult:
 
     def caveat_texts(self, lang: str = "en") -> list[str]:
         """Each caveat as a sentence in ``lang`` (never its code; ``caveats`` keeps the codes for JSON)."""
-        return list(self.caveats)
+        return [caveat_text(c, lang, self.caveat_msgs.get(c)) for c in self.caveats]
+
+    def localized_dict(self, lang: str) -> dict[str, Any]:
+        """The texts of :meth:`to_dict` in ``lang`` (added to JSON as ``"localized"`` when ``lang`` is not
+        English): recipe name, verdict label, reason, action, caveat sentences, the chain's names, units and
+        interpretations, the confidence band and check names."""
+        return {
+            **self.localized(lang),
+            "caveats": self.caveat_texts(lang),
+            "chain": [
+                {
+                    "step": s.step,
+                    "name": s.name_text(lang),
+                    "unit": s.unit_text(lang),
+                    "interpretation": s.interpretation_text(lang),
+                }
+                for s in self.chain
+            ],
+            "confidence": {
+                "band": self.confidence.band_text(lang),
+                "checks": [{"name": c.name_text(lang), "note": c.note_text(lang)} for c in self.confidence.checks],
+            },
+        }
 
     @property
     def tone(self) -> Tone:
@@ -274,6 +382,35 @@ VERDICT_TONES: dict[str, Tone] = {
     "PREDICTED PRE-IH": "info",
     "PREDICTED POST-IH": "info",
 }
+
+
+# Caveat codes made from a name (a law, a parameter): the catalog has one message for the family.
+_CAVEAT_FAMILIES = (("panel_contradicts_", "caveat.panel_contradicts", "law"), ("missing_", "caveat.missing", "name"))
+
+
+def caveat_text(caveat: str, lang: str = "en", msg: Msg | None = None) -> str:
+    """One caveat as a sentence in ``lang``: its message, else ``caveat.<code>``, else a code family's message
+    (``panel_contradicts_<law>``, ``missing_<parameter>``), else the entry itself (an English sentence)."""
+    if msg is not None:
+        return msg.text(lang)
+    if f"caveat.{caveat}" in catalog("en"):
+        return Msg(f"caveat.{caveat}").text(lang)
+    for prefix, key, param in _CAVEAT_FAMILIES:
+        if caveat.startswith(prefix) and key in catalog("en"):
+            name = caveat[len(prefix) :]
+            shown = _panel_law_name(name, lang) if param == "law" else name
+            return Msg(key, **{param: shown}).text(lang)
+    return caveat
+
+
+def _panel_law_name(panel_key: str, lang: str) -> str:
+    """The display name, in ``lang``, of the law the shipped panel tests under ``panel_key`` ("pade" → γ_Padé);
+    the key itself when no registered law has it."""
+    for law in LAWS.values():
+        if law.panel_key is not None and law.panel_key.split(":")[0] == panel_key:
+            texts = catalog(lang)
+            return texts.get(f"laws.{law.id}.name") or texts.get(f"step.{law.name}") or law.name
+    return panel_key
 
 
 def verdict_tone(verdict: str) -> Tone:

@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult, Step
 from tafagent.core.catalogs import Catalogs
 from tafagent.core.errors import ParameterError
-from tafagent.core.messages import Msg
+from tafagent.core.messages import Msg, catalog
 from tafagent.core.numbers import parse_number
 from tafagent.core.recipes.ask_spec import AskSpec
 from tafagent.core.spec.model_spec import ModelSpec
 
 ParamKind = Literal["float", "int", "bool", "str"]
+# A caveat as a recipe states it: a code, a message (a sentence), or a code with the message that renders it.
+Caveat = str | Msg | tuple[str, Msg]
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,29 @@ class Param:
         return out
 
 
+def param_help_key(param: Param, recipe_id: str) -> str:
+    """The catalog key of a parameter's help: ``param.<recipe>.<name>`` where the recipe words it its own way,
+    else the shared ``param.<name>``."""
+    key = f"param.{recipe_id}.{param.name}"
+    return key if key in catalog("en") else f"param.{param.name}"
+
+
+def param_help(param: Param, lang: str = "en", recipe_id: str | None = None) -> str:
+    """A parameter's help text in ``lang``: ``param.<recipe>.<name>``, else ``param.<name>``, else its English
+    ``help`` (a parameter shared by several recipes has one message)."""
+    if lang == "en":
+        return param.help
+    texts = catalog(lang)
+    if recipe_id is not None and f"param.{recipe_id}.{param.name}" in texts:
+        return texts[f"param.{recipe_id}.{param.name}"]
+    return texts.get(f"param.{param.name}") or param.help
+
+
+def recipe_description(recipe: Recipe, lang: str = "en") -> str:
+    """A recipe's one-line description in ``lang`` (``recipe.<id>.description``; English as the fallback)."""
+    return catalog(lang).get(f"recipe.{recipe.id}.description") or recipe.description
+
+
 @dataclass(frozen=True)
 class RecipeContext:
     """What a recipe computes from: validated inputs, their sources, catalogs and the model if any."""
@@ -90,12 +115,25 @@ class RecipeContext:
         verdict: str,
         reason: Msg | str,
         mitigation: Msg | str,
-        caveats: list[str] | None = None,
+        caveats: Sequence[Caveat] | None = None,
         checks: list[ConfidenceCheck] | None = None,
     ) -> RecipeResult:
         """Assemble the RecipeResult; ``reason``/``mitigation`` messages are rendered in English and kept
-        as keys so every interface can show them in the user's language."""
+        as keys so every interface can show them in the user's language. A caveat is a code (its sentence is
+        ``caveat.<code>``), a message (kept in JSON as its English sentence) or a (code, message) pair."""
         inputs = {p.name: self.values[p.name] for p in self.recipe.params if not p.unused}
+        entries: list[str] = []
+        caveat_msgs: dict[str, Msg] = {}
+        for caveat in caveats or ():
+            if isinstance(caveat, Msg):
+                entry, msg = caveat.text(), caveat
+            elif isinstance(caveat, tuple):
+                entry, msg = caveat
+            else:
+                entries.append(caveat)
+                continue
+            entries.append(entry)
+            caveat_msgs[entry] = msg
         return RecipeResult(
             recipe_id=self.recipe.id,
             recipe_name=self.recipe.name,
@@ -104,11 +142,12 @@ class RecipeContext:
             verdict=verdict,
             reason=reason.text() if isinstance(reason, Msg) else reason,
             mitigation=mitigation.text() if isinstance(mitigation, Msg) else mitigation,
-            caveats=tuple(caveats or ()),
+            caveats=tuple(entries),
             confidence=Confidence(tuple(checks or ())),
             input_sources={k: v for k, v in self.sources.items() if k in inputs},
             reason_msg=reason if isinstance(reason, Msg) else None,
             mitigation_msg=mitigation if isinstance(mitigation, Msg) else None,
+            caveat_msgs=caveat_msgs,
         )
 
 

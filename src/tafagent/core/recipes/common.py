@@ -152,20 +152,23 @@ def pade_step(n: int, theta: float, T_eval: float) -> tuple[Step, float]:
 def decomposition_step(n: int, g_pade: float, has_gqa: bool, has_swa: bool, n_params: float) -> tuple[Step, float]:
     decomposition = gamma_decompose(g_pade, has_gqa, has_swa, n_params)
     g_corr = decomposition["gamma_corrected"]
-    applied = []
+    applied: list[str] = []  # the corrections applied, as keys of step.common.delta.*
     if decomposition["delta_GQA"]:
-        applied.append("δ_GQA +0.11 (fitted)")
+        applied.append("gqa")
     if decomposition["delta_post_IH"]:
-        applied.append("δ_post_IH −0.15 (exploratory)")
+        applied.append("post_ih")
     if has_swa:
-        applied.append("δ_SWA 0 (disabled)")
+        applied.append("swa")
     if decomposition["delta_post_IH"]:
         evidence = get_law("gamma_decomposition").evidence
     elif decomposition["delta_GQA"]:
         evidence = DELTA_GQA_EVIDENCE
     else:
         evidence = EvidenceNote(Evidence.EXACT, "no correction applies: γ_corrected = γ_Padé")
-    interpretation = "γ_corrected = γ_Padé" + ("".join(f" + {a}" for a in applied) if applied else " (no δ applies)")
+    interpretation = Msg(
+        "step.common.decomposition",
+        deltas=Msg(f"step.common.deltas.{'+'.join(applied)}") if applied else Msg("step.common.no_delta"),
+    )
     step = law_step(
         n,
         "gamma_decomposition",
@@ -202,7 +205,7 @@ def kv_step(
             "bytes_per_element": bytes_per_element,
         },
         result,
-        f"{total / 1e9:.2f} GB {interpretation_suffix} (every layer full attention)",
+        Msg("step.common.kv.uniform", GB=total / 1e9, what=Msg(f"step.kv.{interpretation_suffix}")),
         name=name,
     )
 
@@ -230,8 +233,7 @@ def model_kv_step(
         "kv_cache",
         {"seq_len": seq, "kv_dtype": dtype, "layers": model.n_layers},
         {"bytes": total, "MB": total / 1e6, "GB": total / 1e9},
-        f"{total / 1e9:.2f} GB {interpretation_suffix} (per layer kind: sliding windows, MLA and SSM state "
-        "counted exactly)",
+        Msg("step.common.kv.exact", GB=total / 1e9, what=Msg(f"step.kv.{interpretation_suffix}")),
         name=name,
         formula=formula,
         breakdown={"layers": plan.breakdown(seq)},
@@ -254,7 +256,7 @@ def not_rope(ctx: RecipeContext) -> RecipeResult:
         Msg("not_rope.reason", name=name, family=family),
         Msg("not_rope.mitigation"),
         ["not_rope"],
-        [ConfidenceCheck("applicable", "miss", f"{family} model")],
+        [ConfidenceCheck("applicable", "miss", "", Msg("confidence.note.family_model", family=family))],
     )
 
 

@@ -3,13 +3,14 @@ context, the audit step that shows every rung, and the verdict, reason and check
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.audit import ConfidenceCheck, JoinedMsg, RecipeResult, Step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.gamma_source import choose_gammas
 from tafagent.core.messages import Msg
-from tafagent.core.recipes.base import RecipeContext
+from tafagent.core.recipes.base import Caveat, RecipeContext
 from tafagent.core.recipes.context_evidence import LadderDecision, LadderInputs, ceiling_from, length_series
 from tafagent.core.spec.context_facts import context_facts
 
@@ -100,9 +101,18 @@ def ladder_inputs(ctx: RecipeContext, gamma: float | None, label: str, closed_ce
 
 def ladder_step(n: int, decision: LadderDecision) -> Step:
     """The audit line of the ladder: which rung decided, and what every rung found."""
-    found = "; ".join(
-        f"{Msg(f'x2.rung_name.{r.key}').text()}: {r.finding.text()}" + ("" if r.verdict is None else f" → {r.verdict}")
-        for r in decision.rungs
+    found = JoinedMsg(
+        *(
+            Msg("step.ladder.item", rung=Msg(f"x2.rung_name.{r.key}"), finding=r.finding)
+            if r.verdict is None
+            else Msg(
+                "step.ladder.item_verdict",
+                rung=Msg(f"x2.rung_name.{r.key}"),
+                finding=r.finding,
+                verdict=Msg(f"verdict.{r.verdict}"),
+            )
+            for r in decision.rungs
+        )
     )
     return Step(
         n,
@@ -112,8 +122,9 @@ def ladder_step(n: int, decision: LadderDecision) -> Step:
         {"rungs": [r.key for r in decision.rungs]},
         decision.verdict,
         "",
-        f"decided by {Msg(f'x2.rung_name.{decision.rung_key}').text()}. {found}",
+        "",
         _RUNG_EVIDENCE[decision.rung_key],
+        interpretation_msg=Msg("step.ladder", rung=Msg(f"x2.rung_name.{decision.rung_key}"), found=found),
     )
 
 
@@ -121,18 +132,19 @@ def ladder_result(
     ctx: RecipeContext,
     chain: list[Step],
     decision: LadderDecision,
-    caveats: list[str],
+    chain_caveats: Sequence[Caveat],
     checks: list[ConfidenceCheck],
     gamma_label: str,
     ntk_advice: Msg,
 ) -> RecipeResult:
     """X-2's result from the ladder: the reason names the deciding rung (and the training context when past it)."""
+    caveats: list[Caveat] = list(chain_caveats)
     rung = decision.decided_by
     reason = Msg("x2.ladder.reason", rung=Msg(f"x2.rung_name.{rung.key}"), finding=rung.finding)
     if decision.beyond_training:
         reason = Msg("x2.ladder.beyond_reason", reason=reason)
         caveats = [c for c in caveats if c != "x2_beyond_T_train"]
-        caveats.insert(0, Msg("x2.caveat.beyond").text())
+        caveats.insert(0, Msg("x2.caveat.beyond"))
     if decision.verdict == "YES":
         mitigation = Msg("none.required")
     elif decision.beyond_training:
@@ -141,14 +153,15 @@ def ladder_result(
         shorten = decision.verdict == "DEGRADED" or ntk_advice.key == "empty"
         mitigation = Msg("x2.degraded.mitigation") if shorten else ntk_advice
     checks = list(checks)
-    checks.insert(0, ConfidenceCheck("evidence", _RUNG_CHECK[rung.key], Msg(f"x2.rung_name.{rung.key}").text()))
+    rung_name = Msg(f"x2.rung_name.{rung.key}")
+    checks.insert(0, ConfidenceCheck("evidence", _RUNG_CHECK[rung.key], rung_name.text(), rung_name))
     if gamma_label:
         checks.insert(1, ConfidenceCheck("measured γ", "ok", gamma_label))
     elif rung.key in ("measurement", "context_facts"):  # missing, but not what decided
-        checks.insert(1, ConfidenceCheck("measured γ", "warn", Msg("x2.check.no_gamma").text()))
+        checks.insert(1, ConfidenceCheck("measured γ", "warn", "", Msg("x2.check.no_gamma")))
     else:
-        checks.insert(1, ConfidenceCheck("measured γ", "miss", Msg("x2.check.no_gamma").text()))
+        checks.insert(1, ConfidenceCheck("measured γ", "miss", "", Msg("x2.check.no_gamma")))
     for concern in decision.concerns:
-        checks.append(ConfidenceCheck("agreement", "warn", concern.text()))
-        caveats.append(concern.text())
+        checks.append(ConfidenceCheck("agreement", "warn", concern.text(), concern))
+        caveats.append(concern)
     return ctx.result(chain, decision.verdict, reason, mitigation, caveats, checks)

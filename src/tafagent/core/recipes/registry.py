@@ -10,11 +10,19 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from tafagent.core.audit import Confidence, ConfidenceCheck, RecipeResult
+from tafagent.core.audit import Confidence, ConfidenceCheck, JoinedMsg, RecipeResult
 from tafagent.core.catalogs import Catalogs, default_catalogs
 from tafagent.core.errors import ParameterError, UsageError
 from tafagent.core.laws.registry import panel_key
-from tafagent.core.recipes.base import Param, Recipe, RecipeContext, missing_model_inputs, resolve_inputs
+from tafagent.core.messages import Msg
+from tafagent.core.recipes.base import (
+    Param,
+    Recipe,
+    RecipeContext,
+    missing_model_inputs,
+    param_help_key,
+    resolve_inputs,
+)
 from tafagent.core.recipes.common import not_rope
 from tafagent.core.spec.model_spec import ModelSpec
 
@@ -120,15 +128,22 @@ def run_declared(
 def _model_lacks_inputs(ctx: RecipeContext, missing: list[Param]) -> RecipeResult:
     """NOT APPLICABLE, naming the inputs the model's config does not state (never a failure of the card)."""
     name = ctx.model.model_id if ctx.model is not None else "this model"
-    listed = "; ".join(f"{p.name}, the {p.help}" for p in missing)
+    listed = JoinedMsg(
+        *(Msg("recipe.missing.item", name=p.name, help=Msg(param_help_key(p, ctx.recipe.id))) for p in missing)
+    )
     example = " ".join(f"--set {p.name}=VALUE" for p in missing)
+    lacks = ", ".join(p.name for p in missing)
     return ctx.result(
         [],
         "NOT APPLICABLE",
-        f"{ctx.recipe.id} needs {listed}, which the config of {name} does not state.",
-        f"Give it yourself: taf recipe {ctx.recipe.id} --model {name} {example}.",
+        Msg("recipe.missing.reason", recipe=ctx.recipe.id, listed=listed, model=name),
+        Msg("recipe.missing.mitigation", recipe=ctx.recipe.id, model=name, example=example),
         [f"missing_{p.name}" for p in missing],
-        [ConfidenceCheck("applicable", "miss", f"{name} lacks {', '.join(p.name for p in missing)}")],
+        [
+            ConfidenceCheck(
+                "applicable", "miss", f"{name} lacks {lacks}", Msg("confidence.note.lacks", model=name, names=lacks)
+            )
+        ],
     )
 
 
@@ -145,8 +160,12 @@ def attach_panel_evidence(result: RecipeResult) -> RecipeResult:
     )
     if not contradicted:
         return replace(result, chain=chain)
+    laws = ", ".join(contradicted)
     check = ConfidenceCheck(
-        "reference panel", "warn", f"the shipped measurements contradict: {', '.join(contradicted)} (`taf validate`)"
+        "reference panel",
+        "warn",
+        f"the shipped measurements contradict: {laws} (`taf validate`)",
+        Msg("confidence.note.panel_contradicts", laws=laws),
     )
     confidence = Confidence((*result.confidence.checks, check))
     caveats = (*result.caveats, *(f"panel_contradicts_{law.split(':')[0]}" for law in contradicted))

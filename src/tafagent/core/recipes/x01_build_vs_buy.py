@@ -150,7 +150,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             "training_flops_lora" if mode == "lora" else "training_flops",
             {"N": n_params, "D": d_tokens, "mode": mode},
             flops,
-            f"{flops:.2e} FLOPs total ({_MODE_WORDS[mode]})",
+            Msg("step.x1.flops", flops=flops, mode=Msg(f"x1.mode.{mode}")),
             unit="FLOP",
         )
     )
@@ -164,7 +164,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             "decode_roofline",
             {"model_GB": model_GB, "gpu": gpu.name},
             inference,
-            f"${inference['USD_per_Mtok']:.2f} per million tokens (single user, decode ceiling)",
+            Msg("step.x1.self_inference", usd=inference["USD_per_Mtok"]),
         )
     )
     api_in, api_out, api_origin = _api_prices(ctx)
@@ -178,8 +178,10 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             {"api_model": api_name, "input": api_in, "output": api_out},
             blend,
             "USD/Mtok",
-            f"${blend:.2f}/Mtok blended ({api_origin})",
+            "",
             PRICE_EVIDENCE,
+            name_msg=Msg("step.x1.blended_name", api=api_name),
+            interpretation_msg=Msg("step.x1.blended", usd=blend, origin=origin_msg(api_origin)),
         )
     )
     be = break_even_volume(cost["USD"], inference["USD_per_Mtok"], blend)
@@ -188,20 +190,25 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     chain.append(_payback_step(months, ctx["payback_months"]))
 
     checks = [
-        ConfidenceCheck("prices", "ok", f"GPU: {price_origin}; API: {api_origin}"),
         ConfidenceCheck(
-            "self-hosting cost", "warn", "decode-ceiling throughput at batch 1; real engines reach ~70-80%"
+            "prices",
+            "ok",
+            f"GPU: {price_origin}; API: {api_origin}",
+            Msg("confidence.note.prices", gpu=origin_msg(price_origin), api=origin_msg(api_origin)),
         ),
+        ConfidenceCheck("self-hosting cost", "warn", "", Msg("confidence.note.decode_ceiling")),
     ]
     verdict, reason, mitigation = _verdict(ctx, gpu, be, months)
     return ctx.result(chain, verdict, reason, mitigation, ["x1_decode_ceiling_cost"], checks)
 
 
-_MODE_WORDS = {
-    "pretrain": "pretraining from scratch",
-    "full_finetune": "full fine-tuning",
-    "lora": "LoRA fine-tuning",
-}
+def origin_msg(origin: str) -> Msg:
+    """Where a price came from, translatable: a user override, or a catalog source "as of" a date (the
+    source's name stays as the catalog spells it)."""
+    if origin == "user override":
+        return Msg("step.origin.user")
+    source, sep, date = origin.rpartition(", as of ")
+    return Msg("step.origin.as_of", source=source, date=date) if sep else Msg("step.origin.other", origin=origin)
 
 
 def _training_tokens(mode: str, n_params: float, given: float | None) -> tuple[float, Step]:
@@ -210,12 +217,12 @@ def _training_tokens(mode: str, n_params: float, given: float | None) -> tuple[f
     if given is not None:
         note, evidence = "given", EvidenceNote(Evidence.EXACT, "given")
     elif mode == "pretrain":
-        given, note, evidence = chinchilla_optimal_tokens(n_params), "Chinchilla 20·N", CHINCHILLA_EVIDENCE
+        given, note, evidence = chinchilla_optimal_tokens(n_params), "chinchilla", CHINCHILLA_EVIDENCE
     else:
-        given, note = FINETUNE_DEFAULT_TOKENS, "assumed fine-tuning data; set D_tokens"
+        given, note = FINETUNE_DEFAULT_TOKENS, "assumed"
         evidence = EvidenceNote(Evidence.EXPLORATORY, "an assumed dataset size (public SFT mixtures are ~10⁷–10⁹)")
     if mode == "pretrain" and note != "given":
-        step = law_step(1, "chinchilla_tokens", {"N_params": n_params}, given, f"recommended D = {given:.2e} tokens")
+        step = law_step(1, "chinchilla_tokens", {"N_params": n_params}, given, Msg("step.x1.recommended_D", D=given))
         return given, step
     step = Step(
         1,
@@ -225,8 +232,9 @@ def _training_tokens(mode: str, n_params: float, given: float | None) -> tuple[f
         {"N_params": n_params, "mode": mode},
         given,
         "tokens",
-        f"D = {given:.2e} tokens for {_MODE_WORDS[mode]} ({note})",
+        "",
         evidence,
+        interpretation_msg=Msg("step.x1.tokens", D=given, mode=Msg(f"x1.mode.{mode}"), note=Msg(f"step.x1.D.{note}")),
     )
     return given, step
 
@@ -234,7 +242,7 @@ def _training_tokens(mode: str, n_params: float, given: float | None) -> tuple[f
 def _payback_step(months: float | None, payback_months: float) -> Step:
     """Step 7: does the training cost pay back within the accepted horizon?"""
     pays_back = months is not None and months <= payback_months
-    when = "never" if months is None else f"{months:.1f} months"
+    when = Msg("step.x1.never") if months is None else Msg("step.x1.months", months=months)
     return Step(
         7,
         "§24.3",
@@ -243,8 +251,9 @@ def _payback_step(months: float | None, payback_months: float) -> Step:
         {"months": months, "payback_months": payback_months},
         {"months": months, "pays_back": pays_back},
         "months",
-        f"pays back in {when}; accepted: within {payback_months:g} months",
+        "",
         EvidenceNote(Evidence.DERIVED, "a decision rule; the horizon is a parameter (default 12 months)"),
+        interpretation_msg=Msg("step.x1.payback", when=when, payback=payback_months),
     )
 
 
@@ -260,8 +269,9 @@ def _training_cost_step(
         {"gpu": gpu.name, "n_gpus": n_gpus, "mfu": mfu, "usd_per_gpu_hour": price},
         cost,
         "USD",
-        f"${cost['USD']:,.0f} over {cost['days']:.1f} days ({price_origin})",
+        "",
         EvidenceNote(Evidence.DERIVED, f"6ND at {mfu:.0%} MFU; price: {price_origin}"),
+        interpretation_msg=Msg("step.x1.cost", usd=cost["USD"], days=cost["days"], origin=origin_msg(price_origin)),
     )
 
 
@@ -293,10 +303,10 @@ def _break_even_step(
 ) -> Step:
     """Step 6: the volume at which training pays for itself against the API."""
     if be.get("error"):
-        be_interp = be["error"]
+        be_interp = Msg("step.x1.never_recovered")
     else:
-        when = f"{months:.1f} months" if months is not None else "never at zero volume"
-        be_interp = f"break-even at {be['Mtok_breakeven']:,.0f} Mtok ({when} at {monthly:g} M/mo)"
+        when = Msg("step.x1.months", months=months) if months is not None else Msg("step.x1.never_zero")
+        be_interp = Msg("step.x1.break_even", mtok=be["Mtok_breakeven"], when=when, monthly=monthly)
     return Step(
         6,
         "§24.3",
@@ -305,8 +315,9 @@ def _break_even_step(
         {"training_cost": cost["USD"], "self_usd_per_Mtok": inference["USD_per_Mtok"], "api_usd_per_Mtok": blend},
         be,
         "Mtok",
-        be_interp,
+        "",
         EvidenceNote(Evidence.DERIVED, "self-hosted cost at the decode ceiling (a lower bound on real cost)"),
+        interpretation_msg=be_interp,
     )
 
 

@@ -72,7 +72,9 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     chain.append(step)
     niah = l_niah(dh)
     chain.append(
-        law_step(4, "l_niah", {"d_horizon": dh}, niah, "n/a" if niah is None else f"NIAH 50 % at L = {niah:,.0f}")
+        law_step(
+            4, "l_niah", {"d_horizon": dh}, niah, Msg("step.na") if niah is None else Msg("step.x2.niah", niah=niah)
+        )
     )
     p = p_hallucinate(T_eval, theta, g_corr)
     chain.append(
@@ -81,7 +83,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             "p_hallucinate",
             {"L": T_eval, "theta": theta, "gamma": g_corr},
             p,
-            "n/a (Phase B)" if p is None else f"{p * 100:.1f} % predicted",
+            Msg("step.x2.p_na") if p is None else Msg("step.x2.p", pct=p * 100),
         )
     )
     chain.append(model_kv_step(6, "KV cache memory", ctx, T_eval, ctx["bytes_per_element"], "per request"))
@@ -92,9 +94,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         if gamma_obs is not None:
             return _measured(ctx, chain, caveats, checks, theta, T_eval, gamma_obs)
         caveats[:0] = ["x2_closed_form_tautology", "x2_use_measured_gamma"]
-        checks.insert(
-            0, ConfidenceCheck("measured γ", "miss", "closed form only: d_horizon ≡ T_eval up to δ corrections")
-        )
+        checks.insert(0, ConfidenceCheck("measured γ", "miss", "", Msg("confidence.note.closed_form_only")))
         verdict, reason, mitigation = _closed_form_verdict(theta, T_eval, g_corr, dh, niah, snapped)
         return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
     if gamma_obs is not None:
@@ -112,9 +112,7 @@ def _horizon_step(theta: float, g_corr: float, T_eval: int) -> tuple[Step, float
     snapped = dh is not None and close(dh, T_eval)
     if snapped:
         dh = float(T_eval)  # identity D-NEW-1: the noise in the last bits must not decide the verdict
-    dh_interp = "n/a, γ outside (0, 1)" if dh is None else f"horizon at d = {dh:,.0f}"
-    if snapped:
-        dh_interp += " = T_eval exactly (identity D-NEW-1: no correction moved γ away from γ_Padé)"
+    dh_interp = Msg("step.x2.dh_na") if dh is None else Msg("step.x2.dh_snapped" if snapped else "step.x2.dh", dh=dh)
     return law_step(3, "d_horizon", {"theta": theta, "gamma": g_corr}, dh, dh_interp), dh, snapped
 
 
@@ -137,14 +135,20 @@ def _checks(ctx: RecipeContext, caveats: list[str]) -> list[ConfidenceCheck]:
     T_eval, T_train = ctx["T_eval"], ctx["T_train"]
     return [
         ConfidenceCheck(
-            "within training length", "ok" if T_eval <= T_train else "warn", f"T_eval {T_eval:,} vs T_train {T_train:,}"
+            "within training length",
+            "ok" if T_eval <= T_train else "warn",
+            "",
+            Msg("confidence.note.T_eval_vs_T_train", T_eval=T_eval, T_train=T_train),
         ),
         ConfidenceCheck(
             "corrections",
             "warn" if "x2_delta_postih_exploratory" in caveats else "ok",
-            "exploratory δ_post_IH applied"
-            if "x2_delta_postih_exploratory" in caveats
-            else "only fitted corrections (or none)",
+            "",
+            Msg(
+                "confidence.note.postih_applied"
+                if "x2_delta_postih_exploratory" in caveats
+                else "confidence.note.fitted_only"
+            ),
         ),
     ]
 
@@ -177,7 +181,7 @@ def _measured_steps(chain: list[Step], theta: float, T_eval: int, gamma_obs: flo
             "d_horizon_measured",
             {"theta": theta, "gamma_obs": gamma_obs},
             dh_obs,
-            "n/a, γ_obs outside (0, 1)" if dh_obs is None else f"measured horizon at d = {dh_obs:,.0f}",
+            Msg("step.x2.dh_obs_na") if dh_obs is None else Msg("step.x2.dh_obs", dh=dh_obs),
             evidence=measured,
         )
     )
@@ -205,7 +209,7 @@ def _measured(
     gamma_obs: float,
 ) -> RecipeResult:
     """Upstream v0.10 path (``closed_form`` with a γ): the verdict uses the horizon implied by the measured γ."""
-    checks.insert(0, ConfidenceCheck("measured γ", "ok", f"γ_obs = {gamma_obs:.4f}"))
+    checks.insert(0, ConfidenceCheck("measured γ", "ok", "", Msg("confidence.note.gamma_obs", gamma_obs=gamma_obs)))
     dh_obs = _measured_steps(chain, theta, T_eval, gamma_obs)
     if gamma_obs >= 1 or dh_obs is None:
         verdict = "NO"

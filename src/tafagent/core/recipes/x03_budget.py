@@ -31,7 +31,7 @@ from tafagent.core.laws.economics import (
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step, step_value
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
-from tafagent.core.recipes.x01_build_vs_buy import GPU, GPU_PRICE, MFU, gpu_price
+from tafagent.core.recipes.x01_build_vs_buy import GPU, GPU_PRICE, MFU, gpu_price, origin_msg
 
 BUDGET = Param(
     "USD_budget",
@@ -74,8 +74,9 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             {"peak_TFLOPs": gpu.bf16_tflops, "MFU": mfu},
             c_max,
             "FLOP",
-            f"{c_max:.2e} effective FLOPs",
+            "",
             TRAINING_FLOPS_EVIDENCE,
+            interpretation_msg=Msg("step.x3.flops", flops=c_max),
         ),
     ]
     n_star = chinchilla_optimal_params(c_max)
@@ -86,7 +87,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             "chinchilla_params",
             {"max_FLOPs": c_max},
             n_star,
-            f"N ≈ {n_star:.2e} params with D = {d_star:.2e} tokens",
+            Msg("step.x3.n_star", N=n_star, D=d_star),
         )
     )
     tier = emergent_threshold(n_star)
@@ -98,8 +99,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         chain.append(_target_step(ctx["N_params"], budget, gpu, n_gpus, mfu, price, c_max))
 
     checks = [
-        ConfidenceCheck("price", "ok", price_origin),
-        ConfidenceCheck("MFU assumption", "warn" if mfu > 0.5 else "ok", f"MFU {mfu:.0%} (good runs: 35–50%)"),
+        ConfidenceCheck("price", "ok", price_origin, origin_msg(price_origin)),
+        ConfidenceCheck("MFU assumption", "warn" if mfu > 0.5 else "ok", "", Msg("confidence.note.mfu", mfu=mfu)),
     ]
     if n_star < 1e8:
         verdict, reason, mitigation = "TINY-MODEL", Msg("x3.tiny.reason", n_star=n_star), Msg("x3.tiny.mitigation")
@@ -134,21 +135,24 @@ def _hours_step(budget: float, gpu: CatalogGPU, n_gpus: int, price: float, price
         {"USD": budget, "gpu": gpu.name, "n_gpus": n_gpus, "usd_per_gpu_hour": price},
         hours,
         "hours",
-        f"{hours:,.0f} hours of {n_gpus} × {gpu.name} ({hours / 24:.1f} days at full use; {price_origin})",
+        "",
         EvidenceNote(Evidence.EXACT, f"price: {price_origin}"),
+        interpretation_msg=Msg(
+            "step.x3.hours", hours=hours, n_gpus=n_gpus, gpu=gpu.name, days=hours / 24, origin=origin_msg(price_origin)
+        ),
     )
 
 
 def _memory_step(n_star: float, mem_bytes: float, n_gpus: int, gpu: CatalogGPU, fits: bool) -> Step:
     """Step 5: 16N bytes of training state (ZeRO-3 shards them over the n_gpus paid for)."""
     per_gpu_GB = mem_bytes / 1e9 / n_gpus
-    shard = "" if n_gpus == 1 else f" ({per_gpu_GB:.1f} GB per GPU sharded over {n_gpus})"
+    shard = Msg("empty") if n_gpus == 1 else Msg("step.x3.memory.shard", GB=per_gpu_GB, n_gpus=n_gpus)
     return law_step(
         5,
         "training_memory_16n",
         {"N": n_star},
         {"bytes": int(mem_bytes), "GB": mem_bytes / 1e9},
-        f"{mem_bytes / 1e9:.1f} GB needed{shard}; " + ("fits in " if fits else "EXCEEDS ") + f"{gpu.vram_GB:g} GB VRAM",
+        Msg(f"step.x3.memory.{'fits' if fits else 'exceeds'}", GB=mem_bytes / 1e9, shard=shard, vram=gpu.vram_GB),
     )
 
 
@@ -167,10 +171,17 @@ def _target_step(
         {"N_params": target},
         {"USD": target_usd, "tokens_affordable": tokens_affordable, "budget_fraction": target_usd / budget},
         "USD",
-        f"training {target:.2e} params on {target_tokens:.2e} tokens costs ${target_usd:,.0f} "
-        f"({target_usd / budget:.1f}× the budget); the budget buys {tokens_affordable:.2e} tokens "
-        f"({tokens_affordable / target_tokens:.2f}× Chinchilla)",
+        "",
         TRAINING_FLOPS_EVIDENCE,
+        interpretation_msg=Msg(
+            "step.x3.target",
+            N=target,
+            D=target_tokens,
+            usd=target_usd,
+            fraction=target_usd / budget,
+            tokens=tokens_affordable,
+            chinchilla=tokens_affordable / target_tokens,
+        ),
     )
 
 

@@ -21,11 +21,12 @@ Deliberate fix (both): GPUs without a catalog price are listed (after the priced
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
+from tafagent.core.audit import ConfidenceCheck, EnglishKept, RecipeResult, Step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import DECODE_ROOFLINE_EVIDENCE
 from tafagent.core.laws.economics import decode_tokens_per_s_ceiling, weights_bytes_uniform
@@ -234,10 +235,12 @@ def compute_calibrated(ctx: RecipeContext) -> RecipeResult:
         _plan_step(result, rows),
     ]
     fit = fitted(plan.engine.name if plan.engine.name in ENGINES else "vllm", "decode")
-    mape = "no leave-one-out" if fit.mape_loo is None else f"leave-one-out MAPE {fit.mape_loo:.0%}"
+    mape = Msg("confidence.note.no_loo") if fit.mape_loo is None else Msg("confidence.note.loo", mape=fit.mape_loo)
     checks = [
-        ConfidenceCheck("memory model", "ok", f"exact per-layer KV, {plan.engine.version}"),
-        ConfidenceCheck("throughput", "warn", f"sized at the slow end of the fitted speed range ({mape}, n = {fit.n})"),
+        ConfidenceCheck(
+            "memory model", "ok", "", Msg("confidence.note.exact_kv", engine=engine_version_msg(plan.engine.version))
+        ),
+        ConfidenceCheck("throughput", "warn", "", Msg("confidence.note.slow_end", mape=mape, n=fit.n)),
     ]
     caveats = ["x5_throughput_range"]
     if ctx.model is None:
@@ -250,10 +253,17 @@ def _plan_step(result: ServingPlanResult, rows: list[dict[str, Any]]) -> Step:
     """Step 4: the chosen plan (best, else closest) first, then the runners-up with why they lost."""
     chosen = result.best or result.closest
     if chosen is None:
-        summary = "no GPU × tensor-parallel size in the catalog holds the model"
+        summary = Msg("step.x5.plan.none")
     else:
-        state = "meets the target" if result.met else f"closest (unmet: {chosen.change})"
-        summary = f"{chosen.label()} {state}; {len(result.runners_up)} other candidates ranked"
+        state = (
+            Msg("step.x5.plan.met")
+            if result.met
+            else Msg(
+                "step.x5.plan.unmet",
+                change=EnglishKept(chosen.change, _unmet_mitigation(chosen, result.target.context)),
+            )
+        )
+        summary = Msg("step.x5.plan", plan=chosen.label(), state=state, others=len(result.runners_up))
     decode = (chosen.evidence.get("decode") if chosen else None) or {}
     return Step(
         4,
@@ -264,7 +274,7 @@ def _plan_step(result: ServingPlanResult, rows: list[dict[str, Any]]) -> Step:
         result.target.to_dict() | {"engine": result.engine},
         rows[:6],
         "",
-        summary,
+        "",
         EvidenceNote(
             Evidence.FITTED,
             "memory exact (engine rules); decode speed fitted, " + SIZING_NOTE,
@@ -272,6 +282,7 @@ def _plan_step(result: ServingPlanResult, rows: list[dict[str, Any]]) -> Step:
             statistic=str(decode.get("statistic", "")) or None,
         ),
         breakdown={"plan": None if chosen is None else chosen.to_dict(), "met": result.met},
+        interpretation_msg=summary,
     )
 
 
@@ -334,9 +345,11 @@ def _weights_step(spec: ModelSpec, weights: WeightsEstimate) -> Step:
             "bits_per_weight": weights.bits_per_weight,
         },
         "bytes",
-        f"{weights.n_bytes / 1e9:.2f} GB ({weights.n_bytes / GIB:.2f} GiB) at "
-        f"{weights.bits_per_weight:.3g} bits per weight",
+        "",
         weights.evidence,
+        interpretation_msg=Msg(
+            "step.x5.weights", GB=weights.n_bytes / 1e9, GiB=weights.n_bytes / GIB, bits=weights.bits_per_weight
+        ),
     )
 
 
@@ -350,9 +363,10 @@ def _kv_per_request_step(plan: KVPlan, T_eval: int, kv_seq: int) -> Step:
         {"T_eval": T_eval, "engine": plan.engine.name, "kv_dtype": plan.kv_dtype},
         {"bytes": kv_seq, "GB": kv_seq / 1e9, "GiB": kv_seq / GIB},
         "bytes",
-        f"{kv_seq / 1e9:.3f} GB per concurrent request ({plan.engine.version})",
+        "",
         EvidenceNote(Evidence.EXACT, "per-layer KV rules of the engine (tested against transformers' cache)"),
         breakdown={"layers": plan.breakdown(T_eval)},
+        interpretation_msg=Msg("step.x5.kv", GB=kv_seq / 1e9, engine=engine_version_msg(plan.engine.version)),
     )
 
 
@@ -368,9 +382,29 @@ def _total_memory_step(spec: ModelSpec, plan: KVPlan, weights: WeightsEstimate, 
         {"weights_bytes": weights.n_bytes, "kv_bytes": kv_seq, "concurrent_users": users},
         {"bytes": need, "GB": need / 1e9},
         "bytes",
-        f"{need / 1e9:.1f} GB before the engine's activation peak ({activation_note})",
+        "",
         EvidenceNote(Evidence.EXACT, "sum"),
+        interpretation_msg=Msg("step.x5.total", GB=need / 1e9, note=_activation_msg(activation_note)),
     )
+
+
+def engine_version_msg(version: str) -> Msg:
+    """An engine's version note ("vLLM v1 engine (kv_cache_interface.py, 2026 main)") in the reader's language:
+    the engine's own words stay in English text (JSON), its description is translated."""
+    match = re.fullmatch(r"(.+?) engine \((.*)\)", version)
+    if match is None:
+        return Msg("step.origin.other", origin=version)
+    return EnglishKept(version, Msg("step.x5.engine_version", engine=match[1], source=match[2]))
+
+
+def _activation_msg(note: str) -> Msg:
+    """The activation-peak note of core.memory.activations, translatable (its English text kept as is)."""
+    match = re.fullmatch(r"(\S+) GiB measured for (\S+) models \((.*)\)", note)
+    if note == "prefill peak":
+        return Msg("step.x5.prefill_peak")
+    if match is None:
+        return Msg("step.origin.other", origin=note)
+    return EnglishKept(note, Msg("step.x5.activation", gib=float(match[1]), family=match[2], source=match[3]))
 
 
 def _rank(candidates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
@@ -384,11 +418,14 @@ def _rank(candidates: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
     return priced + unpriced, len(unpriced)
 
 
-def _eligible_summary(n_fit: int, ranked: list[dict[str, Any]], n_unpriced: int) -> str:
+def _eligible_summary(n_fit: int, ranked: list[dict[str, Any]], n_unpriced: int) -> Msg:
     """The "Eligible GPUs" step's interpretation: how many fit and which one the recipe chose."""
     best = ranked[0] if ranked else None
-    return f"{n_fit} GPUs fit; cheapest: {best['gpu'] if best else 'NONE'}" + (
-        f" ({n_unpriced} without a price, not ranked)" if n_unpriced else ""
+    return Msg(
+        "step.x5.eligible",
+        n=n_fit,
+        best=best["gpu"] if best else Msg("step.x5.none"),
+        unpriced=Msg("step.x5.unpriced", n=n_unpriced) if n_unpriced else Msg("empty"),
     )
 
 
@@ -421,8 +458,9 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
             {"N": n_params, "bytes": bytes_per},
             {"GB": weights_GB, "bytes": round(weights_GB * 1e9)},
             "bytes",
-            f"{weights_GB:.1f} GB for weights",
+            "",
             EvidenceNote(Evidence.EXACT, "N × bytes per weight"),
+            interpretation_msg=Msg("step.x5.ref.weights", GB=weights_GB),
         ),
         kv,
         Step(
@@ -433,8 +471,9 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
             {"weights_GB": weights_GB, "kv_GB": kv_GB, "concurrent_users": users},
             {"GB": total_GB},
             "GB",
-            f"{total_GB:.1f} GB for {users} concurrent users",
+            "",
             EvidenceNote(Evidence.EXACT, "sum"),
+            interpretation_msg=Msg("step.x5.ref.total", GB=total_GB, users=users),
         ),
         Step(
             4,
@@ -444,13 +483,15 @@ def compute_reference(ctx: RecipeContext) -> RecipeResult:
             {"min_VRAM_GB": total_GB},
             ranked[:5],
             "",
-            _eligible_summary(len(candidates), ranked, n_unpriced),
+            "",
             DECODE_ROOFLINE_EVIDENCE,
+            name_msg=Msg("step.x5.eligible_name", GB=total_GB),
+            interpretation_msg=_eligible_summary(len(candidates), ranked, n_unpriced),
         ),
     ]
     checks = [
-        ConfidenceCheck("throughput model", "warn", "decode ceiling at batch 1; engines reach ~70-80%"),
-        ConfidenceCheck("KV model", "warn", "uniform full-attention KV; see `taf memory` for exact per-layer KV"),
+        ConfidenceCheck("throughput model", "warn", "", Msg("confidence.note.ref_decode_ceiling")),
+        ConfidenceCheck("KV model", "warn", "", Msg("confidence.note.uniform_kv")),
     ]
     caveats = ["x5_decode_ceiling", "x5_uniform_kv"]
     verdict, reason, mitigation = _reference_verdict(ranked[0] if ranked else None, total_GB)

@@ -9,7 +9,7 @@ verdict set and its decision order are the reference's, so results compare one t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step, law_step
 from tafagent.core.evidence import Evidence, EvidenceNote
@@ -18,7 +18,7 @@ from tafagent.core.laws.pade import d_horizon, kv_soft_decay_regime, l_niah
 from tafagent.core.laws.thermo import df_window
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.ask_spec import AnswerDraft, AskSpec, find_step, step_value
-from tafagent.core.recipes.base import Param, Recipe, RecipeContext
+from tafagent.core.recipes.base import Caveat, Param, Recipe, RecipeContext
 from tafagent.core.recipes.common import (
     BYTES_PER_ELEMENT,
     D_HEAD,
@@ -81,13 +81,13 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     )
 
     verdict, reason, mitigation = _verdict(gamma, T_train, f, df, in_zone, regime)
-    caveats = [] if in_zone else ["x19_df_outside_calibrated_band"]
+    caveats: list[Caveat] = [] if in_zone else ["x19_df_outside_calibrated_band"]
     retrieval = None
     if not ctx["closed_form"]:  # the same evidence ladder as X-2: does the model retrieve at T_eval at all?
         retrieval = decide(ladder_inputs(ctx, gamma_obs, gamma_label, l_niah(d_horizon(theta, g_corr))))
         chain.append(ladder_step(n + 3, retrieval))
         if retrieval.beyond_training:
-            caveats.append(Msg("x19.caveat.beyond", T_eval=T_eval, usable=usable_tokens(ctx)[0]).text())
+            caveats.append(Msg("x19.caveat.beyond", T_eval=T_eval, usable=usable_tokens(ctx)[0]))
     if regime == "borderline":
         caveats.append("x19_regime_borderline")
     if gamma_obs is None:
@@ -97,18 +97,23 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             "measured γ",
             "ok" if gamma_obs is not None else "miss",
             gamma_label if gamma_obs is not None else "closed-form γ",
+            None if gamma_obs is not None else Msg("confidence.note.closed_form_gamma"),
         ),
-        ConfidenceCheck("calibrated band", "ok" if in_zone else "warn", f"γ = {gamma:.3f}"),
-        ConfidenceCheck("regime margin", "warn" if regime == "borderline" else "ok", f"regime {regime}"),
+        ConfidenceCheck("calibrated band", "ok" if in_zone else "warn", "", Msg("confidence.note.gamma", gamma=gamma)),
+        ConfidenceCheck(
+            "regime margin",
+            "warn" if regime == "borderline" else "ok",
+            "",
+            Msg("confidence.note.regime", regime=Msg(f"step.x19.regime.{regime}")),
+        ),
     ]
     if retrieval is not None:
-        note = f"X-2's ladder: {retrieval.verdict}"
+        note = Msg("confidence.note.ladder", verdict=Msg(f"verdict.{retrieval.verdict}"))
         if retrieval.verdict == "YES":
-            checks.append(ConfidenceCheck("retrieval at T_eval", "ok", note))
+            checks.append(ConfidenceCheck("retrieval at T_eval", "ok", note.text(), note))
         else:
-            checks.append(
-                ConfidenceCheck("retrieval at T_eval", "warn" if retrieval.verdict == "DEGRADED" else "miss", note)
-            )
+            status: Literal["warn", "miss"] = "warn" if retrieval.verdict == "DEGRADED" else "miss"
+            checks.append(ConfidenceCheck("retrieval at T_eval", status, note.text(), note))
     return ctx.result(chain, verdict, reason, mitigation, caveats, checks)
 
 
@@ -122,8 +127,9 @@ def _measured_gamma_step(n: int, gamma_obs: float, label: str) -> Step:
         {"gamma_obs": gamma_obs},
         gamma_obs,
         "dimensionless",
-        "the measured γ replaces the closed form below",
+        "",
         EvidenceNote(Evidence.DERIVED, label or "measured with `taf diagnose`"),
+        interpretation_msg=Msg("step.x19.measured_gamma"),
     )
 
 
@@ -132,12 +138,16 @@ def _df_step(n: int, gamma: float, T_eval: int, f: float) -> tuple[Step, int | N
     df = df_window(gamma, T_eval, f) if gamma > 0 else None
     in_zone, zone_evidence = df_zone_evidence(gamma)
     if df is None:
-        df_interp = f"undefined for γ = {gamma:.3f} ≤ 0 (attention does not decay with distance)"
+        df_interp = Msg("step.x19.df_undefined", gamma=gamma)
     else:
-        where = "inside" if in_zone else "outside"
-        df_interp = (
-            f"D_f = {df:,} tokens ({df / T_eval * 100:.1f}% of T_eval keep {f:.0%} of attention mass); "
-            f"γ = {gamma:.3f} is {where} the calibrated band [{DF_ZONE[0]}, {DF_ZONE[1]}]"
+        df_interp = Msg(
+            f"step.x19.df.{'inside' if in_zone else 'outside'}",
+            df=df,
+            pct=df / T_eval * 100,
+            f=f,
+            gamma=gamma,
+            low=DF_ZONE[0],
+            high=DF_ZONE[1],
         )
     step = law_step(n, "df_window", {"gamma": gamma, "N": T_eval, "f": f}, df, df_interp, evidence=zone_evidence)
     return step, df, in_zone
@@ -146,15 +156,15 @@ def _df_step(n: int, gamma: float, T_eval: int, f: float) -> tuple[Step, int | N
 def _soft_decay_step(n: int, theta: float, gamma: float, T_train: int) -> tuple[Step, str]:
     """(step, regime): whether soft decay applies, from the horizon of γ against T_train."""
     regime, dh, ratio = kv_soft_decay_regime(theta, gamma, T_train)
-    dh_text = "n/a" if dh is None else f"{dh:,.0f}"
+    dh_text = Msg("step.na") if dh is None else Msg("step.number0", value=dh)
     step = law_step(
         n,
         "soft_decay",
         {"theta": theta, "gamma": gamma, "T_train": T_train},
         regime,
-        f"d_horizon = {dh_text}; ratio {ratio:.2f}; regime: {regime}"
+        Msg("step.x19.soft", dh=dh_text, ratio=ratio, regime=Msg(f"step.x19.regime.{regime}"))
         if ratio is not None
-        else f"d_horizon = n/a; regime: {regime}",
+        else Msg("step.x19.soft_na", regime=Msg(f"step.x19.regime.{regime}")),
     )
     return step, regime
 

@@ -91,7 +91,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             "gamma_random",
             {"gamma_pade": g_pade, "imprint": shift},
             g_pred,
-            f"Predicted γ_random = {g_pred:.4f} ± {IMPRINT_CI_HALF_WIDTH} (95% CI)",
+            Msg("step.x21.predicted", g_pred=g_pred, ci=IMPRINT_CI_HALF_WIDTH),
         )
     )
     if obs is None:
@@ -101,7 +101,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             Msg("x21.prediction.reason", g_pred=g_pred),
             Msg("x21.prediction.mitigation"),
             ["x21_needs_measurement"],
-            [ConfidenceCheck("measurement", "miss", "no γ_random given")],
+            [ConfidenceCheck("measurement", "miss", "", Msg("confidence.note.no_gamma_random"))],
         )
     purity = imprint_purity(obs, theta, T_eval, n_params_M)
     residual = purity["imprint_residual"]
@@ -125,8 +125,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         mitigation,
         ["x21_imprint_law_exploratory"],
         [
-            ConfidenceCheck("measurement", "ok", f"γ_random = {obs:.4f}"),
-            ConfidenceCheck("law", "warn", "ν = −1/(2π) assumes i.i.d. tokens"),
+            ConfidenceCheck("measurement", "ok", "", Msg("confidence.note.gamma_random", gamma=obs)),
+            ConfidenceCheck("law", "warn", "", Msg("confidence.note.iid")),
         ],
     )
 

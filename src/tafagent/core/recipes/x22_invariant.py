@@ -41,11 +41,12 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     if theta is not None:
         chain.append(_deviation_step(gamma, theta, T_eval))
     checks = [
-        ConfidenceCheck("measurement", "ok", f"γ_obs = {gamma:.4f}"),
+        ConfidenceCheck("measurement", "ok", "", Msg("confidence.note.gamma_obs", gamma_obs=gamma)),
         ConfidenceCheck(
             "training tokens",
             "ok" if ctx["D_tokens"] is not None else "warn",
-            "given" if ctx["D_tokens"] is not None else "assumed Chinchilla 20·N",
+            "",
+            Msg("confidence.note.given" if ctx["D_tokens"] is not None else "confidence.note.assumed_chinchilla"),
         ),
     ]
     if inv["in_distribution"]:
@@ -89,7 +90,7 @@ def _needs_measurement(ctx: RecipeContext) -> RecipeResult:
         Msg("x22.needs.reason"),
         Msg("x22.needs.mitigation"),
         ["x22_needs_measurement"],
-        [ConfidenceCheck("measurement", "miss", "no γ_obs")],
+        [ConfidenceCheck("measurement", "miss", "", Msg("confidence.note.no_gamma_obs"))],
     )
 
 
@@ -101,7 +102,7 @@ def _invariant_steps(gamma: float, n_params: float, inv: dict[str, Any]) -> list
             "k_invariant",
             {"gamma": gamma, "N": n_params, "D": inv["D_tokens"]},
             inv["K"],
-            f"K = {inv['K']:.2f} (panel mean {K_PANEL_MEAN:.1f} ± {K_PANEL_STD:.1f})",
+            Msg("step.x22.K", K=inv["K"], mean=K_PANEL_MEAN, std=K_PANEL_STD),
             unit="nats",
         ),
         law_step(

@@ -41,7 +41,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             "ih_size_phase",
             {"n_params_M": n_params_M, "threshold_M": IH_THRESHOLD_M},
             expected,
-            f"{n_params_M:,.0f}M parameters",
+            Msg("step.x23.size", n_params_M=n_params_M),
             evidence=EvidenceNote(Evidence.EXPLORATORY, "§30 size threshold"),
         )
     ]
@@ -53,7 +53,7 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             Msg("x23.predicted.reason", n_params_M=n_params_M),
             Msg("x23.predicted.mitigation"),
             ["x23_needs_measurement"],
-            [ConfidenceCheck("measurement", "miss", "needs γ_text and γ_random")],
+            [ConfidenceCheck("measurement", "miss", "", Msg("confidence.note.needs_both"))],
         )
     check = ih_phase_check(g_text, g_random, n_params_M)
     chain.append(
@@ -62,15 +62,16 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             "ih_delta",
             {"gamma_text": g_text, "gamma_random": g_random},
             check["delta_gamma"],
-            f"observed phase: {check['phase_observed']}",
+            Msg("step.x23.observed", phase=check["phase_observed"]),
         )
     )
     checks = [
-        ConfidenceCheck("measurement", "ok", "both γ given"),
+        ConfidenceCheck("measurement", "ok", "", Msg("confidence.note.both_given")),
         ConfidenceCheck(
             "margin",
             "warn" if abs(check["delta_gamma"]) < 0.05 else "ok",
-            f"|Δγ| = {abs(check['delta_gamma']):.3f} (panel std {IH_PANEL_STD:g})",
+            "",
+            Msg("confidence.note.delta_margin", delta=abs(check["delta_gamma"]), std=IH_PANEL_STD),
         ),
     ]
     if check["consistent"]:

@@ -117,6 +117,8 @@ def step_name_text(step: Step, lang: str = "en") -> str:
 def step_result_text(step: Step, lang: str = "en") -> str:
     """A one-line rendering of a step's result (dicts show their headline number), numbers in ``lang``'s marks."""
     value = step.result
+    if isinstance(value, str):  # a label result (X-3's capability tier): the recipe's translation of it
+        return step.result_label(lang) or value
     if isinstance(value, dict):
         for key in ("USD", "GB", "Mtok_breakeven", "USD_per_Mtok", "value", "low"):
             if key in value and value[key] is not None and not isinstance(value[key], dict):

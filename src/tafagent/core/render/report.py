@@ -86,7 +86,7 @@ def result_markdown(result: RecipeResult, heading: str = "##", lang: str = "en")
     lines += ["", _row("#", "§", *_columns(lang, *CHAIN_COLUMNS)), "|---|---|---|---|---|---|---|---|"]
     for s in result.chain:
         lines.append(
-            f"| {s.step} | {_md(s.section)} | {_md(step_name_text(s, lang))} | `{_md(s.formula)}` "
+            f"| {s.step} | {_md(s.section)} | {_md(step_name_text(s, lang))} | `{_md(s.formula_text(lang))}` "
             f"| {_md(step_result_text(s, lang))} | {evidence_text(s.evidence.label.value, lang)} "
             f"| {_md(panel_text(s.panel, lang))} | {_md(s.interpretation_text(lang))} |"
         )
@@ -194,7 +194,7 @@ def _h(text: Any) -> str:
 def _result_html(r: RecipeResult, lang: str) -> str:
     rows = "".join(
         f"<tr><td>{s.step}</td><td>{_h(s.section)}</td><td>{_h(step_name_text(s, lang))}</td>"
-        f"<td><code>{_h(s.formula)}</code></td><td>{_h(step_result_text(s, lang))}</td>"
+        f"<td><code>{_h(s.formula_text(lang))}</code></td><td>{_h(step_result_text(s, lang))}</td>"
         f"<td><span class='tag'>{_h(evidence_text(s.evidence.label.value, lang))}</span></td>"
         f"<td>{_h(panel_text(s.panel, lang))}</td><td>{_h(s.interpretation_text(lang))}</td></tr>"
         for s in r.chain

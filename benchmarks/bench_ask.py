@@ -3,8 +3,10 @@
 Prints recipe accuracy and fully-correct-parameter accuracy (recipe, model and every parameter read from the
 question), per recipe and per language, and the time to route one question against a baseline measured in the
 same run (the text preparation alone). Targets (issue 7): ≥ 95 % recipe, ≥ 90 % full, < 5 ms per question.
+Then the issue-17 evaluation sets over every capability (benchmarks/ask_eval.py: the tuning set and the held-out
+set), route and fully-correct-parameter accuracy per capability and per language; targets ≥ 95 % and ≥ 90 %.
 
-    python benchmarks/bench_ask.py
+    python benchmarks/bench_ask.py [--failures]
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ TESTS = Path(__file__).resolve().parents[1] / "tests"
 sys.path.insert(0, str(TESTS))
 
 
-def _load(name: str):  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location(name, TESTS / "core" / f"{name}.py")
+def _load(name: str, path: Path | None = None):  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(name, path or TESTS / "core" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -78,6 +80,11 @@ def main() -> None:
         f"route(): median {med:.2f} ms, p95 {p95:.2f} ms, max {worst:.2f} ms per question "
         f"({med / base:.0f}× the text preparation alone, {base * 1e3:.0f} µs); target < 5 ms"
     )
+    print()
+    ask_eval = _load("ask_eval", Path(__file__).with_name("ask_eval.py"))
+    sets_17 = (("issue-17 evaluation set", ask_eval.EVAL), ("held-out set (never tuned on)", ask_eval.HOLDOUT))
+    for title, path in sets_17:
+        ask_eval.report(title, ask_eval.load_rows(path), "--failures" in sys.argv)
 
 
 if __name__ == "__main__":

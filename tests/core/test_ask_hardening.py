@@ -52,7 +52,7 @@ def test_a_negative_length_is_an_out_of_range_error_not_a_positive_one() -> None
         ("I have a budget of -$500, can I train a 7B model?", "USD_budget"),
         ("I have a budget of $-500, can I train a 7B model?", "USD_budget"),
         ("Serve Llama-3-8B to -10 concurrent users", "concurrency"),  # the serving plan
-        ("Which GPU to serve llama-3-8b at -100M tokens/day?", "target_tokens_per_day"),
+        ("Which GPU to serve llama-3-8b at -100M tokens/day?", "tokens_per_day"),  # the planner now (was X-5)
         ("Llama-3-8B 能处理-32k上下文吗？", "T_eval"),
         ("theta=-10000, T_train 4096, will 32k work?", "theta"),
     ],

@@ -8,6 +8,7 @@ language), plus the digits of section tags, step names, catalog names and the mo
 from __future__ import annotations
 
 import json
+import math
 import re
 from importlib import resources
 from typing import Any
@@ -121,6 +122,8 @@ def allowed_numbers(result: RecipeResult, model: str | None, lang: str) -> set[s
         if isinstance(leaf, (int, float)):
             for kind in FORMAT_KINDS:
                 allowed.update(numbers_in(fmt_number(leaf, kind, lang)))
+            if math.isfinite(leaf) and float(leaf).is_integer():
+                allowed.add(str(int(leaf)))  # a command line in the answer writes it bare: --context 4096
         elif isinstance(leaf, str):
             texts.append(leaf)
     for text in texts:

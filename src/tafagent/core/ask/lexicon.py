@@ -328,8 +328,10 @@ def _family_words(low: str, tokens: list[_Token], used: set[int]) -> list[Entity
     return found
 
 
+# a single letter may be a version ("phi 3 v") but not the article or preposition of a sentence ("mixtral a 20M
+# tokens": Spanish "a", French "à" once accents are folded, "y", "e", "o")
 _VERSIONISH = re.compile(
-    r"^(?:v?\d+(?:\.\d+)*[a-z]?|[a-z]\d*|neox|mini|small|medium|large|xl|base|chat|instruct|coder|nemo)$"
+    r"^(?:v?\d+(?:\.\d+)*[a-z]?|(?![aeoy]$)[a-z]\d*|neox|mini|small|medium|large|xl|base|chat|instruct|coder|nemo)$"
 )
 _VARIANTS = {"instruct", "chat", "it", "base", "hf", "v0.1", "v0.2", "v0.3", "v1", "v2", "v3", "4k", "128k", "32k"}
 
@@ -382,7 +384,11 @@ def _suggest(joined: str) -> list[str]:
 
 
 # ---- GPUs and APIs ---------------------------------------------------------------------------------
-_GPU_EXTRA = {"h10080gb": "H100 SXM", "a10080g": "A100 80GB", "a10040g": "A100 40GB", "mi300": "MI300X"}
+_GPU_EXTRA = {
+    "h10080gb": "H100 SXM", "a10080g": "A100 80GB", "a10040g": "A100 40GB", "mi300": "MI300X",
+    # French writes gigabytes "Go"
+    "a10040go": "A100 40GB", "a10080go": "A100 80GB", "h10080go": "H100 SXM",
+}  # fmt: skip
 _UNKNOWN_GPU = re.compile(
     r"(?<![a-z0-9])(v100|t4|l4|a10g?|a6000|a40|a30|(?:rtx\s?)?(?:3090|3080|4080|6000)|h800|h20|gh200|mi250x?|mi325x|"
     r"tpu(?:\s?v\d+)?|l20|gaudi\s?\d?)s?(?![a-z0-9])"
@@ -444,7 +450,10 @@ def find_gpus(low: str, taken: list[tuple[int, int]], catalogs: Catalogs) -> lis
     keys = _gpu_keys(catalogs)
 
     def gpu_name(run: list[_Token]) -> str | None:
-        joined = key("".join(t[0] for t in run))
+        if "de" in (run[0][0], run[-1][0]):  # only between the name and its memory size
+            return None
+        # "A100 de 40 GB": the Spanish/French "de" between a GPU and its memory is not part of the name
+        joined = key("".join(t[0] for t in run if t[0] != "de"))
         for candidate in (joined, joined[:-1] if joined.endswith("s") else None):  # "4 H100s"
             if candidate and candidate in keys:
                 if candidate.isdigit() and _looks_like_quantity(low, run[-1][2]):
@@ -452,7 +461,7 @@ def find_gpus(low: str, taken: list[tuple[int, int]], catalogs: Catalogs) -> lis
                 return keys[candidate]
         return None
 
-    found = [Entity("gpu", name, span, low[span[0] : span[1]]) for span, name in _scan(low, taken, 3, gpu_name)]
+    found = [Entity("gpu", name, span, low[span[0] : span[1]]) for span, name in _scan(low, taken, 4, gpu_name)]
     taken_now = [*taken, *(e.span for e in found)]
     for match in _UNKNOWN_GPU.finditer(low):
         span = (match.start(), match.end())

@@ -387,7 +387,7 @@ def _gpu_plan(fill: _Filling) -> None:
 
 
 _ENGINE_WORDS = (
-    ("ollama", re.compile(r"\boll?ama\b")),
+    ("ollama", re.compile(r"\boll?a?ma\b")),
     ("llama.cpp", re.compile(r"llama\.?cpp|llama-server|llama server|-ngl|\bngl\b|\bgguf\b")),
     ("sglang", re.compile(r"sglang")),
     ("vllm", re.compile(r"\bvl?lm\b|max-model-len|gpu-memory-utilization|tensor-parallel")),

@@ -44,7 +44,7 @@ _MODEL_AFTER = re.compile(
 _MODEL_BEFORE = re.compile(r"(?:checkpoints?|models?|modelos?|modeles?|llms?|模型|检查点)\s*(?:de|of|d'|:|with)?\s*$")
 _MEMORY_AFTER = re.compile(r"\s*(?:gb|gib|tb|mb|g|go|gigabytes?|de vram|of vram|vram|显存)(?![a-z])")
 _CURRENCY_AFTER = re.compile(
-    r"\s?(?P<c>usd|us\$|dollars?|dolares|dolar|bucks|eur"
+    r"\s?(?:de\s|d')?(?P<c>usd|us\$|dollars?|dolares|dolar|bucks|eur"
     r"|euros?|€|\$|£|gbp|pounds?|美元|美金|刀|块钱|元|rmb|人民币|欧元|yuan)"
     r"(?![a-z])"
 )
@@ -402,6 +402,10 @@ def _classify(masked: str, match: re.Match[str], lang: str) -> Quantity | None:
     return _counted(number) or _by_words_around(number)
 
 
+_MAGNITUDE_CURRENCY = re.compile(r"\s?(?P<m>[kmb])\s?(?P<c>\$|€|£)")
+_MAGNITUDE_LETTER = {"k": 1e3, "m": 1e6, "b": 1e9}
+
+
 def _with_currency(number: _Number, masked: str, prefix: str) -> _Number:
     """The currency written before or after the number (the span then covers a currency written after)."""
     if prefix:
@@ -418,6 +422,18 @@ def _with_currency(number: _Number, masked: str, prefix: str) -> _Number:
         )
     if number.suffix == "grand":
         return replace(number, currency="USD")  # "10 grand"
+    magnitude = _MAGNITUDE_CURRENCY.match(number.after) if not number.scaled else None
+    if magnitude:  # "1 M$", "500 k€": the magnitude letter sits between the number and the currency sign
+        start, end = number.span[0], number.span[1] + magnitude.end()
+        return replace(
+            number,
+            value=number.value * _MAGNITUDE_LETTER[magnitude.group("m")],
+            scaled=True,
+            currency=_CURRENCY_CODE.get(magnitude.group("c"), "USD"),
+            after=number.after[magnitude.end() :],
+            span=(start, end),
+            text=masked[start:end].strip(),
+        )
     if re.search(r"[$€£]\s*$", number.before):
         return replace(number, currency=_CURRENCY_CODE.get(number.before.rstrip()[-1], "USD"))
     return number

@@ -24,6 +24,8 @@ from tafagent.core.catalogs import Catalogs, default_catalogs
 
 MIN_SCORE = 2.0  # below this no recipe is recognised
 MIN_MARGIN = 1.0  # the leader must be this far ahead of the runner-up
+# capabilities whose question, asked of two models, is a comparison of X-5's serving plans
+SERVING_CAPABILITIES = ("plan", "launch", "memory")
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,9 @@ def _comparison(reading: Reading, hits: dict[str, list[str]], ranked: list[str])
     named = {e.value for e in reading.models if e.kind == "preset"}
     if not 2 <= len(named) <= 3 or not hits.get("compare"):
         return None
+    leading = next((rid for rid in ranked if rid != "compare"), None)
+    if leading in SERVING_CAPABILITIES and hits.get(leading):
+        return "X-5"  # "which is cheaper to serve": serving cost, X-5's plan for each model
     recipes = [rid for rid in ranked if not is_capability(rid)]
     return recipes[0] if recipes and hits.get(recipes[0]) else "X-2"
 

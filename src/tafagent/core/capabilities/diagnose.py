@@ -75,7 +75,8 @@ def compute(ctx: RecipeContext) -> RecipeResult:
 ASK = AskSpec(
     cues={
         "en": (
-            (r"measur(?:e|ing)\b|diagnos(?:e|ing|is)\b|taf diagnose", 3.0),
+            (r"measur(?:e|ing)\b|diagnos(?:e|ing|is)\b", 3.0),
+            (r"taf diagnose", 2.0),
             (r"attention decay|decay exponent|gamma|γ", 1.5),
             (r"my own (?:checkpoint|model)|my checkpoint|per[- ]head|gamma field|sweep", 1.5),
             (r"cluster|ray\b|many models|list of models", 1.0),

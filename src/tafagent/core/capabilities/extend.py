@@ -113,22 +113,25 @@ def _steps(plan: ExtensionPlan, written: int, target: int, after: RecipeResult) 
 ASK = AskSpec(
     cues={
         "en": (
-            (r"extend\w*|extnd|stretch\w*|expand\w*|increase the context", 3.5),
+            (r"extend\w*|extnd|exend|extension|stretch\w*|expand\w*|increase the context", 4.5),
             (r"yarn|rope[_ ]?scaling|longrope|ntk|position interpolation|linear scaling|llama3[- ]style", 3.0),
             (r"factor|config|settings|how (?:do|can) (?:i|we)|how to", 1.0),
             # whether to extend at all is X-2's question (does it work at that length?)
             (
                 r"or extend|extend (?:it )?first|before extending|should i extend|do i need to extend|"
                 r"conviene extender|hace falta extender|faut-il etendre|dois-je etendre|要不要扩展|需要扩展吗",
-                -2.5,
+                -4.5,
             ),
         ),
-        "es": ((r"extiendo|ampliar|alargar|llevar\b.{0,30}\ba \d", 3.5), (r"escalado|factor\b", 1.0)),
+        "es": (
+            (r"extiendo|ampliar|alargar|llevar\b.{0,30}\ba \d", 4.5),
+            (r"escalado|factor\b", 1.0),
+        ),
         "fr": (
-            (r"etendre|allonger|porter\b.{0,30}\ba \d|amener\b.{0,30}\ba \d", 3.5),
+            (r"etendre|etends|allonger|porter\b.{0,30}\ba \d|amener\b.{0,30}\ba \d", 4.5),
             (r"facteur|mise a l'echelle", 1.0),
         ),
-        "zh": ((r"扩展|延长|拉长", 3.5), (r"因子|插值|缩放", 1.0)),
+        "zh": ((r"扩展|延长|拉长|扩充", 4.5), (r"因子|插值|缩放", 1.0)),
     },
     signals={"length": 0.5, "model": 0.5},
     readers=("extend_target",),

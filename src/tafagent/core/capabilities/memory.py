@@ -205,16 +205,25 @@ def _rescue(report: MemoryReport) -> Msg:
 ASK = AskSpec(
     cues={
         "en": (
-            (r"vram|gpu memory|memory|mem\b|memry|ram\b|footprint|kv[- ]?cache (?:size|memory)|size of the kv", 4.0),
+            # not inside an engine flag ("--gpu-memory-utilization", "--mem-fraction-static": launch's question)
+            (
+                r"(?<![-_])(?:vram|gpu memory|memory|mem\b|memry|ram\b|footprint|"
+                r"kv[- ]?cache (?:size|memory)|size of the kv)",
+                4.0,
+            ),
             (r"how (?:much|many gb)|how big|how many gigabytes", 1.0),
             (r"how much (?:vram|memory|gpu memory)|memory (?:do|does|would|will) .{0,30}need", 2.0),
             (r"fit\w*|enough|will .{0,40} run|run\b.{0,40}\bon\b|runs? on|work on (?:my|a|one)", 3.5),
             (r"max(?:imum)? (?:context|batch)|longest context|largest batch|biggest batch", 3.0),
             (r"\bgb\b|card\b", 1.0),
+            # the flags or command of an engine, or measuring γ, are other capabilities' questions even when the
+            # question says "run ... on my card"
+            (r"flags?\b|command|comando|commande|命令|taf diagnose|diagnos\w*", -2.5),
         ),
         "es": (
             (r"memoria|(?:tamano|ocupa) (?:de )?la cache", 4.0),
-            (r"ocupa\b|cabe\b|caben\b|cabria\b|entra\b|tarjeta", 3.0),
+            (r"ocupa\b|cabe\b|caben\b|cabria\b|entra\b", 3.0),
+            (r"tarjeta", 1.0),
             (r"cuanta|cuanto", 1.0),
             (r"cuanta (?:memoria|vram)|memoria necesit", 2.0),
             (r"ejecutar\b.{0,40}\ben\b|correr\b.{0,40}\ben\b|puedo (?:ejecutar|correr)", 3.0),
@@ -222,7 +231,8 @@ ASK = AskSpec(
         ),
         "fr": (
             (r"memoire|taille du cache", 4.0),
-            (r"tient\b|tenir\b|rentre\b|carte\b", 3.0),
+            (r"tient\b|tenir\b|rentre\b", 3.0),
+            (r"carte\b", 1.0),
             (r"combien", 1.0),
             (r"combien de (?:memoire|vram)|quelle memoire", 2.0),
             (r"faire tourner|tourner sur|executer\b.{0,40}\bsur\b", 3.0),
@@ -238,6 +248,7 @@ ASK = AskSpec(
     },
     signals={"memory": 2.0, "gpu": 1.0, "model": 0.5, "length": 0.3, "kv_precision": 0.5, "size_without_model": -6.0},
     readers=("context", "batch", "gpu_fit", "kv_dtype", "weights_dtype"),
+    fallback_rank=0,  # the field's most common question: offered first when nothing matched
 )
 
 CAPABILITY = Recipe(

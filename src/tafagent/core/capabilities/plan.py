@@ -146,18 +146,30 @@ def plan_steps(result: ServingPlanResult, tokens_per_day: float | None) -> list[
 ASK = AskSpec(
     cues={
         "en": (
-            (r"how many (?!tokens|users|layers|parameters|sequences|requests)", 4.0),  # GPU names are blanked out
+            (
+                r"how many (?!tokens|users|layers|parameters|sequences|requests|gb\b|gib\b|gigabytes)",
+                4.0,
+            ),  # GPU names are blanked out
             (r"serv(?:e|es|ed|ing)|deploy\w*|host\w*|provision\w*|size a", 2.5),
             (r"plan\b|planning|deployment|per million tokens|\$/mtok|cost per", 2.0),
             (r"gpu count|number of gpus", 3.0),
             (r"vram|memory|memoria|memoire|显存|内存", -3.0),  # "how much memory to serve ..." is memory's question
         ),
-        "es": ((r"cuant[ao]s (?!tokens|usuarios|capas|parametros)", 4.0), (r"servir|desplegar|despliegue|alojar", 2.5)),
+        "es": (
+            (r"cuant[ao]s (?!tokens|usuarios|capas|parametros)", 4.0),
+            (r"servir|desplegar|despliegue|alojar", 2.5),
+            (r"por millon de tokens|cuesta\w*.{0,40}servir", 3.0),
+        ),
         "fr": (
             (r"combien de (?!tokens|memoire|utilisateurs|couches|parametres)", 4.0),
             (r"deploiement|dimensionner|heberger", 2.5),
+            (r"par million de tokens|cout\w*.{0,40}servir", 3.0),
         ),
-        "zh": ((r"几张|多少张|几块|多少块", 4.0), (r"部署|上线|提供服务|方案", 2.5)),
+        "zh": (
+            (r"几张|多少张|几块|多少块", 4.0),
+            (r"部署|上线|提供服务|方案", 2.5),
+            (r"每百万 ?token|成本", 3.0),
+        ),
     },
     signals={"daily_volume": 2.5, "users": 2.0, "model": 0.5, "gpu": 0.5, "size_without_model": -6.0},
     readers=("context", "daily_tokens", "concurrency", "latency", "gpu_plan", "engine", "kv_dtype", "weights_dtype"),

@@ -94,5 +94,5 @@ ASK = AskSpec(
     size_param="N_params",
     default_size_note=True,
     announced_defaults=("N_params", "T_eval", "target_tokens_per_day"),
-    fallback_rank=1,
+    fallback_rank=2,
 )

@@ -424,7 +424,7 @@ ASK = AskSpec(
     size_param="N_params",
     default_size_note=True,
     announced_defaults=("N_params", "api_model", "monthly_tokens_M", "gpu", "n_gpus"),
-    fallback_rank=2,
+    fallback_rank=3,
 )
 
 

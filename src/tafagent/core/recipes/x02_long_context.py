@@ -345,6 +345,7 @@ ASK = AskSpec(
     },
     signals={
         "length": 1.5,
+        "gpu": -1.5,  # a named GPU asks whether it fits (memory), not how well attention holds up
         "model_with_length": 1.0,
         "model_without_length": 0.3,
         "gamma": 0.5,
@@ -356,7 +357,7 @@ ASK = AskSpec(
     answer=_ask_answer,
     needs_theta=True,
     announced_defaults=("T_eval",),
-    fallback_rank=0,
+    fallback_rank=1,
 )
 
 

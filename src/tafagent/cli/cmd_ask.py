@@ -125,32 +125,32 @@ def _render(result: AskResult, *, chain: bool) -> None:
     model = escape(result.model or labels["none"])
     head = f"[bold]{result.recipe_id} — {escape(recipe_name)}[/bold]\n{labels['model']}{colon(result.language)}{model}"
     out.print(Panel(head, title=labels["route"], title_align="left"))
+    # the answer leads (the verdict and why, then the short answer); the parameters it used follow, each with its
+    # source, then what was assumed and, on request, the whole audit chain
+    r = result.result
+    if r is not None:
+        verdict = strings(result.language)["verdicts"].get(r.verdict, r.verdict)
+        style = TONE_STYLE[r.tone]
+        reason = r.localized(result.language)["reason"]
+        out.print(f"[bold {style}]{TONE_EMOJI[r.tone]} {escape(verdict)}[/] — {escape(reason)}")
+        if result.answer:
+            out.print(Panel(escape(result.answer), title=labels["answer"], title_align="left", border_style=style))
     table = Table(show_header=True)
     for column in (labels["parameter"], labels["value"], labels["source"]):
         table.add_column(column, overflow="fold")
     sources = labels["sources"]
     for name, value in result.params.items():
         source = result.param_sources.get(name, "")
-        style = "bold" if source in ("question", "llm") else ""
+        bold = source in ("question", "llm")
+        shown_source = sources.get(source, source)
         table.add_row(
-            name,
-            escape(fmt(value)),
-            f"[{style}]{sources.get(source, source)}[/]" if style else sources.get(source, source),
+            name, escape(fmt(value, "", result.language)), f"[bold]{shown_source}[/]" if bold else shown_source
         )
     if result.params:
         out.print(table)
     _assumed(out, result, labels)
-    if result.result is None:
-        return
-    r = result.result
-    verdict = strings(result.language)["verdicts"].get(r.verdict, r.verdict)
-    style = TONE_STYLE[r.tone]
-    reason = r.localized(result.language)["reason"]
-    out.print(f"[bold {style}]{TONE_EMOJI[r.tone]} {escape(verdict)}[/] — {escape(reason)}")
-    if result.answer:
-        out.print(Panel(escape(result.answer), title=labels["answer"], title_align="left", border_style=style))
-    if chain:
-        render_result(out, r)
+    if r is not None and chain:
+        render_result(out, r, result.language)
 
 
 def _assumed(out: Any, result: AskResult, labels: dict[str, Any]) -> None:

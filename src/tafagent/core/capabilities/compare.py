@@ -49,8 +49,14 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             dict(comparison.shared_params),
             {"verdict": result.verdict, "reason": result.reason},
             "",
-            f"{result.verdict}: {result.reason}",
-            result.chain[-1].evidence if result.chain else EvidenceNote(Evidence.DERIVED, "the recipe's verdict"),
+            evidence=result.chain[-1].evidence
+            if result.chain
+            else EvidenceNote(Evidence.DERIVED, "the recipe's verdict"),
+            interpretation_msg=Msg(
+                "cap.step.x2_after",
+                verdict=Msg(f"verdict.{result.verdict}"),
+                reason=result.reason_msg if result.reason_msg is not None else result.reason,
+            ),
         )
         for n, (spec, result) in enumerate(comparison.rows, 1)
     ]
@@ -61,7 +67,16 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     reason = Msg("compare.reason", recipe=Msg(f"recipe.{comparison.recipe_id}"), rows=listing)
     action = Msg("compare.action", command="taf compare " + " ".join(s.model_id for s in specs))
     checks = [
-        ConfidenceCheck(spec.model_id, "ok", f"{result.verdict} ({result.confidence.band})")
+        ConfidenceCheck(
+            spec.model_id,
+            "ok",
+            f"{result.verdict} ({result.confidence.band})",
+            note_msg=Msg(
+                "cap.check.verdict_band",
+                verdict=Msg(f"verdict.{result.verdict}"),
+                band=Msg(f"card.band.{result.confidence.band}"),
+            ),
+        )
         for spec, result in comparison.rows
     ]
     return ctx.result(chain, "COMPARED", reason, action, [], checks)

@@ -66,7 +66,14 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     taf_lines = [line for line in lines if line.startswith("taf ")]
     reason = Msg(f"diagnose.{ctx['scope']}.reason", model=model, command=taf_lines[0])
     action = Msg("diagnose.sweep.action" if ctx["scope"] == "sweep" else "diagnose.action", command=taf_lines[-1])
-    checks = [ConfidenceCheck("measurement", "ok", "a measured γ outranks the closed form in every verdict")]
+    checks = [
+        ConfidenceCheck(
+            "measurement",
+            "ok",
+            "a measured γ outranks the closed form in every verdict",
+            note_msg=Msg("cap.check.measurement"),
+        )
+    ]
     return ctx.result([step], "HOW-TO", reason, action, [], checks)
 
 

@@ -53,12 +53,14 @@ def compute(ctx: RecipeContext) -> RecipeResult:
     )
     action = Msg("extend.action", command=plan.vllm.text)
     checks = [ConfidenceCheck("without fine-tuning", "warn", str(plan.literature.without_fine_tuning))]
-    return ctx.result(chain, after.verdict, reason, action, list(after.caveats), checks)
+    # X-2's caveats keep their messages, so the extension's answer shows them in the user's language
+    caveats = [(c, after.caveat_msgs[c]) if c in after.caveat_msgs else c for c in after.caveats]
+    return ctx.result(chain, after.verdict, reason, action, caveats, checks)
 
 
 def _steps(plan: ExtensionPlan, written: int, target: int, after: RecipeResult) -> list[Step]:
     block = plan.block
-    read_as = f" ({written:,} read as {target:,}: context lengths are powers of two)" if written != target else ""
+    read_as = Msg("cap.read_as", written=written, target=target) if written != target else ""
     memory = plan.memory
     commands = [plan.vllm.text] + ([plan.llama_cpp.text] if plan.llama_cpp else [])
     return [
@@ -70,8 +72,15 @@ def _steps(plan: ExtensionPlan, written: int, target: int, after: RecipeResult) 
             {"method": block.method, "base_tokens": block.base_tokens, "target_tokens": target},
             block.to_dict(),
             "",
-            f"{block.method} ×{block.factor:g} over {block.base_tokens:,} trained tokens ({plan.base_source}){read_as}",
-            EvidenceNote(Evidence.EXACT, "the transformers rope schema of the installed version"),
+            evidence=EvidenceNote(Evidence.EXACT, "the transformers rope schema of the installed version"),
+            interpretation_msg=Msg(
+                "cap.step.block",
+                method=block.method,
+                factor=f"{block.factor:g}",
+                base_tokens=block.base_tokens,
+                source=plan.base_source,
+                read_as=read_as,
+            ),
         ),
         Step(
             2,
@@ -92,9 +101,15 @@ def _steps(plan: ExtensionPlan, written: int, target: int, after: RecipeResult) 
             {"engine": memory["engine"], "batch": 1},
             memory["total_bytes"],
             "bytes",
-            f"{memory['total_bytes'] / GIB:.1f} GiB at {target:,} tokens (KV {memory['kv_bytes'] / GIB:.1f} GiB)",
-            EvidenceNote(Evidence.EXACT, "the memory engine (vLLM paging)"),
+            "",
+            evidence=EvidenceNote(Evidence.EXACT, "the memory engine (vLLM paging)"),
             law="kv_cache",
+            interpretation_msg=Msg(
+                "cap.step.memory_at",
+                gib=memory["total_bytes"] / GIB,
+                tokens=target,
+                kv_gib=memory["kv_bytes"] / GIB,
+            ),
         ),
         Step(
             4,
@@ -104,8 +119,12 @@ def _steps(plan: ExtensionPlan, written: int, target: int, after: RecipeResult) 
             {"T_eval": target},
             {"verdict": after.verdict, "reason": after.reason},
             "",
-            f"{after.verdict}: {after.reason}",
-            after.chain[-1].evidence if after.chain else EvidenceNote(Evidence.DERIVED, "X-2"),
+            evidence=after.chain[-1].evidence if after.chain else EvidenceNote(Evidence.DERIVED, "X-2"),
+            interpretation_msg=Msg(
+                "cap.step.x2_after",
+                verdict=Msg(f"verdict.{after.verdict}"),
+                reason=after.reason_msg if after.reason_msg is not None else after.reason,
+            ),
         ),
     ]
 

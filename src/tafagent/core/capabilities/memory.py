@@ -63,7 +63,14 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         tp=ctx["tp"],
     )
     chain = _memory_steps(report)
-    checks = [ConfidenceCheck("memory model", "ok", "weights and KV within 0.5 % of what an H200 allocated")]
+    checks = [
+        ConfidenceCheck(
+            "memory model",
+            "ok",
+            "weights and KV within 0.5 % of what an H200 allocated",
+            note_msg=Msg("cap.check.memory_model"),
+        )
+    ]
     checks += [ConfidenceCheck("warning", "warn", w) for w in report.warnings]
     if gpu is None:
         reason = _past_limit(report, Msg("memory.estimate.reason", **_facts(report)), checks)
@@ -81,7 +88,14 @@ def _past_limit(report: MemoryReport, reason: Msg, checks: list[ConfidenceCheck]
     limit = report.positions.tokens
     if limit is None or report.context <= limit:
         return reason
-    checks.append(ConfidenceCheck("position limit", "miss", f"{report.context:,} > {limit:,} positions"))
+    checks.append(
+        ConfidenceCheck(
+            "position limit",
+            "miss",
+            f"{report.context:,} > {limit:,} positions",
+            note_msg=Msg("cap.check.position_limit", context=report.context, limit=limit),
+        )
+    )
     return Msg("memory.past_limit.reason", inner=reason, context=report.context, limit=limit)
 
 
@@ -125,8 +139,9 @@ def _memory_steps(report: MemoryReport) -> list[Step]:
             {"format": weights.format},
             weights.n_bytes,
             "bytes",
-            f"{_gib(weights.n_bytes):.2f} GiB of weights ({weights.format})",
+            "",
             weights.evidence,
+            interpretation_msg=Msg("cap.step.weights", gib=_gib(weights.n_bytes), format=weights.format),
         ),
         Step(
             2,
@@ -136,10 +151,16 @@ def _memory_steps(report: MemoryReport) -> list[Step]:
             {"context": report.context, "batch": report.batch, "kv_dtype": plan.kv_dtype, "engine": plan.engine.name},
             report.kv_bytes,
             "bytes",
-            f"{_gib(report.kv_bytes):.2f} GiB for {report.batch} × {report.context:,} tokens "
-            f"({plan.bytes_per_token():,.0f} bytes per token)",
+            "",
             KV_EVIDENCE,
             law="kv_cache",
+            interpretation_msg=Msg(
+                "cap.step.kv",
+                gib=_gib(report.kv_bytes),
+                batch=report.batch,
+                tokens=report.context,
+                bytes_per_token=plan.bytes_per_token(),
+            ),
         ),
         Step(
             3,
@@ -149,8 +170,9 @@ def _memory_steps(report: MemoryReport) -> list[Step]:
             {"context": report.context, "batch": report.batch},
             activation_bytes,
             "bytes",
-            f"{_gib(activation_bytes):.2f} GiB at the prefill peak",
-            EvidenceNote(Evidence.FITTED, "prefill peaks measured on an H200 (serving_calibration)"),
+            "",
+            interpretation_msg=Msg("cap.step.activations", gib=_gib(activation_bytes)),
+            evidence=EvidenceNote(Evidence.FITTED, "prefill peaks measured on an H200 (serving_calibration)"),
         ),
         Step(
             4,
@@ -160,8 +182,9 @@ def _memory_steps(report: MemoryReport) -> list[Step]:
             {},
             report.total_bytes,
             "bytes",
-            f"{_gib(report.total_bytes):.2f} GiB in all",
-            EvidenceNote(Evidence.DERIVED, "sum of the steps above"),
+            "",
+            evidence=EvidenceNote(Evidence.DERIVED, "sum of the steps above"),
+            interpretation_msg=Msg("cap.step.total", gib=_gib(report.total_bytes)),
         ),
     ]
 
@@ -170,7 +193,6 @@ def _fit_step(report: MemoryReport, number: int) -> Step:
     """Does the KV cache fit in what the GPU has left after weights, activations and the engine's share?"""
     assert report.gpu is not None and report.budget is not None
     budget = report.budget
-    fits_text = "fits" if report.fits else "does not fit"
     return Step(
         number,
         "§19.4",
@@ -185,9 +207,15 @@ def _fit_step(report: MemoryReport, number: int) -> Step:
             "min_gpus": report.min_gpus,
         },
         "",
-        f"{fits_text}: {_gib(budget.kv_available_bytes):.2f} GiB left for the KV cache per GPU; longest context "
-        f"{report.max_context or 0:,} tokens at batch {report.batch}, largest batch {report.max_batch or 0:,}",
-        EvidenceNote(Evidence.DERIVED, runtime_data()["runtimes"][report.plan.engine.name]["version"]),
+        evidence=EvidenceNote(Evidence.DERIVED, runtime_data()["runtimes"][report.plan.engine.name]["version"]),
+        interpretation_msg=Msg(
+            "cap.step.fit",
+            fits=Msg("cap.fits" if report.fits else "cap.does_not_fit"),
+            gib=_gib(budget.kv_available_bytes),
+            max_context=report.max_context or 0,
+            batch=report.batch,
+            max_batch=report.max_batch or 0,
+        ),
     )
 
 

@@ -73,7 +73,14 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         reason, action = Msg("plan.unmet.reason", **facts), Msg("plan.unmet.action", **facts)
     else:
         reason, action = Msg("plan.none.reason", **facts), Msg("plan.none.action", **facts)
-    checks = [ConfidenceCheck("speed", "warn", "decode speed from the fitted speed model, sized at its slow end")]
+    checks = [
+        ConfidenceCheck(
+            "speed",
+            "warn",
+            "decode speed from the fitted speed model, sized at its slow end",
+            note_msg=Msg("cap.check.speed"),
+        )
+    ]
     return ctx.result(chain, "YES" if result.met else "NO", reason, action, [], checks)
 
 
@@ -88,8 +95,8 @@ def plan_steps(result: ServingPlanResult, tokens_per_day: float | None) -> list[
             {"context": result.target.context, "engine": result.engine},
             result.target.to_dict(),
             "",
-            f"at least {result.target.describe()}, with {result.engine}",
-            EvidenceNote(Evidence.EXACT, "the question's target"),
+            evidence=EvidenceNote(Evidence.EXACT, "the question's target"),
+            interpretation_msg=Msg("cap.step.target", target=result.target.describe(), engine=result.engine),
         )
     ]
     if plan is not None:
@@ -103,10 +110,19 @@ def plan_steps(result: ServingPlanResult, tokens_per_day: float | None) -> list[
                 {"gpu": plan.gpu, "tp": plan.tp, "replicas": plan.replicas, "max_seqs": plan.max_seqs},
                 row,
                 "USD/Mtok",
-                f"{plan.label()}, {plan.max_seqs} sequences per replica: "
-                + (f"${row['USD_per_Mtok']:.2f}/Mtok" if row["USD_per_Mtok"] is not None else "no price")
-                + ("" if result.met else f" — {plan.change or plan.why}"),
-                EvidenceNote(Evidence.FITTED, "memory engine + fitted speed model (slow end)"),
+                "",
+                evidence=EvidenceNote(Evidence.FITTED, "memory engine + fitted speed model (slow end)"),
+                interpretation_msg=Msg(
+                    "cap.step.plan",
+                    label=plan.label(),
+                    seqs=plan.max_seqs,
+                    price=(
+                        Msg("cap.price", usd_per_mtok=row["USD_per_Mtok"])
+                        if row["USD_per_Mtok"] is not None
+                        else Msg("cap.no_price")
+                    ),
+                    gap="" if result.met else f" — {plan.change or plan.why}",
+                ),
             )
         )
     for n, runner in enumerate(result.runners_up[:3], len(steps) + 1):
@@ -114,13 +130,14 @@ def plan_steps(result: ServingPlanResult, tokens_per_day: float | None) -> list[
             Step(
                 n,
                 "§20",
-                f"Runner-up: {runner.label()}",
+                "",
                 "why it lost",
                 {"gpu": runner.gpu, "tp": runner.tp},
                 plan_row(runner, tokens_per_day),
                 "",
                 runner.why,
                 EvidenceNote(Evidence.FITTED, "memory engine + fitted speed model"),
+                name_msg=Msg("cap.step.runner_up", label=runner.label()),
             )
         )
     if plan is not None and plan.launch:

@@ -23,6 +23,7 @@ from tafagent.core.memory.serving import (
 )
 from tafagent.core.memory.speed import decode_throughput, prefill_seconds
 from tafagent.core.memory.weights import WeightsEstimate, engine_weights_format, weights_bytes
+from tafagent.core.messages import tr
 from tafagent.core.spec.context_facts import context_facts
 from tafagent.core.spec.limits import MAX_POSITIONS
 from tafagent.core.spec.model_spec import ModelSpec
@@ -45,17 +46,34 @@ class PositionLimit:
 def position_limit(spec: ModelSpec) -> PositionLimit:
     """The longest length the model was trained at or validly extended to (``ContextFacts.usable_tokens``:
     the sourced training-length table, else the config; a RoPE scaling rule named when it extends it)."""
+    return PositionLimit(context_facts(spec).usable_tokens, position_source(spec))
+
+
+def position_source(spec: ModelSpec, lang: str = "en") -> str:
+    """Where the position limit comes from, in ``lang`` (the training-length citation itself stays as written)."""
     facts = context_facts(spec)
     tokens = facts.usable_tokens
     if tokens is None:
-        return PositionLimit(None, "no position limit known (the config names none); memory is the only bound")
-    parts = [f"trained at {facts.trained_tokens:,} tokens: {facts.trained_source}"] if facts.trained_tokens else []
+        return tr("serving.position.unknown", lang)
+    parts = (
+        [tr("serving.position.trained", lang, tokens=facts.trained_tokens, source=facts.trained_source)]
+        if facts.trained_tokens
+        else []
+    )
     if facts.extended_tokens and facts.rope_scaling_type and tokens == facts.extended_tokens:
         factor = f" ×{facts.rope_scaling_factor:g}" if facts.rope_scaling_factor else ""
-        parts.append(f"rope_scaling {facts.rope_scaling_type}{factor} extends it to {facts.extended_tokens:,}")
+        parts.append(
+            tr(
+                "serving.position.extended",
+                lang,
+                kind=facts.rope_scaling_type,
+                factor=factor,
+                tokens=facts.extended_tokens,
+            )
+        )
     if facts.claimed_tokens is not None and facts.claimed_tokens != tokens:
-        parts.append(f"the config claims {facts.claimed_tokens:,}")
-    return PositionLimit(tokens, "; ".join(parts) or f"{tokens:,} positions")
+        parts.append(tr("serving.position.claimed", lang, tokens=facts.claimed_tokens))
+    return tr("serving.position.join", lang).join(parts) or tr("serving.position.positions", lang, tokens=tokens)
 
 
 @dataclass(frozen=True)
@@ -211,35 +229,48 @@ def memory_report(
 
 
 def _context_warnings(spec: ModelSpec, context: int, positions: PositionLimit) -> tuple[str, ...]:
-    """A context past the position limit: learned absolute positions cannot run there at all; RoPE and
-    others run but were never trained there."""
-    if positions.tokens is None or context <= positions.tokens:
-        return ()
-    consequences = {
-        "abspe": "learned absolute positions have no embedding past it: the model cannot run there",
-        "alibi": "ALiBi runs past it, but quality beyond the trained length is not validated",
-    }
-    consequence = consequences.get(spec.family, "the model was never trained there: expect quality to collapse")
-    return (
-        f"context {context:,} tokens is past {spec.model_id}'s position limit of {positions.tokens:,} "
-        f"({positions.source}); {consequence}",
+    """A context past the position limit (English; :func:`context_warning` in any language)."""
+    warning = context_warning(spec, context)
+    return (warning,) if warning else ()
+
+
+def context_warning(spec: ModelSpec, context: int, lang: str = "en") -> str | None:
+    """The warning for a context past the position limit, in ``lang`` (None when it is within): learned absolute
+    positions cannot run there at all; RoPE and others run but were never trained there."""
+    limit = context_facts(spec).usable_tokens
+    if limit is None or context <= limit:
+        return None
+    consequences = {"abspe": "serving.warning.abspe", "alibi": "serving.warning.alibi"}
+    consequence = tr(consequences.get(spec.family, "serving.warning.never_trained"), lang)
+    return tr(
+        "serving.warning.past_limit",
+        lang,
+        context=context,
+        model=spec.model_id,
+        limit=limit,
+        source=position_source(spec, lang),
+        consequence=consequence,
     )
 
 
 def _withheld(
     spec: ModelSpec, gpu: GPU, budget: MemoryBudget, kv: int, fewest: dict[str, Any] | None, context: int
 ) -> str:
-    """Why no speed figure is shown, what would fit, and where to plan it."""
-    short = (kv - budget.kv_available_bytes) / 2**30
+    """Why no speed figure is shown, what would fit, and where to plan it (English)."""
+    return speed_withheld(spec.model_id, gpu.name, kv - budget.kv_available_bytes, fewest, context)
+
+
+def speed_withheld(
+    model_id: str, gpu_name: str, short_bytes: int, fewest: dict[str, Any] | None, context: int, lang: str = "en"
+) -> str:
+    """Why no speed figure is shown (``short_bytes`` of KV memory missing), what would fit, and where to plan it,
+    in ``lang``."""
     gpus = (
-        f"{fewest['n_gpus']} × {gpu.name} (tensor parallel) would fit"
+        tr("serving.withheld.gpus", lang, n=fewest["n_gpus"], gpu=gpu_name)
         if fewest
-        else f"no tensor-parallel group of {gpu.name} up to 64 fits"
+        else tr("serving.withheld.no_group", lang, gpu=gpu_name)
     )
-    return (
-        f"does not fit: {short:,.2f} GiB short of KV memory, so no speed is shown; {gpus}; see the rescue "
-        f"ladder below, or `taf plan {spec.model_id} --context {context}` for the cheapest deployment that fits"
-    )
+    return tr("serving.withheld.text", lang, short=short_bytes / 2**30, gpus=gpus, model=model_id, context=context)
 
 
 def _check_report_inputs(context: int, batch: int, tp: int, gpu_memory_utilization: float | None) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -16,6 +16,7 @@ from tafagent.core.catalogs import GPU
 from tafagent.core.memory.kv import kv_plan
 from tafagent.core.memory.serving import fewest_gpus, memory_budget
 from tafagent.core.memory.weights import WeightsEstimate, weights_bytes
+from tafagent.core.messages import Msg, catalog
 from tafagent.core.spec.model_spec import ModelSpec
 
 # The KV cache types and weight formats each engine can be asked for, smaller first in each group.
@@ -50,11 +51,25 @@ class RescueRung:
     speed: str
     sources: tuple[str, ...]
     evidence: str
+    change_msg: Msg | None = field(default=None, compare=False)  # ``change`` as a message, for other languages
+    cost_key: str = ""  # the entry of rescue_costs.json ("weights.int8"): its sentences' message keys
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("change_msg", "cost_key")}
         out["sources"] = list(self.sources)
         return out
+
+    def change_text(self, lang: str = "en") -> str:
+        """What to do, in ``lang`` (the options it names stay as they are)."""
+        return self.change_msg.text(lang) if self.change_msg is not None else self.change
+
+    def quality_text(self, lang: str = "en") -> str:
+        """The published quality cost, in ``lang`` (the English sentence of rescue_costs.json in English)."""
+        return catalog(lang).get(f"serving.rescue.cost.{self.cost_key}.quality", self.quality)
+
+    def speed_text(self, lang: str = "en") -> str:
+        """The published speed cost, in ``lang`` (the English sentence of rescue_costs.json in English)."""
+        return catalog(lang).get(f"serving.rescue.cost.{self.cost_key}.speed", self.speed)
 
 
 @dataclass(frozen=True)
@@ -129,17 +144,8 @@ def _kv_rungs(load: _Load, weights: WeightsEstimate) -> list[RescueRung]:
             continue
         total, available, fits = load.evaluate(weights, dtype, load.tp)
         flag = "--cache-type-k/-v" if load.engine == "llama.cpp" else "--kv-cache-dtype"
-        rungs.append(
-            _rung(
-                "kv_dtype",
-                f"KV cache {dtype} ({flag} {dtype})",
-                {"kv_dtype": dtype},
-                total,
-                available,
-                fits,
-                costs[dtype],
-            )
-        )
+        change = Msg("serving.rescue.change.kv", dtype=dtype, flag=flag)
+        rungs.append(_rung("kv_dtype", change, {"kv_dtype": dtype}, total, available, fits, costs[dtype], dtype))
     return rungs
 
 
@@ -151,8 +157,8 @@ def _weight_rungs(load: _Load, weights: WeightsEstimate) -> list[RescueRung]:
         if candidate.n_bytes >= weights.n_bytes:
             continue
         total, available, fits = load.evaluate(candidate, load.kv_dtype, load.tp)
-        change = f"weights {fmt} ({candidate.bits_per_weight:.3g} bits/weight; a pre-quantised checkpoint)"
-        rungs.append(_rung("weights", change, {"weights_dtype": fmt}, total, available, fits, costs[fmt]))
+        change = Msg("serving.rescue.change.weights", fmt=fmt, bits=candidate.bits_per_weight)
+        rungs.append(_rung("weights", change, {"weights_dtype": fmt}, total, available, fits, costs[fmt], fmt))
     return rungs
 
 
@@ -174,8 +180,9 @@ def _tensor_parallel_rung(load: _Load, weights: WeightsEstimate) -> RescueRung |
         return None
     n = found["n_gpus"]
     total, available, fits = load.evaluate(weights, load.kv_dtype, n)
-    price = f", ${found['usd_per_hour']:.2f}/h" if found["usd_per_hour"] is not None else ""
-    change = f"tensor parallel over {n} × {load.gpu.name} (--tensor-parallel-size {n}{price})"
+    usd = found["usd_per_hour"]
+    price = Msg("serving.memory.price", usd=usd) if usd is not None else ""
+    change = Msg("serving.rescue.change.tp", n=n, gpu=load.gpu.name, price=price)
     return _rung("tensor_parallel", change, {"tp": n}, total, available, fits, rescue_costs()["tensor_parallel"])
 
 
@@ -202,16 +209,13 @@ def _offload_rung(load: _Load, weights: WeightsEstimate) -> RescueRung | None:
     if load.engine == "llama.cpp":
         on_gpu = min(n_layers, int(free // (layer_weights + kv / n_layers))) if free > 0 else 0
         gpu_kv = kv * on_gpu / n_layers
-        change = f"-ngl {on_gpu} ({on_gpu} of {n_layers} layers on the GPU, {n_layers - on_gpu} on the CPU)"
+        change = Msg("serving.rescue.change.ngl", on_gpu=on_gpu, n_layers=n_layers, on_cpu=n_layers - on_gpu)
     else:
         on_gpu = min(n_layers, int((free - kv) // layer_weights)) if free > kv else 0
         gpu_kv = kv
         offload_gib = math.ceil((n_layers - on_gpu) * layer_weights / 2**30)
-        flag = "device_map='auto' with max_memory" if load.engine == "transformers" else "--cpu-offload-gb"
-        change = (
-            f"offload {offload_gib} GiB of weights to CPU memory ({flag} {offload_gib}; {on_gpu} of {n_layers} "
-            "layers stay on the GPU)"
-        )
+        flag: Msg | str = Msg("serving.rescue.flag.device_map") if load.engine == "transformers" else "--cpu-offload-gb"
+        change = Msg("serving.rescue.change.offload", gib=offload_gib, flag=flag, on_gpu=on_gpu, n_layers=n_layers)
     if on_gpu < 1 or on_gpu >= n_layers:
         return None
     total = math.ceil(on_gpu * layer_weights + gpu_kv) + budget.activation_bytes + budget.overhead_bytes
@@ -229,11 +233,19 @@ def _offload_rung(load: _Load, weights: WeightsEstimate) -> RescueRung | None:
 
 
 def _rung(
-    rung: str, change: str, settings: dict[str, Any], total: int, available: int, fits: bool, cost: dict[str, Any]
+    rung: str,
+    change: Msg,
+    settings: dict[str, Any],
+    total: int,
+    available: int,
+    fits: bool,
+    cost: dict[str, Any],
+    entry: str = "",
 ) -> RescueRung:
+    """The rung, its change in English (``change_msg`` for other languages) and its published cost."""
     return RescueRung(
         rung,
-        change,
+        change.text("en"),
         settings,
         total,
         available,
@@ -242,4 +254,6 @@ def _rung(
         cost["speed"],
         tuple(cost["sources"]),
         cost["evidence"],
+        change,
+        f"{rung}.{entry}" if entry else rung,
     )

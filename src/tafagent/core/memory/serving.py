@@ -4,7 +4,7 @@ capacity questions asked of it (longest context, largest batch, vLLM's start-up 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tafagent.core.catalogs import GPU
@@ -13,6 +13,7 @@ from tafagent.core.memory.kv import KVPlan, kv_plan
 from tafagent.core.memory.parallel import check_tensor_parallel, tensor_parallel_problem
 from tafagent.core.memory.runtimes import runtime_data, runtime_profile, sglang_mem_fraction_static
 from tafagent.core.memory.weights import WeightsEstimate
+from tafagent.core.messages import Msg, tr
 from tafagent.core.render.format import GIB
 from tafagent.core.spec.model_spec import ModelSpec
 
@@ -41,9 +42,15 @@ class MemoryBudget:
     overhead_bytes: int
     kv_available_bytes: int
     notes: tuple[str, ...] = ()
+    note_msgs: tuple[Msg, ...] = field(default=(), compare=False)  # ``notes`` as messages, for other languages
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "notes"} | {"notes": list(self.notes)}
+        fields = (k for k in self.__dataclass_fields__ if k not in ("notes", "note_msgs"))
+        return {k: getattr(self, k) for k in fields} | {"notes": list(self.notes)}
+
+    def note_texts(self, lang: str = "en") -> tuple[str, ...]:
+        """The budget's notes in ``lang`` (``notes`` in English)."""
+        return tuple(m.text(lang) for m in self.note_msgs) if self.note_msgs else self.notes
 
 
 def memory_budget(
@@ -73,27 +80,39 @@ def memory_budget(
     weights_per_gpu = math.ceil(weights.n_bytes / tp)
     available = budget - weights_per_gpu - activation - overhead
     return MemoryBudget(
-        gpu.name, profile.name, usable, budget, weights_per_gpu, activation, overhead, available, tuple(notes)
+        gpu.name,
+        profile.name,
+        usable,
+        budget,
+        weights_per_gpu,
+        activation,
+        overhead,
+        available,
+        tuple(note.text("en") for note in notes),
+        tuple(notes),
     )
 
 
 def _engine_reserve(
     spec: ModelSpec, engine: str, usable: int, tp: int, prompt_tokens: int, batch: int, attn_implementation: str
-) -> tuple[float, int, int, list[str]]:
+) -> tuple[float, int, int, list[Msg]]:
     """(default utilisation, activation bytes, overhead bytes, notes) of one engine on one GPU."""
     profile = runtime_profile(engine)
     if engine == "vllm":
-        activation, why = vllm_activation_peak_bytes(spec)
-        non_torch = runtime_data()["runtimes"]["vllm"]["non_torch_GiB"]["tp1" if tp == 1 else "tp2plus"]
+        activation, _ = vllm_activation_peak_bytes(spec)
+        data = runtime_data()["runtimes"]["vllm"]
+        non_torch = data["non_torch_GiB"]["tp1" if tp == 1 else "tp2plus"]
+        key = _vllm_peak_key(spec, data["activation_peak_GiB"])
+        why = Msg("serving.budget.vllm_peak", gib=data["activation_peak_GiB"][key], kind=key)
         return (
             profile.gpu_memory_utilization,
             activation,
             int(non_torch * GIB),
-            [f"activation peak: {why}; non-torch memory {non_torch} GiB"],
+            [Msg("serving.budget.vllm", why=why, non_torch=non_torch)],
         )
     if engine == "sglang":
         fraction, how = sglang_mem_fraction_static(usable / GIB, tp)
-        return fraction, 0, 0, [f"{how}; activations, CUDA graphs and metadata live in the reserved remainder"]
+        return fraction, 0, 0, [Msg("serving.budget.sglang", how=how)]
     if engine == "llama.cpp":
         tokens = min(prompt_tokens, profile.n_ubatch)
         activation = prefill_activation_bytes(spec, tokens, batch, "sdpa", engine="llama.cpp")["total_bytes"]
@@ -101,7 +120,7 @@ def _engine_reserve(
             1.0,
             activation,
             int(0.5 * GIB),
-            ["compute buffers ≈ one micro-batch of activations; 0.5 GiB assumed for the rest (exploratory)"],
+            [Msg("serving.budget.llama_cpp")],
         )
     peak = prefill_activation_bytes(spec, prompt_tokens, batch, attn_implementation)
     workspace = int(profile.raw.get("cublas_workspace_bytes", 0))
@@ -110,11 +129,23 @@ def _engine_reserve(
         peak["total_bytes"],
         workspace,
         [
-            f"transformers: prefill peak with {peak['attn_implementation']} (peak phase: {peak['peak_phase']}); "
-            f"cuBLAS workspace {workspace / 2**20:.0f} MiB; CUDA context (~0.3-0.5 GiB, outside the allocator) "
-            "not counted"
+            Msg(
+                "serving.budget.transformers",
+                attn=peak["attn_implementation"],
+                phase=Msg(f"serving.budget.phase.{peak['peak_phase']}"),
+                workspace=workspace / 2**20,
+            )
         ],
     )
+
+
+def _vllm_peak_key(spec: ModelSpec, table: dict[str, Any]) -> str:
+    """The row of vLLM's activation-peak table this model reads (as ``vllm_activation_peak_bytes`` picks it)."""
+    if spec.moe is not None:
+        return "moe"
+    if spec.model_type in table:
+        return spec.model_type or "default"
+    return "default"
 
 
 def max_context(plan: KVPlan, kv_available_bytes: int, batch: int = 1, limit: int = 2**31) -> int:
@@ -141,21 +172,15 @@ def max_batch(plan: KVPlan, kv_available_bytes: int, context: int) -> int:
     return kv_available_bytes // per_sequence if per_sequence else 2**31
 
 
-def vllm_capacity_message(plan: KVPlan, max_model_len: int, kv_available_bytes: int) -> str:
-    """vLLM's start-up check, reproduced: needed vs available KV and the estimated maximum model length."""
+def vllm_capacity_message(plan: KVPlan, max_model_len: int, kv_available_bytes: int, lang: str = "en") -> str:
+    """vLLM's start-up check, reproduced (its log line in English, a translation in ``lang``): needed vs
+    available KV and the estimated maximum model length."""
     needed = plan.bytes_per_sequence(max_model_len)
+    values = {"max_model_len": str(max_model_len), "needed": needed / GIB, "available": kv_available_bytes / GIB}
     if needed <= kv_available_bytes:
-        return (
-            f"max seq len ({max_model_len}) needs {needed / GIB:.2f} GiB of KV cache; {kv_available_bytes / GIB:.2f} "
-            "GiB available: fits"
-        )
+        return tr("serving.capacity.fits", lang, **values)
     estimate = max_context(plan, kv_available_bytes, 1, max_model_len)
-    return (
-        f"To serve at least one request with the model's max seq len ({max_model_len}), "
-        f"{needed / GIB:.2f} GiB KV cache is needed, which is larger than the available KV cache memory "
-        f"({kv_available_bytes / GIB:.2f} GiB). Based on the available memory, the estimated maximum model "
-        f"length is {estimate}."
-    )
+    return tr("serving.capacity.short", lang, estimate=str(estimate), **values)
 
 
 def fewest_gpus(

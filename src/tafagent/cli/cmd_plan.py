@@ -7,13 +7,21 @@ import argparse
 from typing import Any
 
 from tafagent.adapters.sources import load_spec
-from tafagent.cli.common import add_catalog_option, batch_size, bounded_number, load_catalogs, token_count
+from tafagent.cli.common import (
+    add_catalog_option,
+    batch_size,
+    bounded_number,
+    load_catalogs,
+    output_language,
+    token_count,
+)
 from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.memory.planner import ServingPlanResult, plan_serving
 from tafagent.core.memory.planner_search import ServingPlan
 from tafagent.core.memory.runtimes import ENGINES
-from tafagent.core.render.format import GIB
+from tafagent.core.messages import Msg, tr
+from tafagent.core.render.format import GIB, localise_number
 
 _SHOWN_RUNNERS_UP = 12  # text only; --json lists every candidate
 
@@ -68,79 +76,123 @@ def run(args: argparse.Namespace) -> int:
         kv_dtype=args.kv_dtype,
         gpu_catalog=load_catalogs(args.catalog),
     )
+    lang = output_language(args)
     if args.json:
-        emit_json(result.to_dict())
+        data = result.to_dict()
+        if lang != "en":
+            data["localized"] = plan_texts(result, lang)
+        emit_json(data)
         return 0
     out = console()
-    out.print(plain(headline(result)))
+    out.print(plain(headline(result, lang)))
     if result.runners_up:
-        out.print(_runners_up_table(result.runners_up[:_SHOWN_RUNNERS_UP]))
+        out.print(_runners_up_table(result.runners_up[:_SHOWN_RUNNERS_UP], lang))
         hidden = len(result.runners_up) - _SHOWN_RUNNERS_UP
         if hidden > 0:
-            out.print(plain(f"… {hidden} more candidates in --json"))
+            out.print(plain(tr("serving.plan.more", lang, n=hidden)))
+    # the launch commands: a shell snippet to paste, its notes as # comments (code, as the engines' docs write it)
     chosen = result.best or result.closest
     for command in chosen.launch if chosen else []:
         for note in command.get("notes", []):
             out.print(plain(f"# {note}"), style="dim")
         out.print(plain(command.get("text") or f"# {command.get('note', '')}"))
-    for note in result.notes:
-        out.print(plain(f"note: {note}"))
+    for note in result.note_texts(lang):
+        out.print(plain(tr("serving.plan.note", lang, note=note)))
     return 0
 
 
-def headline(result: ServingPlanResult) -> str:
+def plan_texts(result: ServingPlanResult, lang: str) -> dict[str, Any]:
+    """The plan's texts in ``lang`` (the JSON's "localized"): headline, why each runner-up lost, notes."""
+    chosen = result.best or result.closest
+    return {
+        "headline": headline(result, lang),
+        "target": result.target.describe(lang),
+        "change": chosen.change_text(lang) if chosen is not None and chosen.change else "",
+        "runners_up_why": [p.why_text(lang) for p in result.runners_up],
+        "notes": result.note_texts(lang),
+    }
+
+
+def headline(result: ServingPlanResult, lang: str = "en") -> str:
     """The best (or closest) plan in one sentence: GPUs, TP, replicas, sequences, $/Mtok, evidence."""
     plan = result.best or result.closest
     if plan is None:
-        return f"No plan: no GPU in the selection can hold {result.model} under {result.engine}."
-    target = result.target.describe()
-    lead = "Best plan" if result.met else f"No plan meets {target}; closest"
+        return tr("serving.plan.headline.none", lang, model=result.model, engine=result.engine)
+    target = result.target.describe(lang)
+    lead = Msg("serving.plan.headline.best") if result.met else Msg("serving.plan.headline.closest", target=target)
     speed = plan.tok_s_range or [0.0, 0.0]
-    cost = "unpriced" if plan.usd_per_mtok is None else f"${plan.usd_per_mtok:.2f}/Mtok (${plan.usd_per_hour:.2f}/h)"
+    cost = (
+        Msg("serving.plan.unpriced")
+        if plan.usd_per_mtok is None
+        else Msg("serving.plan.cost", usd=plan.usd_per_mtok, usd_h=plan.usd_per_hour or 0)
+    )
     mape = (plan.evidence.get("decode") or {}).get("statistic", "")
-    sentence = (
-        f"{lead} for {result.model} ({result.engine}): {plan.label()} = {plan.n_gpus} GPU(s), at most "
-        f"{plan.max_seqs} sequences per replica, {speed[0]:,.0f}–{speed[1]:,.0f} tok/s decode, {cost}"
-        f" — memory exact, speed fitted ({mape}, sized at the slow end)."
+    sentence = tr(
+        "serving.plan.headline",
+        lang,
+        lead=lead,
+        model=result.model,
+        engine=result.engine,
+        label=plan.label(lang),
+        n_gpus=plan.n_gpus,
+        seqs=plan.max_seqs,
+        low=speed[0],
+        high=speed[1],
+        cost=cost,
+        mape=mape,
     )
     if not result.met and plan.change:
-        sentence += f" To meet it: {plan.change}."
+        sentence += tr("serving.plan.to_meet", lang, change=plan.change_text(lang))
     return sentence
 
 
-def _runners_up_table(plans: tuple[ServingPlan, ...]) -> Any:
+def _number(value: float, spec: str, lang: str) -> str:
+    """``value`` written with ``spec`` in ``lang``'s marks (one number format per page)."""
+    return localise_number(format(value, spec), lang)
+
+
+def _runners_up_table(plans: tuple[ServingPlan, ...], lang: str = "en") -> Any:
     """One row per runner-up: the plan, memory per GPU, speed, $/h, $/Mtok, and why it lost."""
     from rich.table import Table
 
-    table = Table(show_header=True, title="runners-up")
+    table = Table(show_header=True, title=tr("serving.plan.runners_up", lang))
     for name, justify in (
-        ("plan", "left"),
-        ("seqs", "right"),
-        ("weights + KV / GPU", "right"),
+        (tr("serving.plan.col.plan", lang), "left"),
+        (tr("serving.plan.col.seqs", lang), "right"),
+        (tr("serving.plan.col.memory", lang), "right"),
         ("tok/s", "right"),
         ("ms/step", "right"),
         ("$/h", "right"),
         ("$/Mtok", "right"),
-        ("why it lost", "left"),
+        (tr("serving.plan.col.why", lang), "left"),
     ):
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for p in plans:
         memory = p.memory_per_gpu or {}
         used = (
-            f"{memory['weights_bytes_per_gpu'] / GIB:.1f} + {memory['kv_used_bytes'] / GIB:.1f} GiB"
+            f"{_number(memory['weights_bytes_per_gpu'] / GIB, '.1f', lang)} + "
+            f"{_number(memory['kv_used_bytes'] / GIB, '.1f', lang)} GiB"
             if memory and p.max_seqs
             else ""
         )
-        speed = f"{p.tok_s_range[0]:,.0f}–{p.tok_s_range[1]:,.0f}" if p.tok_s_range else ""
-        step = f"{p.step_ms_range[0]:.1f}–{p.step_ms_range[1]:.1f}" if p.step_ms_range else ""
+        speed = (
+            f"{_number(p.tok_s_range[0], ',.0f', lang)}–{_number(p.tok_s_range[1], ',.0f', lang)}"
+            if p.tok_s_range
+            else ""
+        )
+        step = (
+            f"{_number(p.step_ms_range[0], '.1f', lang)}–{_number(p.step_ms_range[1], '.1f', lang)}"
+            if p.step_ms_range
+            else ""
+        )
         table.add_row(
-            plain(p.label()),
+            plain(p.label(lang)),
             str(p.max_seqs or ""),
             used,
             speed,
             step,
-            "" if p.usd_per_hour is None else f"{p.usd_per_hour:.2f}",
-            "" if p.usd_per_mtok is None else f"{p.usd_per_mtok:.2f}",
-            plain(p.why),
+            "" if p.usd_per_hour is None else _number(p.usd_per_hour, ".2f", lang),
+            "" if p.usd_per_mtok is None else _number(p.usd_per_mtok, ".2f", lang),
+            plain(p.why_text(lang)),
         )
     return table

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tafagent.core.catalogs import GPU, Catalogs, default_catalogs
@@ -31,6 +31,7 @@ from tafagent.core.memory.planner_search import (
 from tafagent.core.memory.report import position_limit
 from tafagent.core.memory.runtimes import runtime_profile
 from tafagent.core.memory.weights import WeightsEstimate, engine_weights_format, weights_bytes
+from tafagent.core.messages import Msg
 from tafagent.core.spec.model_spec import ModelSpec
 
 # Tensor-parallel sizes tried: powers of two within one 8-GPU node (NVLink domain), plus every other size ≤ 8
@@ -58,6 +59,11 @@ class ServingPlanResult:
     met: bool
     closest: ServingPlan | None
     notes: tuple[str, ...] = ()
+    note_msgs: tuple[Msg, ...] = field(default=(), compare=False)  # ``notes`` as messages, for other languages
+
+    def note_texts(self, lang: str = "en") -> list[str]:
+        """The notes in ``lang``."""
+        return [m.text(lang) for m in self.note_msgs] if self.note_msgs else list(self.notes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,18 +116,24 @@ def plan_serving(
     shown = best or closest  # listed once, as the answer, not again among the runners-up
     key = None if shown is None else (shown.gpu, shown.tp)
     losers = tuple(_why_lost(p, best) for p in ranked if (p.gpu, p.tp) != key)
-    notes = (SIZING_NOTE, *_context_notes(spec, context))
-    return ServingPlanResult(spec.model_id, engine_name, target, best, losers, met, closest, notes)
+    note_msgs = (Msg("serving.plan.note.sizing"), *_context_notes(spec, context))
+    notes = tuple(m.text() for m in note_msgs)
+    return ServingPlanResult(spec.model_id, engine_name, target, best, losers, met, closest, notes, note_msgs)
 
 
-def _context_notes(spec: ModelSpec, context: int) -> tuple[str, ...]:
+def _context_notes(spec: ModelSpec, context: int) -> tuple[Msg, ...]:
     """A warning when ``context`` is past the model's position limit (as `taf memory` warns)."""
     limit = position_limit(spec)
     if limit.tokens is None or context <= limit.tokens:
         return ()
     return (
-        f"context {context:,} tokens is past {spec.model_id}'s position limit of {limit.tokens:,} ({limit.source}); "
-        "the memory is planned for it, but the model is not trained to use it",
+        Msg(
+            "serving.plan.note.past_limit",
+            context=context,
+            model=spec.model_id,
+            limit=limit.tokens,
+            source=limit.source,
+        ),
     )
 
 
@@ -197,21 +209,32 @@ def closest_plan(candidates: Sequence[ServingPlan], target: PlanTarget) -> Servi
     if slow:
         p = min(slow, key=lambda c: (c.step_ms_range or [0.0, 0.0])[1])
         ms = (p.step_ms_range or [0.0, 0.0])[1]
-        return replace(p, change=f"allow max_ms_per_token ≥ {ms:.1f} ms (one sequence per step on {p.label()})")
+        return _changed(p, Msg("serving.plan.change.slower", ms=ms, label=p.label()))
     many = [p for p in candidates if p.status == "too_many_replicas"]
     if many:
         p = min(many, key=lambda c: c.replicas)
-        return replace(p, change="lower the daily volume, or split it across several deployments")
+        return _changed(p, Msg("serving.plan.change.volume"))
     tight = [p for p in candidates if p.status == "does_not_fit" and p.memory_per_gpu]
     if not tight:
         return None
     p = min(tight, key=_kv_deficit)
-    short = _kv_deficit(p) / 2**30
-    change = (
-        f"needs {short:.1f} GiB more memory per GPU on {p.tp} × {p.gpu}: quantise the weights (fp8, int8, awq), "
-        f"shorten the context below {target.context:,} tokens, or use more GPUs than {MAX_TP_PER_NODE} per replica"
+    change = Msg(
+        "serving.plan.change.memory",
+        short=_kv_deficit(p) / 2**30,
+        tp=p.tp,
+        gpu=p.gpu,
+        context=target.context,
+        most=MAX_TP_PER_NODE,
     )
-    return replace(p, change=change)
+    return _changed(p, change)
+
+
+def _changed(plan: ServingPlan, change: Msg) -> ServingPlan:
+    return replace(plan, change=change.text(), change_msg=change)
+
+
+def _because(plan: ServingPlan, why: Msg) -> ServingPlan:
+    return replace(plan, why=why.text(), why_msg=why)
 
 
 def _kv_deficit(plan: ServingPlan) -> int:
@@ -224,14 +247,14 @@ def _why_lost(plan: ServingPlan, best: ServingPlan | None) -> ServingPlan:
     if plan.status != "ok":
         return plan
     if best is None or best.usd_per_mtok is None:
-        return replace(plan, why="slower than the best plan")
+        return _because(plan, Msg("serving.plan.why.slower"))
     if plan.usd_per_mtok is None:
-        return replace(plan, why="no catalog price: not ranked by cost")
+        return _because(plan, Msg("serving.plan.why.unpriced"))
     if abs(plan.usd_per_mtok - best.usd_per_mtok) <= 1e-9 * best.usd_per_mtok:
-        return replace(plan, why=f"same cost (${plan.usd_per_hour or 0:.2f}/h) with less headroom than the best plan")
-    return replace(
+        return _because(plan, Msg("serving.plan.why.same_cost", usd_h=plan.usd_per_hour or 0))
+    return _because(
         plan,
-        why=f"cost: ${plan.usd_per_mtok:.2f}/Mtok (${plan.usd_per_hour or 0:.2f}/h) vs ${best.usd_per_mtok:.2f}/Mtok",
+        Msg("serving.plan.why.cost", usd=plan.usd_per_mtok, usd_h=plan.usd_per_hour or 0, best=best.usd_per_mtok),
     )
 
 

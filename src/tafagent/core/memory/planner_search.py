@@ -29,6 +29,7 @@ from tafagent.core.memory.parallel import tensor_parallel_problem
 from tafagent.core.memory.serving import MemoryBudget, max_batch, memory_budget
 from tafagent.core.memory.speed import decode_throughput, prefill_seconds
 from tafagent.core.memory.weights import WeightsEstimate
+from tafagent.core.messages import Msg, tr
 from tafagent.core.render.format import GIB
 from tafagent.core.spec.model_spec import ModelSpec
 
@@ -54,14 +55,14 @@ class PlanTarget:
     tokens_per_s: float | None = None
     max_ms_per_token: float | None = None
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
         """'8 sequences of 4,096 tokens, 100,000,000 tokens/day, ≤ 40 ms/token' (what is asked, in words)."""
-        words = [f"{self.concurrency} sequences of {self.context:,} tokens"]
+        words = [tr("serving.plan.target.sequences", lang, concurrency=self.concurrency, context=self.context)]
         if self.tokens_per_s is not None:
-            words.append(f"{self.tokens_per_s * SECONDS_PER_DAY:,.0f} tokens/day")
+            words.append(tr("serving.plan.target.per_day", lang, tokens=self.tokens_per_s * SECONDS_PER_DAY))
         if self.max_ms_per_token is not None:
-            words.append(f"≤ {self.max_ms_per_token:g} ms/token")
-        return ", ".join(words)
+            words.append(tr("serving.plan.target.ms", lang, ms=f"{self.max_ms_per_token:g}"))
+        return tr("card.list_sep", lang).join(words)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +101,17 @@ class ServingPlan:
     change: str = ""  # for an unmet closest plan: what would make it meet the target
     launch: list[dict[str, Any]] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)
+    # ``why`` and ``change`` as messages, for other languages (not in to_dict: the JSON keeps the English text)
+    why_msg: Msg | None = field(default=None, compare=False)
+    change_msg: Msg | None = field(default=None, compare=False)
+
+    def why_text(self, lang: str = "en") -> str:
+        """Why the plan is not (or not the best) plan, in ``lang``."""
+        return self.why_msg.text(lang) if self.why_msg is not None else self.why
+
+    def change_text(self, lang: str = "en") -> str:
+        """What would make this closest plan meet the target, in ``lang``."""
+        return self.change_msg.text(lang) if self.change_msg is not None else self.change
 
     @property
     def n_gpus(self) -> int:
@@ -109,17 +121,17 @@ class ServingPlan:
     def meets(self) -> bool:
         return self.status == "ok"
 
-    def label(self) -> str:
+    def label(self, lang: str = "en") -> str:
         """'4 × H100 SXM (TP 4)', '3 × H100 SXM (3 replicas)', '2 × (4 × H100 SXM, TP 4)' (replicas × group)."""
         replicas = max(1, self.replicas)
         if replicas == 1:
             return f"{self.tp} × {self.gpu}" + (f" (TP {self.tp})" if self.tp > 1 else "")
         if self.tp == 1:
-            return f"{replicas} × {self.gpu} ({replicas} replicas)"
+            return tr("serving.plan.label_replicas", lang, replicas=replicas, gpu=self.gpu)
         return f"{replicas} × ({self.tp} × {self.gpu}, TP {self.tp})"
 
     def to_dict(self) -> dict[str, Any]:
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        out = {k: getattr(self, k) for k in self.__dataclass_fields__ if not k.endswith("_msg")}
         out["n_gpus"] = self.n_gpus
         out["label"] = self.label()
         return out
@@ -142,26 +154,26 @@ def evaluate(inputs: SearchInputs, gpu: GPU, tp: int) -> ServingPlan:
     spec, target = inputs.spec, inputs.target
     problem = tensor_parallel_problem(spec, tp)
     if problem is not None:
-        return ServingPlan(gpu.name, tp, "tp_invalid", f"TP {tp} invalid: {problem}")
+        return ServingPlan(gpu.name, tp, "tp_invalid", f"TP {tp} invalid: {problem}")  # the parser's own words
     if tp > 1 and not gpu.link_GB_per_s and inputs.engine not in _LAYER_SPLIT:
-        return ServingPlan(gpu.name, tp, "untimed", "no GPU-to-GPU link bandwidth in the catalog to time TP")
+        untimed = Msg("serving.plan.why.untimed")
+        return ServingPlan(gpu.name, tp, "untimed", untimed.text(), why_msg=untimed)
     plan = kv_plan(spec, inputs.engine, inputs.kv_dtype, tp)
     budget, seqs = _fitting_sequences(inputs, gpu, tp, plan)
     memory = _memory_dict(budget, plan, target.context, max(seqs, 1))
     if seqs == 0:
-        return ServingPlan(
-            gpu.name, tp, "does_not_fit", _no_fit_why(budget, plan, target.context), memory_per_gpu=memory
-        )
+        why = _no_fit_why(budget, plan, target.context)
+        return ServingPlan(gpu.name, tp, "does_not_fit", why.text(), memory_per_gpu=memory, why_msg=why)
     cap = min(seqs, inputs.max_seqs_cap)
     if target.max_ms_per_token is not None:
         fastest = _decode(inputs, gpu, tp, plan, 1)
         slow_ms = fastest["step_seconds_range"][1] * 1e3
         if slow_ms > target.max_ms_per_token:
-            why = f"too slow: one sequence's decode step takes up to {slow_ms:.1f} ms > {target.max_ms_per_token:g} ms"
-            return _sized(inputs, gpu, tp, plan, 1, memory, "too_slow", why, fastest)
+            why_msg = Msg("serving.plan.why.too_slow", ms=slow_ms, limit=f"{target.max_ms_per_token:g}")
+            return _sized(inputs, gpu, tp, plan, 1, memory, "too_slow", why_msg, fastest)
         cap = _latency_cap(inputs, gpu, tp, plan, cap)
     memory = _memory_dict(budget, plan, target.context, cap)
-    return _sized(inputs, gpu, tp, plan, cap, memory, "ok", "", _decode(inputs, gpu, tp, plan, cap))
+    return _sized(inputs, gpu, tp, plan, cap, memory, "ok", None, _decode(inputs, gpu, tp, plan, cap))
 
 
 def _fitting_sequences(inputs: SearchInputs, gpu: GPU, tp: int, plan: KVPlan) -> tuple[MemoryBudget, int]:
@@ -231,7 +243,7 @@ def _sized(
     seqs: int,
     memory: dict[str, Any],
     status: str,
-    why: str,
+    why_msg: Msg | None,
     decode: dict[str, Any],
 ) -> ServingPlan:
     """The plan of ``seqs`` sequences per replica: replicas, speeds, prices (module docstring, step 5)."""
@@ -239,7 +251,8 @@ def _sized(
     low, high = decode["expected_tok_s_range"]
     replicas = _replicas(target, seqs, low)
     if replicas > MAX_REPLICAS and status == "ok":
-        status, why = "too_many_replicas", f"needs {replicas:,} replicas (more than {MAX_REPLICAS:,} are not planned)"
+        status = "too_many_replicas"
+        why_msg = Msg("serving.plan.why.too_many_replicas", replicas=replicas, most=MAX_REPLICAS)
     served = _served_tok_s(inputs, gpu, tp, plan, replicas, seqs, low)
     price = gpu.usd_per_hour
     usd_h = None if price is None else price * tp * replicas
@@ -248,7 +261,8 @@ def _sized(
         gpu.name,
         tp,
         status,
-        why,
+        "" if why_msg is None else why_msg.text(),
+        why_msg=why_msg,
         replicas=replicas,
         max_seqs=seqs,
         usd_per_gpu_hour=price,
@@ -298,11 +312,14 @@ def _memory_dict(budget: MemoryBudget, plan: KVPlan, context: int, seqs: int) ->
     return out
 
 
-def _no_fit_why(budget: MemoryBudget, plan: KVPlan, context: int) -> str:
+def _no_fit_why(budget: MemoryBudget, plan: KVPlan, context: int) -> Msg:
     """'does not fit: weights 70.6 GiB/GPU + 4.4 GiB reserved leave −3.0 GiB; one 4,096-token sequence needs 1.3'"""
-    reserved = (budget.activation_bytes + budget.overhead_bytes) / GIB
-    return (
-        f"does not fit: weights {budget.weights_bytes_per_gpu / GIB:.1f} GiB/GPU + {reserved:.1f} GiB activations/"
-        f"overhead leave {budget.kv_available_bytes / GIB:.1f} of {budget.budget_bytes / GIB:.1f} GiB for KV; one "
-        f"{context:,}-token sequence needs {plan.bytes_per_sequence(context) / GIB:.2f} GiB"
+    return Msg(
+        "serving.plan.why.does_not_fit",
+        weights=budget.weights_bytes_per_gpu / GIB,
+        reserved=(budget.activation_bytes + budget.overhead_bytes) / GIB,
+        kv=budget.kv_available_bytes / GIB,
+        budget=budget.budget_bytes / GIB,
+        context=context,
+        sequence=plan.bytes_per_sequence(context) / GIB,
     )

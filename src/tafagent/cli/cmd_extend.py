@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from typing import Any
 
 from tafagent.adapters.sources import load_spec
+from tafagent.cli.common import output_language
 from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.errors import UsageError
 from tafagent.core.extend import METHODS, ExtensionPlan, parse_context_tokens, plan_extension
-from tafagent.core.render.format import bytes_gb_gib
+from tafagent.core.messages import Msg, catalog, tr
+from tafagent.core.render.format import bytes_gb_gib, localise_number
 
 
 def context_length(text: str) -> int:
@@ -44,71 +47,131 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.model, **model_kwargs(args))
     plan = plan_extension(spec, args.target, args.method)
+    lang = output_language(args) or "en"
     if args.json:
-        emit_json(plan.to_dict())
+        data = plan.to_dict()
+        if lang != "en":
+            data["localized"] = extend_texts(plan, lang)
+        emit_json(data)
         return 0
-    render_plan(plan)
+    render_plan(plan, lang)
     return 0
 
 
-def render_plan(plan: ExtensionPlan) -> None:
+def extend_texts(plan: ExtensionPlan, lang: str) -> dict[str, Any]:
+    """The extension's texts in ``lang`` (the JSON's "localized"): X-2 before and after, notes, literature."""
+    before, after = plan.x2_results
+    return {
+        "x2": after.localized(lang) | {"caveats": after.caveat_texts(lang)},
+        "x2_without_extension": before.localized(lang) | {"caveats": before.caveat_texts(lang)},
+        "notes": plan.note_texts(lang),
+        "literature": {
+            "fine_tuning": tr(f"serving.lit.{plan.block.method}.fine_tuning", lang),
+            "without_fine_tuning": tr(f"serving.lit.{plan.block.method}.without_fine_tuning", lang),
+        },
+    }
+
+
+def render_plan(plan: ExtensionPlan, lang: str = "en") -> None:
     out = console()
     block = plan.block
-    out.print(
-        f"[bold]{plain(plan.model_id)}[/bold] → {block.target_tokens:,} tokens with {block.method}: factor "
-        f"{block.factor:g} = {block.target_tokens:,} / {block.base_tokens:,}"
+    head = tr(
+        "serving.extend.head",
+        lang,
+        model=plan.model_id,
+        target=block.target_tokens,
+        method=block.method,
+        factor=f"{block.factor:g}",
+        base=block.base_tokens,
     )
-    out.print(plain(f"  base length: {plan.base_source}"))
-    out.print("[bold]config.json[/bold] (transformers 5.24 reads rope_parameters):")
+    out.print(f"[bold]{plain(head)}[/bold]")
+    out.print(plain(tr("serving.extend.base", lang, source=base_source_text(plan.base_source, lang))))
+    out.print(plain(tr("serving.extend.config", lang)))
     out.print(plain(json.dumps(block.config_patch, indent=2)))
-    out.print(plain(f'  legacy key (transformers 4.x, vLLM): "rope_scaling": {json.dumps(block.rope_scaling)}'))
+    out.print(plain(tr("serving.extend.legacy", lang, json=f'"rope_scaling": {json.dumps(block.rope_scaling)}')))
     out.print("[bold]vLLM:[/bold] " + plain(plan.vllm.text))
     if plan.llama_cpp is not None:
         out.print("[bold]llama.cpp:[/bold] " + plain(plan.llama_cpp.text))
     else:
         out.print("[bold]llama.cpp:[/bold] " + plain(plan.llama_cpp_note or ""))
-    _render_memory(plan.memory)
-    _render_x2(plan)
-    _render_literature(plan)
-    for note in plan.notes:
+    _render_memory(plan.memory, lang)
+    _render_x2(plan, lang)
+    _render_literature(plan, lang)
+    for note in plan.note_texts(lang):
         out.print(f"  [dim]{plain(note)}[/dim]")
 
 
-def _render_memory(memory: dict[str, Any]) -> None:
-    out = console()
-    out.print(
-        f"[bold]memory[/bold] (batch 1, {memory['engine']}): weights {bytes_gb_gib(memory['weights_bytes'])} + KV "
-        f"{bytes_gb_gib(memory['kv_bytes'])} ({memory['kv_dtype']}; {bytes_gb_gib(memory['kv_bytes_at_base'])} at "
-        f"the base length) = {bytes_gb_gib(memory['total_bytes'])}; {plain(memory['excludes'])}"
+def base_source_text(source: str, lang: str) -> str:
+    """Where the base length comes from, in ``lang`` (the cited source itself stays as written)."""
+    trained = re.fullmatch(r"trained length: (.*)", source, re.DOTALL)
+    if trained:
+        return tr("serving.extend.base_trained", lang, source=trained.group(1))
+    original = re.fullmatch(
+        r"rope_scaling\.original_max_position_embeddings \(the new block replaces the model's (.*)\)", source
     )
+    if original:
+        return tr("serving.extend.base_original", lang, type=original.group(1))
+    return source
 
 
-def _render_x2(plan: ExtensionPlan) -> None:
+def _render_memory(memory: dict[str, Any], lang: str) -> None:
+    line = tr(
+        "serving.extend.memory",
+        lang,
+        engine=memory["engine"],
+        weights=bytes_gb_gib(memory["weights_bytes"], lang),
+        kv=bytes_gb_gib(memory["kv_bytes"], lang),
+        kv_dtype=memory["kv_dtype"],
+        kv_base=bytes_gb_gib(memory["kv_bytes_at_base"], lang),
+        total=bytes_gb_gib(memory["total_bytes"], lang),
+        excludes=Msg("serving.extend.excludes"),
+    )
+    console().print(plain(line))
+
+
+def _render_x2(plan: ExtensionPlan, lang: str) -> None:
     out = console()
-    before, after = plan.x2_before, plan.x2_after
+    before, after = plan.x2_results
     # X-2 on the patched config: the extension is the config's, not documented training, so past the trained
     # length it reads as degradation until the model is fine-tuned there (see the literature below).
-    target = plan.block.target_tokens
+    shown_after, shown_before = after.localized(lang), before.localized(lang)
     out.print(
-        f"[bold]X-2 at {target:,} with the extension (not fine-tuned)[/bold]: {plain(after['verdict'])} — "
-        f"{plain(after['reason'])}"
+        plain(
+            tr(
+                "serving.extend.x2_after",
+                lang,
+                target=plan.block.target_tokens,
+                verdict=shown_after["verdict"],
+                reason=shown_after["reason"],
+            )
+        )
     )
-    out.print(plain(f"  without the extension: {before['verdict']} — {before['reason']}"))
+    out.print(
+        plain(tr("serving.extend.x2_before", lang, verdict=shown_before["verdict"], reason=shown_before["reason"]))
+    )
 
 
-def _render_literature(plan: ExtensionPlan) -> None:
+def _render_literature(plan: ExtensionPlan, lang: str) -> None:
     from rich.table import Table
 
     lit = plan.literature
     out = console()
-    out.print(plain(f"literature: {lit.paper}"))
+    out.print(plain(tr("serving.extend.literature", lang, paper=lit.paper)))  # the paper: a citation
     if not lit.results:
         return
     table = Table(show_lines=False)
-    for column in ("model", "factor", "fine-tuning", "metric", "tokens", "value", "source"):
-        table.add_column(column, overflow="fold")
+    for column in ("model", "factor", "fine_tuning", "metric", "tokens", "value", "source"):
+        table.add_column(tr(f"serving.extend.col.{column}", lang), overflow="fold")
+    catalog_of = catalog(lang)
     for r in lit.results:
         factor = f"{r['factor']:g}" if r.get("factor") else f"θ×{r.get('theta_multiplier', 1):g}"
-        row = (r["model"], factor, r["fine_tuning"], r["metric"], f"{r['length_tokens']:,}", f"{r['value']:g}")
-        table.add_row(*(plain(x) for x in row), plain(r["source"]))
+        row = (
+            r["model"],
+            factor,
+            catalog_of.get(f"serving.lit.ft.{r['fine_tuning']}", r["fine_tuning"]),
+            catalog_of.get(f"serving.lit.metric.{r['metric']}", r["metric"]),
+            localise_number(f"{r['length_tokens']:,}", lang),
+            localise_number(f"{r['value']:g}", lang),
+        )
+        table.add_row(*(plain(x) for x in row), plain(r["source"]))  # the source: a citation
     out.print(table)

@@ -11,9 +11,10 @@ fine-tuning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from tafagent.core.audit import RecipeResult
 from tafagent.core.errors import UsageError
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.extend.blocks import (
@@ -27,6 +28,7 @@ from tafagent.core.extend.blocks import (
 from tafagent.core.extend.literature import MethodLiterature, largest_documented_factor, method_literature
 from tafagent.core.memory.kv import kv_plan
 from tafagent.core.memory.weights import weights_bytes
+from tafagent.core.messages import Msg
 from tafagent.core.recipes.registry import run_recipe
 from tafagent.core.spec.context_facts import ContextFacts, context_facts
 from tafagent.core.spec.context_lengths import FINGERPRINT_KEYS
@@ -69,6 +71,13 @@ class ExtensionPlan:
     facts_after: ContextFacts
     literature: MethodLiterature
     notes: tuple[str, ...]
+    # for other languages (not in to_dict): the notes as messages, X-2's results before and after
+    note_msgs: tuple[Msg, ...] = field(default=(), compare=False)
+    x2_results: tuple[RecipeResult, ...] = field(default=(), compare=False)
+
+    def note_texts(self, lang: str = "en") -> list[str]:
+        """The notes in ``lang``."""
+        return [m.text(lang) for m in self.note_msgs] if self.note_msgs else list(self.notes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,6 +110,8 @@ def plan_extension(spec: ModelSpec, target_tokens: int, method: str = "yarn") ->
     block = rope_block(spec, method, base, target_tokens)
     patched = extended_spec(spec, block)
     literature = method_literature(method)
+    before, after = (run_recipe("X-2", {"T_eval": target_tokens}, model=s) for s in (spec, patched))
+    note_msgs = _notes(spec, facts, block, literature)
     return ExtensionPlan(
         model_id=spec.model_id,
         block=block,
@@ -109,12 +120,14 @@ def plan_extension(spec: ModelSpec, target_tokens: int, method: str = "yarn") ->
         llama_cpp=llama_cpp_command(block),
         llama_cpp_note=None if llama_cpp_command(block) else llama_cpp_gap(method),
         memory=_memory(spec, patched, base, target_tokens),
-        x2_before=_x2(spec, target_tokens),
-        x2_after=_x2(patched, target_tokens),
+        x2_before=_x2(before),
+        x2_after=_x2(after),
         facts_before=facts,
         facts_after=context_facts(patched),
         literature=literature,
-        notes=_notes(spec, facts, block, literature),
+        notes=tuple(m.text() for m in note_msgs),
+        note_msgs=note_msgs,
+        x2_results=(before, after),
     )
 
 
@@ -223,9 +236,8 @@ def _memory(spec: ModelSpec, patched: ModelSpec, base: int, target: int) -> dict
     }
 
 
-def _x2(spec: ModelSpec, target: int) -> dict[str, Any]:
-    """X-2's verdict at the target length on ``spec`` (its own evidence and confidence)."""
-    result = run_recipe("X-2", {"T_eval": target}, model=spec)
+def _x2(result: RecipeResult) -> dict[str, Any]:
+    """X-2's verdict at the target length (its own evidence and confidence)."""
     return {
         "verdict": result.verdict,
         "reason": result.reason,
@@ -235,38 +247,41 @@ def _x2(spec: ModelSpec, target: int) -> dict[str, Any]:
     }
 
 
-def _notes(spec: ModelSpec, facts: ContextFacts, block: RopeBlock, literature: MethodLiterature) -> tuple[str, ...]:
+def _notes(spec: ModelSpec, facts: ContextFacts, block: RopeBlock, literature: MethodLiterature) -> tuple[Msg, ...]:
     """What the user must know before serving the patched config."""
+    method = block.method
     notes = [
-        f"transformers 5.24 reads config.json 'rope_parameters' (emitted); transformers 4.x and vLLM read the legacy "
-        f"'rope_scaling' key (also given); set max_position_embeddings to {block.max_position_embeddings:,}",
-        f"quality at {block.target_tokens:,}: {literature.fine_tuning}",
-        f"without fine-tuning: {literature.without_fine_tuning}",
+        Msg("serving.extend.note.keys", max_positions=block.max_position_embeddings),
+        Msg("serving.extend.note.quality", target=block.target_tokens, text=literature_msg(method, "fine_tuning")),
+        Msg("serving.extend.note.untuned", text=literature_msg(method, "without_fine_tuning")),
     ]
     documented = literature.max_documented_factor
     if documented is not None and block.factor > documented:
         notes.append(
-            f"factor {block.factor:g} is beyond the largest documented for {block.method} ({documented:g}: "
-            f"{literature.max_factor_source})"
+            Msg(
+                "serving.extend.note.beyond",
+                factor=f"{block.factor:g}",
+                method=method,
+                documented=f"{documented:g}",
+                source=literature.max_factor_source,
+            )
         )
-    if block.method == "dynamic":
-        notes.append(
-            f"dynamic NTK keeps max_position_embeddings at the trained {block.base_tokens:,} and rescales as "
-            "the sequence grows past it"
-        )
+    if method == "dynamic":
+        notes.append(Msg("serving.extend.note.dynamic", base=block.base_tokens))
     if spec.rope_scaling is not None:
         notes.append(
-            f"replaces the model's own rope_scaling ({spec.rope_scaling.type}, factor "
-            f"{spec.rope_scaling.factor}); a model trained with it may need fine-tuning again"
+            Msg("serving.extend.note.replaces", type=spec.rope_scaling.type, factor=str(spec.rope_scaling.factor))
         )
     if facts.sliding_window_tokens is not None:
-        notes.append(
-            f"the sliding window ({facts.sliding_window_tokens:,}) still limits direct attention; "
-            "extension changes positions, not the window"
-        )
+        notes.append(Msg("serving.extend.note.window", window=facts.sliding_window_tokens))
     if block.yarn_attention_factor is not None:
         notes.append(
-            f"YaRN attention temperature defaults to 0.1·ln({block.factor:g}) + 1 = "
-            f"{block.yarn_attention_factor:.4f} (inferred by transformers from factor)"
+            Msg("serving.extend.note.temperature", factor=f"{block.factor:g}", value=block.yarn_attention_factor)
         )
     return tuple(notes)
+
+
+def literature_msg(method: str, field_name: str) -> Msg:
+    """A method's literature note (``fine_tuning``, ``without_fine_tuning``) as a message: the data file's English
+    text, translated in the catalogs (``serving.lit.<method>.<field>``; a test keeps the English equal)."""
+    return Msg(f"serving.lit.{method}.{field_name}")

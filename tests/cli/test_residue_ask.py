@@ -45,6 +45,7 @@ QUESTIONS = (
     "pythia-1b has γ 0.6 on text and 0.8 on random tokens: is it post induction heads?",
 )
 LANGS = ("es", "fr", "zh")
+_SHELL_COMMENT = re.compile(r"(?:^|\s)# [^|│]*")
 _CODE_LINE = re.compile(
     r"^\W*(?:vllm |python|pip |llama-server|ollama|taf |export |[A-Z_]+=|\{|\"|FROM |PARAMETER |sglang)"
 )
@@ -64,23 +65,21 @@ def _render(question: str, lang: str) -> str:
     finally:
         output.console = original
         cmd_ask.console = original
-    return "\n".join(line for line in buffer.getvalue().splitlines() if not _CODE_LINE.match(line.strip(" │┃")))
+    lines = (line for line in buffer.getvalue().splitlines() if not _CODE_LINE.match(line.strip(" │┃")))
+    # a launch step's result is a shell snippet: its "# ..." lines are comments of the code, not answer text
+    return "\n".join(_SHELL_COMMENT.sub(" | ", line) for line in lines)
 
 
 # question → the module whose English text its answer still shows (2026-12-04)
+LAUNCH_NOTES = "the Launch step shows the commands as raw data, with their English notes (core/launch)"
 STILL_ENGLISH = {
-    "How much VRAM does Llama-3-8B need for 32k context?": "core/memory/report.py warnings (past the position limit)",
-    "How many H100s do I need to serve Llama-70B at 100M tokens/day?": "core/memory/planner.py sizing note",
-    "Plan a deployment of Qwen2.5-72B for 64 concurrent users at 8k context": "core/memory/planner.py sizing note",
-    "What vllm flags should I use for Llama-3.1-8B at 32k context on an H100?": "core/memory/planner.py sizing note",
+    "How many H100s do I need to serve Llama-70B at 100M tokens/day?": LAUNCH_NOTES,
+    "Plan a deployment of Qwen2.5-72B for 64 concurrent users at 8k context": LAUNCH_NOTES,
+    "What vllm flags should I use for Llama-3.1-8B at 32k context on an H100?": LAUNCH_NOTES,
     "-ngl for my 4090 with mistral 7b in llama.cpp?": "core/launch notes (llama.cpp offload and mmap)",
     "How do I extend Llama-3-8B to 32k context?": "core/extend literature notes",
     "What YaRN factor to take mistral 7b to 128K?": "core/extend literature notes",
     "Can Llama-3-8B handle 32K context for needle retrieval?": "core/validation panel statistics",
-    "Should I use soft KV decay or a hard cutoff for Qwen2.5-7B at 32K?": "panel statistics, X-19 formula text",
-    "Is a γ of 0.62 on random tokens a clean imprint for a 1B model?": "core/validation panel statistics",
-    "Is llama-3-8b with measured gamma 0.9 an outlier of the K invariant?": "core/validation panel statistics",
-    "pythia-1b has γ 0.6 on text and 0.8 on random tokens: is it post induction heads?": "panel statistics",
 }
 
 

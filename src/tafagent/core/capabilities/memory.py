@@ -12,12 +12,13 @@ from typing import Any
 from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.constants import KV_EVIDENCE
-from tafagent.core.memory.report import MemoryReport, memory_report
+from tafagent.core.memory.report import MemoryReport, context_warning, memory_report
 from tafagent.core.memory.runtimes import runtime_data
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.ask_spec import AskSpec
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
 from tafagent.core.render.format import GIB
+from tafagent.core.spec.model_spec import ModelSpec
 
 CONTEXT = Param(
     "context", "int", "tokens per sequence (prompt + output)", 4096, minimum=1, maximum=2**31, unit="tokens"
@@ -71,7 +72,13 @@ def compute(ctx: RecipeContext) -> RecipeResult:
             note_msg=Msg("cap.check.memory_model"),
         )
     ]
-    checks += [ConfidenceCheck("warning", "warn", w) for w in report.warnings]
+    context_note = context_warning(ctx.model, report.context)
+    checks += [
+        ConfidenceCheck(
+            "warning", "warn", w, note_msg=_ContextWarning(ctx.model, report.context) if w == context_note else None
+        )
+        for w in report.warnings
+    ]
     if gpu is None:
         reason = _past_limit(report, Msg("memory.estimate.reason", **_facts(report)), checks)
         return ctx.result(chain, "ESTIMATE", reason, Msg("memory.estimate.mitigation", **_facts(report)), [], checks)
@@ -81,6 +88,21 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         return ctx.result(chain, "FITS", reason, Msg("memory.fits.mitigation", **_facts(report)), [], checks)
     reason = _past_limit(report, Msg("memory.no_fit.reason", **_facts(report)), checks)
     return ctx.result(chain, "DOES NOT FIT", reason, _rescue(report), [], checks)
+
+
+class _ContextWarning(Msg):
+    """The past-the-position-limit warning as a message: ``core.memory.report.context_warning`` in any language."""
+
+    spec: ModelSpec
+    context: int
+
+    def __init__(self, spec: ModelSpec, context: int) -> None:
+        super().__init__("serving.warning.context")
+        object.__setattr__(self, "spec", spec)
+        object.__setattr__(self, "context", context)
+
+    def text(self, lang: str = "en") -> str:
+        return context_warning(self.spec, self.context, lang) or ""
 
 
 def _past_limit(report: MemoryReport, reason: Msg, checks: list[ConfidenceCheck]) -> Msg:

@@ -166,14 +166,16 @@ def _no_cases(law_key: str, why: str = NO_CASES) -> LawReport:
         )
         for c in shipped.comparisons
     )
-    return replace(shipped, support="untestable", headline=why, comparisons=empty, fitted={}, notes=(why,))
+    return replace(
+        shipped, support="untestable", headline=why, headline_msg=None, comparisons=empty, fitted={}, notes=(why,)
+    )
 
 
 def _mark_empty(report: LawReport) -> LawReport:
     """A law whose comparisons all have n = 0 says so in its headline."""
     if any(c.n for c in report.comparisons):
         return report
-    return replace(report, support="untestable", headline=f"{NO_CASES} ({report.headline})")
+    return replace(report, support="untestable", headline=f"{NO_CASES} ({report.headline})", headline_msg=None)
 
 
 @panel_cache

@@ -6,10 +6,12 @@ that turn a comparison into a support level ("backs", "contradicts", …).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tafagent.core.errors import TafError
 from tafagent.core.jsonsafe import json_safe
 from tafagent.core.validation.stats import mean, pearson_r, population_variance, real_number, spearman_rho
 
@@ -252,3 +254,31 @@ def support_rate(c: Comparison, *, use_balanced: bool = True) -> str:
     if score < 0.6:
         return "contradicts"
     return "mixed"
+
+
+# A number the statistics pre-formatted in English marks ("0.07", "1,234.5"; integers need none): the part of a
+# statistic that gets the language's marks once the words around it are translated.
+_STAT_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w])")
+
+
+def panel_text(panel: dict[str, Any] | None, lang: str = "en") -> str:
+    """The one-line 'support — statistic' text of a step's or key number's ``panel`` (a LawEvidence dict), in
+    ``lang``: the law's headline message where it has one, its English statistic otherwise; "" for None."""
+    if not panel:
+        return ""
+    from tafagent.core.messages import catalog, tr
+    from tafagent.core.render.format import localise_number
+    from tafagent.core.validation.evidence import law_evidence
+
+    statistic = str(panel.get("statistic", ""))
+    if lang != "en" and panel.get("law_key"):
+        try:
+            evidence = law_evidence(str(panel["law_key"]))
+        except TafError:
+            evidence = None
+        if evidence is not None and evidence.statistic_msg is not None:
+            rendered = evidence.statistic_msg.text(lang)
+            statistic = _STAT_NUMBER.sub(lambda m: localise_number(m.group(0), lang), rendered)
+    support = str(panel.get("support", ""))
+    support_text = catalog(lang).get(f"card.support.{support}", support)
+    return tr("card.panel.line", lang, support=support_text, statistic=statistic)

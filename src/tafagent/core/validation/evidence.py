@@ -50,4 +50,5 @@ def law_evidence(law_key: str) -> LawEvidence:
     else:
         statistic, support, n = law.headline, law.support, law.primary.n
     source = f"reference panel ({load_panel().snapshot[:40]}); `taf validate --law {base}`"
-    return LawEvidence(law_key, law.evidence.label, support, statistic, n, source)
+    message = None if sub else law.headline_msg
+    return LawEvidence(law_key, law.evidence.label, support, statistic, n, source, statistic_msg=message)

@@ -25,6 +25,7 @@ from tafagent.core.laws.constants import (
     DELTA_SWA_HISTORICAL,
 )
 from tafagent.core.laws.registry import get_law
+from tafagent.core.messages import Msg
 from tafagent.core.validation.comparison import MIN_N, Case, Comparison, numeric_comparison
 from tafagent.core.validation.panel import GammaRow, load_panel
 from tafagent.core.validation.panel_rows import params_M, random_rope_rows, row_pade, text_rope_rows
@@ -123,11 +124,16 @@ def _delta_law(
         delta_of,
     )
     fitted = {"reference_delta": reference, "text": fitted_text, "random": fitted_random, **(extra_fitted or {})}
-    headline = (
-        f"{title} {reference:+.2f}: where it applies (text, n = {text.n}) it moves γ_Padé closer to the "
-        f"measurement in {text.hits}/{text.n} models; the data imply {fmt(fitted_text['implied_delta'], '+.3f')} "
-        f"(± {fmt(fitted_text['implied_delta_se'], '.3f')}, {fitted_text['n_applies']} vs "
-        f"{fitted_text['n_not_applies']} models)"
+    headline = Msg(
+        "laws.headline.delta",
+        title=title,
+        reference=f"{reference:+.2f}",
+        n=text.n,
+        hits=text.hits,
+        implied=fmt(fitted_text["implied_delta"], "+.3f"),
+        implied_se=fmt(fitted_text["implied_delta_se"], ".3f"),
+        applies=fitted_text["n_applies"],
+        not_applies=fitted_text["n_not_applies"],
     )
     return LawReport(
         key=key,
@@ -137,7 +143,8 @@ def _delta_law(
         engine="core.laws.decomposition.gamma_decompose_v2",
         evidence=evidence,
         support=_delta_support(reference, fitted_text, text),
-        headline=headline,
+        headline="",
+        headline_msg=headline,
         comparisons=(text, random, *extra),
         fitted=fitted,
         notes=tuple(notes),

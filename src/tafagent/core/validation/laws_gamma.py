@@ -17,6 +17,7 @@ from tafagent.core.laws.constants import ARCH_CONCENTRATION_EVIDENCE, K_ARCH, PA
 from tafagent.core.laws.decomposition import gamma_decompose_v2
 from tafagent.core.laws.diagnostics import architectural_concentration_predict
 from tafagent.core.laws.registry import get_law
+from tafagent.core.messages import Msg
 from tafagent.core.validation.comparison import Case, Comparison, numeric_comparison, support_numeric
 from tafagent.core.validation.panel import GammaRow, load_panel
 from tafagent.core.validation.panel_rows import (
@@ -88,12 +89,19 @@ def _pade_fitted(text: Comparison, group_pade: float, group: Sequence[GammaRow])
     }
 
 
-def _pade_headline(text: Comparison, random: Comparison) -> str:
-    return (
-        f"γ_Padé vs measured γ on {text.n} models (text): r = {fmt(text.pearson_r)}, MAE {fmt(text.mae)}, "
-        f"{text.hits}/{text.n} within ±{GAMMA_TOL}; MSE {fmt(text.mse, '.3f')} vs {fmt(text.mse_of_panel_mean, '.3f')} "
-        f"for predicting the panel mean (random tokens: n = {random.n}, r = {fmt(random.pearson_r)}, "
-        f"MAE {fmt(random.mae)})"
+def _pade_headline(text: Comparison, random: Comparison) -> Msg:
+    return Msg(
+        "laws.headline.pade",
+        n=text.n,
+        r=fmt(text.pearson_r),
+        mae=fmt(text.mae),
+        hits=text.hits,
+        tol=GAMMA_TOL,
+        mse=fmt(text.mse, ".3f"),
+        mse_mean=fmt(text.mse_of_panel_mean, ".3f"),
+        n_random=random.n,
+        r_random=fmt(random.pearson_r),
+        mae_random=fmt(random.mae),
     )
 
 
@@ -136,7 +144,8 @@ def law_pade() -> LawReport:
         engine="core.laws.pade.gamma_pade",
         evidence=PADE_EVIDENCE,
         support=support_numeric(text),
-        headline=_pade_headline(text, random),
+        headline="",
+        headline_msg=_pade_headline(text, random),
         comparisons=(text, random, text_train, steering),
         fitted=_pade_fitted(text, group_pade, group),
         notes=(
@@ -193,9 +202,15 @@ def law_decomposition_v1() -> LawReport:
         engine="core.laws.decomposition.gamma_decompose",
         evidence=EvidenceNote(Evidence.EXPLORATORY, "§26.10 γ_Padé plus empirical offsets (only δ_GQA is fitted)"),
         support=support_numeric(text),
-        headline=(
-            f"γ_corrected (v1) vs measured γ on {text.n} models (text): r = {fmt(text.pearson_r)}, "
-            f"MAE {fmt(text.mae)}, {text.hits}/{text.n} within ±{GAMMA_TOL} (γ_Padé alone: MAE {fmt(pade_text.mae)})"
+        headline="",
+        headline_msg=Msg(
+            "laws.headline.corrected_v1",
+            n=text.n,
+            r=fmt(text.pearson_r),
+            mae=fmt(text.mae),
+            hits=text.hits,
+            tol=GAMMA_TOL,
+            mae_pade=fmt(pade_text.mae),
         ),
         comparisons=(text, random),
         fitted={"mae_pade_alone_text": pade_text.mae, "mae_change_vs_pade_text": _difference(text.mae, pade_text.mae)},
@@ -231,9 +246,15 @@ def law_decomposition_v2() -> LawReport:
         engine="core.laws.decomposition.gamma_decompose_v2",
         evidence=EvidenceNote(Evidence.EXPLORATORY, "§28.3 six-axis decomposition; GQA and imprint axes most reliable"),
         support=support_numeric(both),
-        headline=(
-            f"γ_corrected (v2) vs measured γ: text n = {text.n}, r = {fmt(text.pearson_r)}, MAE {fmt(text.mae)}; "
-            f"random n = {random.n}, r = {fmt(random.pearson_r)}, MAE {fmt(random.mae)}"
+        headline="",
+        headline_msg=Msg(
+            "laws.headline.corrected_v2",
+            n=text.n,
+            r=fmt(text.pearson_r),
+            mae=fmt(text.mae),
+            n_random=random.n,
+            r_random=fmt(random.pearson_r),
+            mae_random=fmt(random.mae),
         ),
         comparisons=(both, text, random),
     )
@@ -275,10 +296,15 @@ def law_arch_concentration() -> LawReport:
         engine="core.laws.diagnostics.architectural_concentration_predict",
         evidence=ARCH_CONCENTRATION_EVIDENCE,
         support=support_numeric(comparison),
-        headline=(
-            f"γ_Padé − 0.012·n_kv vs measured text γ on {comparison.n} models: r = {fmt(comparison.pearson_r)}, "
-            f"MAE {fmt(comparison.mae)}, R² {fmt(r2_law)}; refitted k_arch = "
-            f"{fmt(k_fit, '.4f')} ± {fmt(k_se, '.4f')}"
+        headline="",
+        headline_msg=Msg(
+            "laws.headline.arch",
+            n=comparison.n,
+            r=fmt(comparison.pearson_r),
+            mae=fmt(comparison.mae),
+            r2=fmt(r2_law),
+            k=fmt(k_fit, ".4f"),
+            k_se=fmt(k_se, ".4f"),
         ),
         comparisons=(comparison,),
         fitted={

@@ -26,6 +26,7 @@ from tafagent.core.laws.constants import (
 from tafagent.core.laws.decomposition import imprint_shift
 from tafagent.core.laws.imprint import compute_invariant_K, gamma_random_predict, ih_phase_check
 from tafagent.core.laws.registry import get_law
+from tafagent.core.messages import Msg
 from tafagent.core.validation.comparison import (
     Case,
     categorical_comparison,
@@ -136,10 +137,16 @@ def law_delta_imprint() -> LawReport:
         engine="core.laws.decomposition.imprint_shift",
         evidence=IMPRINT_EVIDENCE,
         support=support,
-        headline=(
-            f"δ_imprint: moves γ_Padé closer to measured random-token γ in {random.hits}/{random.n} models; "
-            f"fitted ν = {fmt(fitted['nu_through_origin'], '+.3f')} ± {fmt(fitted['nu_through_origin_se'], '.3f')} "
-            f"vs −1/(2π) = {NU_IMPRINT:+.3f}; paired γ_random − γ_text: n = {paired.n}, r = {fmt(paired.pearson_r)}"
+        headline="",
+        headline_msg=Msg(
+            "laws.headline.imprint_delta",
+            hits=random.hits,
+            n=random.n,
+            nu=fmt(fitted["nu_through_origin"], "+.3f"),
+            nu_se=fmt(fitted["nu_through_origin_se"], ".3f"),
+            nu_ref=f"{NU_IMPRINT:+.3f}",
+            n_paired=paired.n,
+            r_paired=fmt(paired.pearson_r),
         ),
         comparisons=(random, paired),
         fitted=fitted,
@@ -175,9 +182,14 @@ def law_imprint() -> LawReport:
         engine="core.laws.imprint.gamma_random_predict",
         evidence=IMPRINT_EVIDENCE,
         support=support_numeric(random),
-        headline=(
-            f"γ_random predicted vs measured on {random.n} models: r = {fmt(random.pearson_r)}, MAE {fmt(random.mae)}, "
-            f"{random.hits}/{random.n} within the ±{IMPRINT_CI_HALF_WIDTH} CI"
+        headline="",
+        headline_msg=Msg(
+            "laws.headline.imprint",
+            n=random.n,
+            r=fmt(random.pearson_r),
+            mae=fmt(random.mae),
+            hits=random.hits,
+            ci=IMPRINT_CI_HALF_WIDTH,
         ),
         comparisons=(random,),
         fitted={
@@ -243,10 +255,18 @@ def law_k_band() -> LawReport:
         engine="core.laws.imprint.compute_invariant_K",
         evidence=K_EVIDENCE,
         support=support_rate(comparison, use_balanced=False),
-        headline=(
-            f"K of {comparison.n} measured text γ: mean {fmt(mean_k, '.1f')}, std {fmt(std_k, '.1f')} "
-            f"(reference {K_PANEL_MEAN} ± {K_PANEL_STD}, n = {K_PANEL_N}); {comparison.hits}/{comparison.n} in the "
-            f"reference band; CV(K) {fmt(cv_k)} vs CV(γ) {fmt(cv_g)}"
+        headline="",
+        headline_msg=Msg(
+            "laws.headline.k_band",
+            n=comparison.n,
+            mean=fmt(mean_k, ".1f"),
+            std=fmt(std_k, ".1f"),
+            ref_mean=K_PANEL_MEAN,
+            ref_std=K_PANEL_STD,
+            ref_n=K_PANEL_N,
+            hits=comparison.hits,
+            cv_k=fmt(cv_k),
+            cv_g=fmt(cv_g),
         ),
         comparisons=(comparison,),
         fitted={
@@ -317,10 +337,16 @@ def law_ih_phase() -> LawReport:
         engine="core.laws.imprint.ih_phase_check",
         evidence=IH_EVIDENCE,
         support=support_rate(comparison),
-        headline=(
-            f"IH-phase sign rule on {comparison.n} models: {comparison.hits}/{comparison.n} consistent with size "
-            f"(balanced accuracy {fmt(comparison.balanced_accuracy)}); mean Δγ pre-IH {fmt(mean(pre), '+.2f')} "
-            f"(n = {len(pre)}), post-IH {fmt(mean(post), '+.2f')} (n = {len(post)})"
+        headline="",
+        headline_msg=Msg(
+            "laws.headline.ih",
+            n=comparison.n,
+            hits=comparison.hits,
+            balanced=fmt(comparison.balanced_accuracy),
+            pre=fmt(mean(pre), "+.2f"),
+            n_pre=len(pre),
+            post=fmt(mean(post), "+.2f"),
+            n_post=len(post),
         ),
         comparisons=(comparison,),
         fitted={

@@ -16,6 +16,7 @@ from tafagent.core.laws.constants import DF_ZONE, DF_ZONE_EVIDENCE, SOFT_DECAY_E
 from tafagent.core.laws.pade import kv_soft_decay_regime
 from tafagent.core.laws.registry import get_law
 from tafagent.core.laws.thermo import df_window
+from tafagent.core.messages import Msg
 from tafagent.core.validation.comparison import (
     Case,
     Comparison,
@@ -212,10 +213,15 @@ def law_df_window() -> LawReport:
         engine="core.laws.thermo.df_window",
         evidence=DF_ZONE_EVIDENCE,
         support=support_rate(in_zone, use_balanced=False),
-        headline=(
-            f"KV window at D_f (γ in the band): perplexity not worse than full context in {in_zone.hits}/{in_zone.n} "
-            f"Pythia runs; outside the band {out_zone.hits}/{out_zone.n}; the experiment's own D_f windows match the "
-            f"engine's D_f in {agree}/{len(cases.author_agree)} runs"
+        headline="",
+        headline_msg=Msg(
+            "laws.headline.df_zone",
+            hits=in_zone.hits,
+            n=in_zone.n,
+            out_hits=out_zone.hits,
+            out_n=out_zone.n,
+            agree=agree,
+            runs=len(cases.author_agree),
         ),
         comparisons=(in_zone, out_zone, closed_form, author, _d90_comparison()),
         fitted={
@@ -367,11 +373,15 @@ def law_soft_decay() -> LawReport:
         engine="core.laws.pade.kv_soft_decay_regime",
         evidence=SOFT_DECAY_EVIDENCE,
         support=support_rate(measured_cmp),
-        headline=(
-            f"soft-decay regime vs KV-decay outcomes ({measured_cmp.n} Pythias at 2·T_train): measured γ "
-            f"{measured_cmp.hits}/"
-            f"{measured_cmp.n}, closed form {closed_cmp.hits}/{closed_cmp.n}; soft decay beats full KV in "
-            f"{full_cmp.hits}/{full_cmp.n} applicable cases"
+        headline="",
+        headline_msg=Msg(
+            "laws.headline.soft_decay",
+            n=measured_cmp.n,
+            hits=measured_cmp.hits,
+            closed_hits=closed_cmp.hits,
+            closed_n=closed_cmp.n,
+            full_hits=full_cmp.hits,
+            full_n=full_cmp.n,
         ),
         comparisons=(measured_cmp, closed_cmp, full_cmp),
     )

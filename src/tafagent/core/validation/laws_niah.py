@@ -11,6 +11,7 @@ from tafagent.core.laws.constants import NIAH_EVIDENCE
 from tafagent.core.laws.decomposition import gamma_decompose
 from tafagent.core.laws.pade import d_horizon, gamma_pade, l_niah
 from tafagent.core.laws.registry import get_law
+from tafagent.core.messages import Msg
 from tafagent.core.validation.comparison import Case, Comparison, categorical_comparison, support_rate
 from tafagent.core.validation.panel import OutcomeRow, load_panel, outcome_set
 from tafagent.core.validation.panel_rows import params_M
@@ -166,15 +167,18 @@ def _passkey_notes() -> list[str]:
     return notes
 
 
-def _niah_headline(closed: Comparison, measured: Comparison, baseline: Comparison) -> str:
+def _niah_headline(closed: Comparison, measured: Comparison, baseline: Comparison) -> Msg:
     cf = closed.confusion or {}
     caught = cf.get("predicted_no_observed_no", 0)
-    collapses = caught + cf.get("predicted_yes_observed_no", 0)
-    return (
-        f"X-2's closed-form ceiling on {closed.n} NIAH points: predicts retrieval everywhere, "
-        f"catches {caught} of {collapses} collapses; with the "
-        f"measured γ {measured.hits}/{measured.n} (α = 1), while 'L ≤ T_train' gets "
-        f"{baseline.hits}/{baseline.n}"
+    return Msg(
+        "laws.headline.niah",
+        n=closed.n,
+        caught=caught,
+        collapses=caught + cf.get("predicted_yes_observed_no", 0),
+        hits=measured.hits,
+        measured_n=measured.n,
+        base_hits=baseline.hits,
+        base_n=baseline.n,
     )
 
 
@@ -229,7 +233,8 @@ def law_niah_ceiling() -> LawReport:
         engine="core.laws.pade.d_horizon, core.laws.pade.l_niah, core.laws.decomposition.gamma_decompose",
         evidence=NIAH_EVIDENCE,
         support=support_rate(closed_cmp),
-        headline=_niah_headline(closed_cmp, measured_cmp, baseline_cmp),
+        headline="",
+        headline_msg=_niah_headline(closed_cmp, measured_cmp, baseline_cmp),
         comparisons=(closed_cmp, measured_cmp, baseline_cmp, _ruler_comparison(), passkey_cmp),
         notes=(
             "With γ = γ_Padé(θ, L) the horizon equals L identically (D-NEW-1), so without a measurement the ceiling "

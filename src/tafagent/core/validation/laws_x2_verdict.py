@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.laws.decomposition import gamma_decompose
 from tafagent.core.laws.pade import d_horizon, gamma_pade, l_niah
+from tafagent.core.messages import Msg
 from tafagent.core.validation.comparison import Case, Comparison, categorical_comparison, support_rate
 from tafagent.core.validation.laws_niah import NIAH_PASS_ACCURACY, RULER_THRESHOLD
 from tafagent.core.validation.panel import load_panel, outcome_set
@@ -252,9 +253,17 @@ def law_x2_verdict() -> LawReport:
         _compare("T_train_all", "'L ≤ T_train' on every outcome, passkey included", scored + passkey, _t_train),
     )
     ladder, baseline, closed = comparisons[0], comparisons[1], comparisons[2]
-    headline = (
-        f"X-2's ladder {ladder.hits}/{ladder.n} ({_pct(ladder)}) on NIAH + RULER, leave-one-out; 'L ≤ T_train' "
-        f"{baseline.hits}/{baseline.n} ({_pct(baseline)}); v0.5.3 closed form {closed.hits}/{closed.n} ({_pct(closed)})"
+    headline = Msg(
+        "laws.headline.x2_verdict",
+        hits=ladder.hits,
+        n=ladder.n,
+        pct=_pct(ladder),
+        base_hits=baseline.hits,
+        base_n=baseline.n,
+        base_pct=_pct(baseline),
+        closed_hits=closed.hits,
+        closed_n=closed.n,
+        closed_pct=_pct(closed),
     )
     return LawReport(
         key="x2_verdict",
@@ -264,7 +273,8 @@ def law_x2_verdict() -> LawReport:
         engine="core.recipes.context_evidence.decide",
         evidence=_EVIDENCE,
         support=support_rate(ladder),
-        headline=headline,
+        headline="",
+        headline_msg=headline,
         comparisons=comparisons,
         fitted={
             "target_hit_rate": TARGET_HIT_RATE,

@@ -11,6 +11,7 @@ from typing import Any
 
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.jsonsafe import json_safe
+from tafagent.core.messages import Msg
 from tafagent.core.validation.comparison import SUPPORT_LEVELS, Comparison
 
 __all__ = [
@@ -42,8 +43,11 @@ class LawReport:
     comparisons: tuple[Comparison, ...]
     fitted: dict[str, Any] = field(default_factory=dict)  # values re-derived from the data, with n
     notes: tuple[str, ...] = ()
+    headline_msg: Msg | None = field(default=None, compare=False)  # ``headline`` for other languages
 
     def __post_init__(self) -> None:
+        if self.headline_msg is not None and not self.headline:
+            object.__setattr__(self, "headline", self.headline_msg.text())
         if self.support not in SUPPORT_LEVELS:
             raise ValueError(f"unknown support level {self.support!r} for law {self.key!r}")
 
@@ -85,6 +89,7 @@ class LawEvidence:
     statistic: str
     n: int | None
     source: str
+    statistic_msg: Msg | None = field(default=None, compare=False)  # ``statistic`` for other languages
 
     def note(self) -> EvidenceNote:
         """As an :class:`EvidenceNote` (label, source, n, statistic) for a Step or the card."""

@@ -71,12 +71,7 @@ def _render(question: str, lang: str) -> str:
 
 
 # question → the module whose English text its answer still shows (2026-12-04)
-LAUNCH_NOTES = "the Launch step shows the commands as raw data, with their English notes (core/launch)"
 STILL_ENGLISH = {
-    "How many H100s do I need to serve Llama-70B at 100M tokens/day?": LAUNCH_NOTES,
-    "Plan a deployment of Qwen2.5-72B for 64 concurrent users at 8k context": LAUNCH_NOTES,
-    "What vllm flags should I use for Llama-3.1-8B at 32k context on an H100?": LAUNCH_NOTES,
-    "-ngl for my 4090 with mistral 7b in llama.cpp?": "core/launch notes (llama.cpp offload and mmap)",
     "How do I extend Llama-3-8B to 32k context?": "core/extend literature notes",
     "What YaRN factor to take mistral 7b to 128K?": "core/extend literature notes",
     "Can Llama-3-8B handle 32K context for needle retrieval?": "core/validation panel statistics",

@@ -17,6 +17,7 @@ from tafagent.cli.common import (
 )
 from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain
+from tafagent.core.launch import command_note_texts
 from tafagent.core.memory.planner import ServingPlanResult, plan_serving
 from tafagent.core.memory.planner_search import ServingPlan
 from tafagent.core.memory.runtimes import ENGINES
@@ -93,9 +94,13 @@ def run(args: argparse.Namespace) -> int:
     # the launch commands: a shell snippet to paste, its notes as # comments (code, as the engines' docs write it)
     chosen = result.best or result.closest
     for command in chosen.launch if chosen else []:
-        for note in command.get("notes", []):
-            out.print(plain(f"# {note}"), style="dim")
-        out.print(plain(command.get("text") or f"# {command.get('note', '')}"))
+        notes = command_note_texts(command, lang)
+        if command.get("text"):
+            for note in notes:
+                out.print(plain(f"# {note}"), style="dim")
+            out.print(plain(str(command["text"])))
+        else:  # a planner note in place of a command ("run this on each of the 2 replicas")
+            out.print(plain("# " + " ".join(notes)))
     for note in result.note_texts(lang):
         out.print(plain(tr("serving.plan.note", lang, note=note)))
     return 0
@@ -110,6 +115,7 @@ def plan_texts(result: ServingPlanResult, lang: str) -> dict[str, Any]:
         "change": chosen.change_text(lang) if chosen is not None and chosen.change else "",
         "runners_up_why": [p.why_text(lang) for p in result.runners_up],
         "notes": result.note_texts(lang),
+        "launch_notes": [command_note_texts(c, lang) for c in (chosen.launch if chosen else [])],
     }
 
 

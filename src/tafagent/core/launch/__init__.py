@@ -2,13 +2,21 @@
 Ollama (environment, Modelfile, API options). Pure: builds argv tuples, runs nothing."""
 
 from tafagent.core.launch.commands import launch_commands, launch_script
-from tafagent.core.launch.request import KV_DTYPES, LAUNCH_ENGINES, LaunchCommand, LaunchRequest, validate_request
+from tafagent.core.launch.request import (
+    KV_DTYPES,
+    LAUNCH_ENGINES,
+    LaunchCommand,
+    LaunchRequest,
+    command_note_texts,
+    validate_request,
+)
 
 __all__ = [
     "KV_DTYPES",
     "LAUNCH_ENGINES",
     "LaunchCommand",
     "LaunchRequest",
+    "command_note_texts",
     "launch_commands",
     "launch_script",
     "validate_request",

@@ -28,12 +28,13 @@ def launch_commands(request: LaunchRequest) -> tuple[LaunchCommand, ...]:
     return _BUILDERS[engine](request)
 
 
-def launch_script(commands: Iterable[LaunchCommand]) -> str:
+def launch_script(commands: Iterable[LaunchCommand], lang: str = "en") -> str:
     """The commands as a shell snippet: each command's notes as ``#`` comments, the files it reads written with a
-    quoted here-document, then its line. A server command blocks; run the lines after it in another shell."""
+    quoted here-document, then its line. A server command blocks; run the lines after it in another shell. The
+    comments are in ``lang``; the commands are the same in every language."""
     lines: list[str] = []
     for command in commands:
-        lines += [f"# {note}" for note in command.notes]
+        lines += [f"# {note}" for note in command.note_texts(lang)]
         for name, content in command.files:
             # A line equal to the delimiter would end the here-document early; no Modelfile line looks like it.
             lines += [f"cat > {name} <<'{_EOF}'", *content.rstrip("\n").splitlines(), _EOF]

@@ -16,11 +16,19 @@ list is tests/data/engine_flags/llama_cpp.json. Rules that shape the line:
 from __future__ import annotations
 
 from tafagent.core.errors import UsageError
-from tafagent.core.launch.request import LaunchCommand, LaunchRequest, canonical_kv_dtype, make_command, unsupported_kv
+from tafagent.core.launch.request import (
+    LaunchCommand,
+    LaunchRequest,
+    canonical_kv_dtype,
+    make_command,
+    note,
+    unsupported_kv,
+)
+from tafagent.core.messages import Msg
 
 CHECKED_AGAINST = (
     "llama.cpp master with -fa on|off|auto: common/arg.cpp at commit 145b6280, src/llama-context.cpp at 4c7103b9; "
-    "--load-mode as Ollama v0.33.0-rc2 (commit fb307609, llm/llama_server.go) passes it to llama.cpp b10488"
+    "--load-mode: llama.cpp b10488 in Ollama v0.33.0-rc2 (commit fb307609, llm/llama_server.go)"
 )
 # llama.cpp -ctk/-ctv cache types for tafagent's KV dtype names (f16 is llama.cpp's default).
 _CACHE_TYPE = {"auto": "f16", "fp16": "f16", "bf16": "bf16", "fp32": "f32", "q8_0": "q8_0", "q4_0": "q4_0"}
@@ -32,7 +40,7 @@ ALL_LAYERS = 999
 def llama_cpp_commands(request: LaunchRequest) -> tuple[LaunchCommand, ...]:
     """``llama-server -m MODEL.gguf -ngl N -c CTX·NP -np NP -fa on|off [-ctk T -ctv T] [--load-mode none]
     [--port P]``."""
-    notes: list[str] = []
+    notes: list[Msg] = []
     argv = ["llama-server", *_model_args(request.model, request.quantization, notes)]
     gpu_layers, full_offload = _gpu_layers(request, notes)
     argv += ["-ngl", str(gpu_layers), *_context_args(request, notes)]
@@ -43,39 +51,31 @@ def llama_cpp_commands(request: LaunchRequest) -> tuple[LaunchCommand, ...]:
     if full_offload:
         # --load-mode none replaced --no-mmap (llama.cpp b10875, PR #28334 removed the old spelling).
         argv += ["--load-mode", "none"]
-        notes.append(
-            "--load-mode none (no mmap): with every layer on the GPU the weights are read once and uploaded, so a "
-            "mapping would only keep a host copy in page cache that memory monitors count as used; partial offloads "
-            "keep mmap so the CPU layers run from the mapped file without a second host copy. Builds older than "
-            "--load-mode spell it --no-mmap"
-        )
+        notes.append(note("llama_no_mmap"))
     if request.port is not None:
         argv += ["--port", str(request.port)]
     _other_notes(request, notes)
     return (make_command("llama.cpp", argv, notes, CHECKED_AGAINST),)
 
 
-def _model_args(model: str, quantization: str | None, notes: list[str]) -> list[str]:
+def _model_args(model: str, quantization: str | None, notes: list[Msg]) -> list[str]:
     """``-m FILE.gguf`` for a local file; ``-hf REPO[:QUANT]`` for a Hub repo (llama-server downloads it; the quant
     tag comes from a ``gguf-…`` weights format such as gguf-q4_k_m → :Q4_K_M)."""
     wanted = (quantization or "").strip().lower()
     quant = wanted.removeprefix("gguf-").removeprefix("gguf:") if wanted.startswith("gguf") else ""
     if model.lower().endswith(".gguf") or model.startswith(("/", "./", "~")):
         if wanted:
-            notes.append(f"weights {wanted}: the GGUF file's own quantisation decides; give the {wanted} file")
+            notes.append(note("llama_gguf_file", fmt=wanted))
         return ["-m", model]
     if quant and ":" not in model:
         model = f"{model}:{quant.upper()}"
     elif wanted and not quant:
-        notes.append(f"weights {wanted}: pick the repo's {wanted} GGUF with a :TAG on -hf")
-    notes.append(
-        f"-hf {model}: llama-server downloads the GGUF from the Hugging Face repo (a :QUANT tag picks the file; "
-        "without one it takes Q4_K_M or the first file)"
-    )
+        notes.append(note("llama_hf_tag", fmt=wanted))
+    notes.append(note("llama_hf_download", model=model))
     return ["-hf", model]
 
 
-def _context_args(request: LaunchRequest, notes: list[str]) -> list[str]:
+def _context_args(request: LaunchRequest, notes: list[Msg]) -> list[str]:
     """``-c`` (total context = per-request context × slots) and ``-np`` (slots)."""
     parallel = request.max_num_seqs or 1
     args = []
@@ -84,33 +84,34 @@ def _context_args(request: LaunchRequest, notes: list[str]) -> list[str]:
         args += ["-c", str(total)]
         if parallel > 1:
             notes.append(
-                f"-c {total} = {request.max_model_len} tokens per request × {parallel} slots: llama-server splits "
-                "-c evenly over its -np slots (n_ctx_per_seq = n_ctx / n_seq_max without --kv-unified)"
+                note("llama_context_split", total=str(total), per_request=request.max_model_len, slots=parallel)
             )
     else:
-        per_slot = f", split into {parallel} slots of n_ctx_train / {parallel}" if parallel > 1 else ""
-        notes.append(f"-c left out: llama-server uses the model's trained context{per_slot}")
+        if parallel > 1:
+            notes.append(note("llama_context_default_slots", slots=parallel))
+        else:
+            notes.append(note("llama_context_default"))
     args += ["-np", str(parallel)]
     if request.max_num_seqs is None:
-        notes.append("-np 1: one request at a time (llama-server's own default -np -1 picks the slot count itself)")
+        notes.append(note("llama_one_slot"))
     return args
 
 
-def _gpu_layers(request: LaunchRequest, notes: list[str]) -> tuple[int, bool]:
+def _gpu_layers(request: LaunchRequest, notes: list[Msg]) -> tuple[int, bool]:
     """The -ngl value and whether the whole model is on the GPU."""
     n_layers, wanted = request.n_layers, request.n_gpu_layers
     if wanted is None:
         if n_layers is None:
-            notes.append(
-                f"-ngl {ALL_LAYERS}: every layer on the GPU (the layer count was not given; llama.cpp clamps it)"
-            )
+            notes.append(note("llama_layers_unknown", ngl=str(ALL_LAYERS)))
             return ALL_LAYERS, True
-        notes.append(f"-ngl {n_layers + 1}: all {n_layers} blocks plus the output layer on the GPU")
+        notes.append(note("llama_layers_all", ngl=str(n_layers + 1), n_layers=n_layers))
         return n_layers + 1, True
     if n_layers is not None and wanted >= n_layers:
         return wanted, True
-    where = f" of {n_layers}" if n_layers is not None else ""
-    notes.append(f"-ngl {wanted}: partial offload, {wanted}{where} layers on the GPU, the rest on the CPU")
+    if n_layers is not None:
+        notes.append(note("llama_layers_partial_of", ngl=str(wanted), n=wanted, n_layers=n_layers))
+    else:
+        notes.append(note("llama_layers_partial", ngl=str(wanted), n=wanted))
     return wanted, n_layers is None and wanted >= ALL_LAYERS
 
 
@@ -128,12 +129,9 @@ def _cache_type(kv_dtype: str, flash_attention: bool) -> str:
     return cache
 
 
-def _other_notes(request: LaunchRequest, notes: list[str]) -> None:
+def _other_notes(request: LaunchRequest, notes: list[Msg]) -> None:
     """Notes for request fields llama-server has no flag for."""
     if request.tensor_parallel_size > 1:
-        notes.append(
-            f"tensor_parallel_size {request.tensor_parallel_size}: llama-server splits layers over every visible GPU "
-            "(--split-mode layer); expose exactly those GPUs with CUDA_VISIBLE_DEVICES"
-        )
+        notes.append(note("llama_tensor_parallel", tp=str(request.tensor_parallel_size)))
     if request.gpu_memory_utilization is not None:
-        notes.append("gpu_memory_utilization has no llama.cpp flag: it allocates what -ngl and -c need")
+        notes.append(note("llama_no_utilization"))

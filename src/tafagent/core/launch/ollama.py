@@ -12,7 +12,14 @@ import json
 import re
 
 from tafagent.core.errors import UsageError
-from tafagent.core.launch.request import LaunchCommand, LaunchRequest, canonical_kv_dtype, make_command, unsupported_kv
+from tafagent.core.launch.request import (
+    LaunchCommand,
+    LaunchRequest,
+    canonical_kv_dtype,
+    make_command,
+    note,
+    unsupported_kv,
+)
 
 CHECKED_AGAINST = (
     "Ollama v0.33.0-rc2 (commit fb307609, 2026-08-21): api/types.go, envconfig/config.go, docs/modelfile.mdx"
@@ -29,12 +36,9 @@ def ollama_commands(request: LaunchRequest) -> tuple[LaunchCommand, ...]:
     tag = _tag(request.model)
     serve = _serve(request, cache)
     modelfile = "".join([f"FROM {request.model}\n", *(f"PARAMETER {k} {v}\n" for k, v in parameters.items())])
-    create_notes = [
-        "Modelfile PARAMETER values become the model's defaults; requests may override them",
-        "FROM takes an Ollama model name, a local .gguf file, or hf.co/USER/REPO for a GGUF repo on the Hub",
-    ]
+    create_notes = [note("ollama_modelfile_defaults"), note("ollama_modelfile_from")]
     if "num_ctx" in parameters:
-        create_notes.append("num_ctx is per request: Ollama gives the runner num_ctx × OLLAMA_NUM_PARALLEL tokens")
+        create_notes.append(note("ollama_num_ctx_per_request"))
     create = make_command(
         "ollama",
         ["ollama", "create", tag, "-f", "Modelfile"],
@@ -49,7 +53,7 @@ def ollama_commands(request: LaunchRequest) -> tuple[LaunchCommand, ...]:
     curl = make_command(
         "ollama",
         ["curl", f"http://localhost:{port}/api/generate", "-d", body],
-        ["the same runner options per request (options.num_ctx, options.num_gpu), without a Modelfile"],
+        [note("ollama_request_options")],
         CHECKED_AGAINST,
     )
     return (serve, create, curl)
@@ -70,7 +74,7 @@ def _runner_options(request: LaunchRequest) -> dict[str, int]:
 def _serve(request: LaunchRequest, cache: str) -> LaunchCommand:
     """``env OLLAMA_...=... ollama serve``: parallelism, flash attention and KV cache type are server-wide."""
     env = [f"OLLAMA_FLASH_ATTENTION={int(request.flash_attention)}"]
-    notes = ["KV cache type, flash attention and parallel requests are server-wide settings (environment variables)"]
+    notes = [note("ollama_server_wide")]
     if cache != "f16":
         env.append(f"OLLAMA_KV_CACHE_TYPE={cache}")
     if request.max_num_seqs is not None:
@@ -78,9 +82,9 @@ def _serve(request: LaunchRequest, cache: str) -> LaunchCommand:
     if request.port is not None:
         env.append(f"OLLAMA_HOST=127.0.0.1:{request.port}")
     if request.tensor_parallel_size > 1:
-        notes.append("tensor_parallel_size: Ollama spreads layers over the visible GPUs itself (CUDA_VISIBLE_DEVICES)")
+        notes.append(note("ollama_tensor_parallel"))
     if request.gpu_memory_utilization is not None:
-        notes.append("gpu_memory_utilization has no Ollama setting (OLLAMA_GPU_OVERHEAD reserves bytes instead)")
+        notes.append(note("ollama_no_utilization"))
     return make_command("ollama", ["env", *env, "ollama", "serve"], notes, CHECKED_AGAINST)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from tafagent.core.errors import UsageError
+from tafagent.core.messages import Msg
 
 # Weights formats that mean "as stored / no load-time quantisation".
 _AS_STORED = {"", "auto", "stored", "none", "bf16", "bfloat16", "fp16", "float16", "fp32", "float32"}
@@ -22,7 +23,7 @@ _PREQUANTISED = {"int8", "int4", "gptq", "awq", "gptq-int4", "awq-int4", "gptq-i
 _QUANTISED_NAME = re.compile(r"(fp8|awq|gptq|int4|int8|w8a8|w4a16|nvfp4|mxfp4|bnb|4bit|8bit)", re.IGNORECASE)
 
 
-def quantization_flag(engine: str, quantization: str | None, model: str, notes: list[str]) -> str | None:
+def quantization_flag(engine: str, quantization: str | None, model: str, notes: list[Msg]) -> str | None:
     """The ``--quantization`` value for ``quantization`` (None: no flag); appends the reason to ``notes``.
     A GGUF format asked of vLLM/SGLang is a UsageError (serve it with llama.cpp or Ollama)."""
     key = (quantization or "").strip().lower()
@@ -31,22 +32,13 @@ def quantization_flag(engine: str, quantization: str | None, model: str, notes: 
     already = _QUANTISED_NAME.search(model.rsplit("/", 1)[-1])
     if key in _ONLINE:
         if already:
-            notes.append(
-                f"weights {key}: the model name says '{already.group(0)}', so the checkpoint is taken as already "
-                f"quantised and {engine} reads its quantization_config (no --quantization added)"
-            )
+            notes.append(Msg("serving.launch.note.quant_named", fmt=key, tag=already.group(0), engine=engine))
             return None
         method = _ONLINE[key]
-        notes.append(
-            f"weights {key}: --quantization {method} quantises the 16-bit checkpoint while loading it; drop the flag "
-            "if the checkpoint is already quantised"
-        )
+        notes.append(Msg("serving.launch.note.quant_online", fmt=key, method=method))
         return method
     if key in _PREQUANTISED or key.startswith(("gptq", "awq")):
-        notes.append(
-            f"weights {key}: {engine} cannot quantise to {key} while loading; point MODEL at a {key} checkpoint "
-            "(GPTQ/AWQ/compressed-tensors), whose quantization_config it reads (no --quantization needed)"
-        )
+        notes.append(Msg("serving.launch.note.quant_prequantised", fmt=key, engine=engine))
         return None
     if key.startswith("gguf") or re.fullmatch(r"q\d(_k)?(_[msl0-9])?", key):
         raise UsageError(

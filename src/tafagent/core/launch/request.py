@@ -12,6 +12,7 @@ import shlex
 from dataclasses import dataclass
 
 from tafagent.core.errors import UsageError
+from tafagent.core.messages import Msg
 
 # The engines a launch command can be written for, and other spellings users type for them.
 LAUNCH_ENGINES = ("vllm", "sglang", "llama.cpp", "ollama")
@@ -70,6 +71,12 @@ class LaunchCommand:
     notes: tuple[str, ...] = ()
     checked_against: str = ""
     files: tuple[tuple[str, str], ...] = ()
+    # The notes as messages (serving.launch.note.*), in the same order; ``notes`` is their English text.
+    note_msgs: tuple[Msg, ...] = ()
+
+    def note_texts(self, lang: str = "en") -> list[str]:
+        """The notes in ``lang`` (English where a note has no message)."""
+        return [m.text(lang) for m in self.note_msgs] if self.note_msgs else list(self.notes)
 
     def to_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -79,6 +86,8 @@ class LaunchCommand:
             "notes": list(self.notes),
             "checked_against": self.checked_against,
         }
+        if self.note_msgs:
+            out["note_messages"] = [m.to_dict() for m in self.note_msgs]
         if self.files:
             out["files"] = [{"name": name, "content": content} for name, content in self.files]
         return out
@@ -87,12 +96,34 @@ class LaunchCommand:
 def make_command(
     engine: str,
     argv: list[str],
-    notes: list[str],
+    notes: list[Msg],
     checked_against: str,
     files: tuple[tuple[str, str], ...] = (),
 ) -> LaunchCommand:
-    """A LaunchCommand whose text is ``shlex.join(argv)`` (POSIX quoting that ``shlex.split`` round-trips)."""
-    return LaunchCommand(engine, tuple(argv), shlex.join(argv), tuple(notes), checked_against, files)
+    """A LaunchCommand whose text is ``shlex.join(argv)`` (POSIX quoting that ``shlex.split`` round-trips) and
+    whose notes are ``notes`` in English (the messages kept for other languages)."""
+    english = tuple(m.text() for m in notes)
+    return LaunchCommand(engine, tuple(argv), shlex.join(argv), english, checked_against, files, tuple(notes))
+
+
+def note(name: str, **params: object) -> Msg:
+    """The launch note ``serving.launch.note.<name>`` (flag values are passed as strings, so that no language's
+    number marks change a value the user pastes)."""
+    return Msg(f"serving.launch.note.{name}", **params)
+
+
+def command_note_texts(command: dict[str, object], lang: str = "en") -> list[str]:
+    """The notes of a command as ``LaunchCommand.to_dict`` wrote it (or a planner note ``{"note": ...}``), in
+    ``lang``."""
+    messages = command.get("note_messages")
+    if isinstance(messages, list) and messages:
+        return [Msg.from_dict(m).text(lang) for m in messages if isinstance(m, dict)]
+    if "note_message" in command and isinstance(command["note_message"], dict):
+        return [Msg.from_dict(command["note_message"]).text(lang)]
+    notes = command.get("notes")
+    if isinstance(notes, list):
+        return [str(n) for n in notes]
+    return [str(command["note"])] if command.get("note") else []
 
 
 def canonical_engine(engine: object) -> str:

@@ -8,7 +8,15 @@ the extracted list is tests/data/engine_flags/vllm.json.
 from __future__ import annotations
 
 from tafagent.core.launch.quantization import quantization_flag
-from tafagent.core.launch.request import LaunchCommand, LaunchRequest, canonical_kv_dtype, make_command, unsupported_kv
+from tafagent.core.launch.request import (
+    LaunchCommand,
+    LaunchRequest,
+    canonical_kv_dtype,
+    make_command,
+    note,
+    unsupported_kv,
+)
+from tafagent.core.messages import Msg
 
 CHECKED_AGAINST = (
     "vLLM main: vllm/engine/arg_utils.py at commit 99d7eb5d (v0.11 line), vllm/config/cache.py at 002f10e0 (2026), "
@@ -33,17 +41,14 @@ DEFAULT_GPU_MEMORY_UTILIZATION = 0.92  # CacheConfig.gpu_memory_utilization at 0
 def vllm_commands(request: LaunchRequest) -> tuple[LaunchCommand, ...]:
     """``vllm serve MODEL --tensor-parallel-size N [--max-model-len L] [--gpu-memory-utilization F]
     [--max-num-seqs S] [--kv-cache-dtype D] [--quantization Q] [--port P]``; defaults are left out."""
-    notes: list[str] = []
+    notes: list[Msg] = []
     argv = ["vllm", "serve", request.model, "--tensor-parallel-size", str(request.tensor_parallel_size)]
     if request.max_model_len is not None:
         argv += ["--max-model-len", str(request.max_model_len)]
     if request.gpu_memory_utilization is not None:
         argv += ["--gpu-memory-utilization", f"{request.gpu_memory_utilization:g}"]
     else:
-        notes.append(
-            f"--gpu-memory-utilization left at vLLM's default {DEFAULT_GPU_MEMORY_UTILIZATION} (0.9 in older "
-            "releases): the fraction of each GPU vLLM may use"
-        )
+        notes.append(note("vllm_utilization_default", default=str(DEFAULT_GPU_MEMORY_UTILIZATION)))
     if request.max_num_seqs is not None:
         argv += ["--max-num-seqs", str(request.max_num_seqs)]
     kv = _kv_flag(canonical_kv_dtype(request.kv_cache_dtype), notes)
@@ -55,25 +60,22 @@ def vllm_commands(request: LaunchRequest) -> tuple[LaunchCommand, ...]:
     if request.port is not None:
         argv += ["--port", str(request.port)]
     if not request.flash_attention:
-        notes.append("flash_attention=False has no vLLM flag here: vLLM picks its attention backend itself")
+        notes.append(note("vllm_no_flash_flag"))
     if request.n_gpu_layers is not None:
-        notes.append("n_gpu_layers ignored: vLLM keeps every layer on the GPU (see --cpu-offload-gb to spill weights)")
+        notes.append(note("vllm_gpu_layers_ignored"))
     return (make_command("vllm", argv, notes, CHECKED_AGAINST),)
 
 
-def _kv_flag(kv_dtype: str, notes: list[str]) -> str:
+def _kv_flag(kv_dtype: str, notes: list[Msg]) -> str:
     """The vLLM --kv-cache-dtype value for a tafagent KV dtype; UsageError for llama.cpp-only types."""
     if kv_dtype in _KV_FLAG:
         if kv_dtype.startswith("fp8"):
-            notes.append(
-                f"--kv-cache-dtype {_KV_FLAG[kv_dtype]}: FP8 KV cache (1 byte per element); scales come from the "
-                "checkpoint, else 1.0 (--calculate-kv-scales computes them)"
-            )
+            notes.append(note("vllm_kv_fp8", flag=_KV_FLAG[kv_dtype]))
         elif kv_dtype in ("fp16", "int8"):
-            notes.append(f"--kv-cache-dtype {_KV_FLAG[kv_dtype]} needs a 2026 vLLM; older releases take auto or fp8")
+            notes.append(note("vllm_kv_new", flag=_KV_FLAG[kv_dtype]))
         return _KV_FLAG[kv_dtype]
     if kv_dtype in _KV_AS_MODEL:
-        notes.append(f"KV {kv_dtype}: vLLM has no fp32 cache type; 'auto' keeps the model dtype (--dtype float32)")
+        notes.append(note("vllm_kv_fp32", kv=kv_dtype))
         return "auto"
     raise unsupported_kv(
         "vLLM", kv_dtype, tuple(_KV_FLAG), "use fp8 (1 byte) or auto, or engine llama.cpp for q8_0/q4_0"

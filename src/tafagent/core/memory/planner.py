@@ -19,6 +19,7 @@ from typing import Any
 from tafagent.core.catalogs import GPU, Catalogs, default_catalogs
 from tafagent.core.errors import ConfigError, UsageError
 from tafagent.core.launch import LaunchRequest, launch_commands
+from tafagent.core.launch.request import note as launch_note
 from tafagent.core.memory.parallel import valid_tp_sizes
 from tafagent.core.memory.planner_search import (
     MAX_SEQS_PER_REPLICA,
@@ -262,7 +263,7 @@ def with_launch(plan: ServingPlan, spec: ModelSpec, inputs: SearchInputs, weight
     """``plan`` with the command(s) that start one replica (core.launch); an engine or format the launcher does
     not take becomes a note instead of commands."""
     if inputs.engine == "transformers":
-        return replace(plan, launch=[{"note": "transformers is a library, not a server: no launch command"}])
+        return replace(plan, launch=[_planner_note("planner_transformers")])
     request = LaunchRequest(
         model=spec.model_id,
         engine=inputs.engine,
@@ -276,10 +277,16 @@ def with_launch(plan: ServingPlan, spec: ModelSpec, inputs: SearchInputs, weight
     try:
         commands = [c.to_dict() for c in launch_commands(request)]
     except (UsageError, ConfigError) as error:
-        return replace(plan, launch=[{"note": f"no launch command: {error.message}"}])
+        return replace(plan, launch=[_planner_note("planner_none", reason=error.message)])
     if plan.replicas > 1:
-        commands.append({"note": f"run this on each of the {plan.replicas} replicas, behind a load balancer"})
+        commands.append(_planner_note("planner_replicas", replicas=plan.replicas))
     return replace(plan, launch=commands)
+
+
+def _planner_note(name: str, **params: Any) -> dict[str, Any]:
+    """A launch-list entry that is a note, not a command: English text plus its message for other languages."""
+    message = launch_note(name, **params)
+    return {"note": message.text(), "note_message": message.to_dict()}
 
 
 def plan_row(plan: ServingPlan, tokens_per_day: float | None) -> dict[str, Any]:

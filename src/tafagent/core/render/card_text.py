@@ -125,6 +125,8 @@ def step_result_text(step: Step, lang: str = "en") -> str:
                 unit = {"GB": "GB", "USD": "USD", "USD_per_Mtok": "USD/Mtok", "Mtok_breakeven": "Mtok"}.get(key, "")
                 return fmt(value[key], unit, lang)
         return "—"
+    if isinstance(value, list) and value and all(isinstance(i, dict) and ("text" in i or "note" in i) for i in value):
+        return _launch_text(value, lang)
     if isinstance(value, list):
         return ", ".join(str(item.get("gpu", item)) if isinstance(item, dict) else str(item) for item in value[:5])
     if step.unit in ("bytes", "dimensionless") or lang == "en":
@@ -132,6 +134,19 @@ def step_result_text(step: Step, lang: str = "en") -> str:
     unit = step.unit_text(lang)
     text = fmt(value, "", lang)
     return f"{text} {unit_text(unit, lang)}".strip() if unit and isinstance(value, (int, float)) else text
+
+
+def _launch_text(commands: list[dict[str, Any]], lang: str) -> str:
+    """A launch step's result: each command line after its notes (``# note``, in ``lang``), one per line."""
+    from tafagent.core.launch import command_note_texts
+
+    lines: list[str] = []
+    for command in commands:
+        notes = command_note_texts(command, lang)
+        lines += [f"# {note}" for note in notes] if command.get("text") else [f"# {' '.join(notes)}"]
+        if command.get("text"):
+            lines.append(str(command["text"]))
+    return "\n".join(lines)
 
 
 def panel_text(panel: dict[str, Any] | None, lang: str = "en") -> str:

@@ -12,6 +12,7 @@ from tafagent.core.audit import ConfidenceCheck, RecipeResult, Step
 from tafagent.core.capabilities.memory import model_required
 from tafagent.core.evidence import Evidence, EvidenceNote
 from tafagent.core.extend import METHODS, ExtensionPlan, extended_spec, plan_extension
+from tafagent.core.extend.plan import literature_msg
 from tafagent.core.messages import Msg
 from tafagent.core.recipes.ask_spec import AskSpec
 from tafagent.core.recipes.base import Param, Recipe, RecipeContext
@@ -52,7 +53,9 @@ def compute(ctx: RecipeContext) -> RecipeResult:
         untuned=Msg(f"verdict.{untuned.verdict}"),
     )
     action = Msg("extend.action", command=plan.vllm.text)
-    checks = [ConfidenceCheck("without fine-tuning", "warn", str(plan.literature.without_fine_tuning))]
+    # the literature's note on running it untuned, in the user's language (serving.lit.<method>.without_fine_tuning)
+    untuned_note = literature_msg(plan.block.method, "without_fine_tuning")
+    checks = [ConfidenceCheck("without fine-tuning", "warn", str(plan.literature.without_fine_tuning), untuned_note)]
     # X-2's caveats keep their messages, so the extension's answer shows them in the user's language
     caveats = [(c, after.caveat_msgs[c]) if c in after.caveat_msgs else c for c in after.caveats]
     return ctx.result(chain, after.verdict, reason, action, caveats, checks)

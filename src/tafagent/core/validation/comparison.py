@@ -110,6 +110,25 @@ class Comparison:
             parts.append(f"{self.hits}/{self.n} hits ({self.hit_rule})")
         return ", ".join(parts)
 
+    def summary_text(self, lang: str = "en") -> str:
+        """:meth:`summary` in ``lang``: the same statistics with the language's words and number marks (the hit
+        rule through :func:`validation_text`)."""
+        if lang == "en":
+            return self.summary()
+        from tafagent.core.messages import tr
+
+        parts = [tr("laws.summary.n", lang, n=self.n)]
+        if self.mae is not None:
+            parts.append(tr("laws.summary.mae", lang, mae=_two(self.mae, lang)))
+        if self.pearson_r is not None:
+            parts.append(tr("laws.summary.r", lang, r=_two(self.pearson_r, lang)))
+        if self.balanced_accuracy is not None:
+            parts.append(tr("laws.summary.balanced", lang, value=_two(self.balanced_accuracy, lang)))
+        if self.n:
+            rule = validation_text(self.hit_rule, lang)
+            parts.append(tr("laws.summary.hits", lang, hits=self.hits, n=self.n, rule=rule))
+        return tr("laws.summary.sep", lang).join(parts)
+
     def to_dict(self) -> dict[str, Any]:
         return json_safe(
             {
@@ -261,6 +280,23 @@ def support_rate(c: Comparison, *, use_balanced: bool = True) -> str:
 _STAT_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w])")
 
 
+def validation_text(english: str, lang: str = "en") -> str:
+    """A law's title, a comparison's title or a hit rule in ``lang``: the catalog's ``laws.text.<English>``
+    (English, and any text without a translation, as written)."""
+    if lang == "en":
+        return english
+    from tafagent.core.messages import catalog
+
+    return catalog(lang).get(f"laws.text.{english}", english)
+
+
+def _two(value: float, lang: str) -> str:
+    """A statistic with two decimals in ``lang``'s marks ("0,70" in Spanish and French)."""
+    from tafagent.core.render.format import localise_number
+
+    return localise_number(f"{value:.2f}", lang)
+
+
 def panel_text(panel: dict[str, Any] | None, lang: str = "en") -> str:
     """The one-line 'support — statistic' text of a step's or key number's ``panel`` (a LawEvidence dict), in
     ``lang``: the law's headline message where it has one, its English statistic otherwise; "" for None."""
@@ -279,6 +315,11 @@ def panel_text(panel: dict[str, Any] | None, lang: str = "en") -> str:
         if evidence is not None and evidence.statistic_msg is not None:
             rendered = evidence.statistic_msg.text(lang)
             statistic = _STAT_NUMBER.sub(lambda m: localise_number(m.group(0), lang), rendered)
+        elif evidence is not None and evidence.comparison is not None:  # a law's sub-comparison: its title and summary
+            c = evidence.comparison
+            statistic = tr(
+                "laws.summary.titled", lang, title=validation_text(c.title, lang), summary=c.summary_text(lang)
+            )
     support = str(panel.get("support", ""))
     support_text = catalog(lang).get(f"card.support.{support}", support)
     return tr("card.panel.line", lang, support=support_text, statistic=statistic)

@@ -49,6 +49,9 @@ def law_evidence(law_key: str) -> LawEvidence:
         n: int | None = comparison.n
     else:
         statistic, support, n = law.headline, law.support, law.primary.n
+        comparison = None
     source = f"reference panel ({load_panel().snapshot[:40]}); `taf validate --law {base}`"
     message = None if sub else law.headline_msg
-    return LawEvidence(law_key, law.evidence.label, support, statistic, n, source, statistic_msg=message)
+    return LawEvidence(
+        law_key, law.evidence.label, support, statistic, n, source, statistic_msg=message, comparison=comparison
+    )

@@ -90,6 +90,8 @@ class LawEvidence:
     n: int | None
     source: str
     statistic_msg: Msg | None = field(default=None, compare=False)  # ``statistic`` for other languages
+    # the sub-comparison a ``law:comparison`` key names (its title and summary are rendered in other languages)
+    comparison: Comparison | None = field(default=None, compare=False)
 
     def note(self) -> EvidenceNote:
         """As an :class:`EvidenceNote` (label, source, n, statistic) for a Step or the card."""

@@ -593,3 +593,22 @@ def test_every_hub_failure_is_a_taf_error(hub: HubServer) -> None:
     hub.fail("/api/models/org/flaky", 404, times=1)  # a bare 404 without X-Error-Code
     with pytest.raises(TafError):
         load_hub_spec("org/flaky")
+
+
+# ------------------------------------------------------------------------------------- errors in four languages
+@pytest.mark.parametrize(
+    ("repo", "token"),
+    [("org/gated", None), ("org/gated", "hf_other"), ("org/private", None), ("org/does-not-exist", None)],
+)
+def test_hub_errors_have_their_text_in_every_language(hub: HubServer, repo: str, token: str | None) -> None:
+    """The Hub's answers become one line in the user's language (issue 17): English unchanged, es/fr/zh with no
+    English phrase of three words left (ids, URLs and flags excepted)."""
+    from support.residue import english_residue
+
+    with pytest.raises((HubAccessError, ModelNotFoundError)) as error:
+        load_hub_spec(repo, token=token)
+    english = error.value.one_line()
+    assert english == error.value.one_line("en")
+    for lang in ("es", "fr", "zh"):
+        translated = error.value.one_line(lang)
+        assert translated != english and english_residue(english, translated) == []

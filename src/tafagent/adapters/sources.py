@@ -12,6 +12,7 @@ from typing import Any
 
 from tafagent.adapters.files import exists, is_directory, read_text_file, user_path
 from tafagent.core.errors import ModelNotFoundError, UsageError
+from tafagent.core.messages import Msg
 from tafagent.core.spec.config_text import HUB_ID, MAX_CONFIG_BYTES, parse_config_text
 from tafagent.core.spec.model_spec import ModelSpec
 from tafagent.core.spec.presets import find_preset, suggest_presets
@@ -28,7 +29,7 @@ def load_spec(model: str, *, revision: str | None = None, token: str | None = No
     if not name:
         raise ModelNotFoundError(
             "empty model name", "give a preset (see `taf presets`), a config.json path or a Hub id"
-        )
+        ).in_words(Msg("cli.error.empty_model"), Msg("cli.error.empty_model.hint"))
     wants_revision = bool(revision and revision.strip())
     preset = find_preset(name)
     if preset is not None and not wants_revision:
@@ -46,7 +47,11 @@ def load_spec(model: str, *, revision: str | None = None, token: str | None = No
     hint = (f"did you mean {', '.join(suggestions)}? " if suggestions else "") + (
         "use a preset from `taf presets`, a path to config.json, or a Hub id like org/name"
     )
-    raise ModelNotFoundError(f"'{name}' is not a preset, a local config or a Hub id", hint, suggestions=suggestions)
+    hint_msg = Msg("cli.error.not_a_model.hint")
+    if suggestions:
+        hint_msg = Msg("cli.error.did_you_mean", names=", ".join(suggestions), hint=hint_msg)
+    error = ModelNotFoundError(f"'{name}' is not a preset, a local config or a Hub id", hint, suggestions=suggestions)
+    raise error.in_words(Msg("cli.error.not_a_model", name=name), hint_msg)
 
 
 def spec_from_path(path: Path) -> ModelSpec:
@@ -55,7 +60,9 @@ def spec_from_path(path: Path) -> ModelSpec:
     config_path = path / "config.json" if folder else path
     if not exists(config_path):
         where = f"directory '{path}' has no config.json" if folder else f"file '{path}' does not exist"
-        raise ModelNotFoundError(where, "pass a directory holding config.json or the path of a .json config")
+        where_msg = Msg("cli.error.no_config_in_dir" if folder else "cli.error.no_such_file", path=str(path))
+        error = ModelNotFoundError(where, "pass a directory holding config.json or the path of a .json config")
+        raise error.in_words(where_msg, Msg("cli.error.config_path.hint"))
     raw = read_config_file(config_path)
     return resolve_spec(raw, str(path))
 

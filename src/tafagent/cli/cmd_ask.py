@@ -10,6 +10,7 @@ from tafagent.adapters.sources import load_spec
 from tafagent.cli.common import add_catalog_option, llm_timeout, load_catalogs, output_language
 from tafagent.cli.output import console, emit_json
 from tafagent.core.errors import UsageError
+from tafagent.core.messages import Msg
 
 if TYPE_CHECKING:  # the router and its tables load only when `taf ask` runs, not for every `taf` command
     from tafagent.core.ask import AskResult
@@ -44,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
 
     question = " ".join(args.question).strip()
     if not question:
-        raise UsageError("empty question", 'e.g. taf ask "Will Llama-3-8B handle 32K context?"')
+        raise UsageError("empty question", 'e.g. taf ask "Will Llama-3-8B handle 32K context?"').in_words(
+            Msg("cli.error.empty_question"),
+            Msg("cli.error.example", command='taf ask "Will Llama-3-8B handle 32K context?"'),
+        )
     assistant = None
     if args.llm_url:
         from tafagent.adapters.llm import OpenAICompatibleClient, chat_completions_url

@@ -63,7 +63,9 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency is None and args.tokens_per_day is None:
         from tafagent.core.errors import UsageError
 
-        raise UsageError("taf plan needs a target", "pass --concurrency C and/or --tokens-per-day N")
+        raise UsageError("taf plan needs a target", "pass --concurrency C and/or --tokens-per-day N").in_words(
+            Msg("cli.error.plan_needs_target"), Msg("cli.error.plan_needs_target.hint")
+        )
     spec = load_spec(args.model, **model_kwargs(args))
     result = plan_serving(
         spec,

@@ -10,7 +10,7 @@ from tafagent.cli.common import add_catalog_option, load_catalogs, output_langua
 from tafagent.cli.model_options import add_closed_form_option, add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain, write_stdout
 from tafagent.core.errors import UsageError
-from tafagent.core.messages import catalog, recipe_label, tr
+from tafagent.core.messages import Msg, catalog, recipe_label, tr
 from tafagent.core.recipes.base import Param, Recipe, param_help, recipe_description
 
 
@@ -45,7 +45,9 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         return _list(args, lang)
     if not args.recipe_id:
-        raise UsageError("name a recipe id or use --list", "e.g. taf recipe X-2 --model llama-3-8b")
+        raise UsageError("name a recipe id or use --list", "e.g. taf recipe X-2 --model llama-3-8b").in_words(
+            Msg("cli.error.recipe_needs_id"), Msg("cli.error.example", command="taf recipe X-2 --model llama-3-8b")
+        )
     model = load_spec(args.model, **model_kwargs(args)) if args.model else None
     result = run_recipe_with_gamma(  # a model the panel measured gets its measured γ, labelled, unless --closed-form
         args.recipe_id,

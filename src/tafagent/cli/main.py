@@ -87,13 +87,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except TafError as error:
-        write_stderr(f"taf: error: {error.one_line()}\n")
+        write_stderr(f"taf: error: {error.one_line(_error_language(args))}\n")
         return error.exit_code
     except KeyboardInterrupt:
         sys.stderr.write("taf: interrupted\n")
         return 130
     except BrokenPipeError:  # e.g. `taf presets | head`
         return 0
+
+
+def _error_language(args: argparse.Namespace) -> str:
+    """The language an error is written in: ``--lang``, else TAF_LANG, else English (an invalid TAF_LANG is
+    itself the error being reported, so it falls back to English)."""
+    from tafagent.cli.common import output_language
+
+    try:
+        return output_language(args) or "en"
+    except TafError:
+        return "en"
 
 
 if __name__ == "__main__":

@@ -7,20 +7,37 @@ exit with :attr:`TafError.exit_code`; they never show a traceback for these.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # messages imports the number formatting, which raises these errors
+    from tafagent.core.messages import Msg
+
 
 class TafError(Exception):
-    """Base class for every error the user can act on."""
+    """Base class for every error the user can act on.
+
+    ``message`` and ``hint`` are English; :meth:`in_words` attaches their catalog messages (``cli.error.*``), so
+    the command line can print them in the user's language (``--lang`` / ``TAF_LANG``)."""
 
     exit_code = 1
+    message_msg: Msg | None = None
+    hint_msg: Msg | None = None
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
 
-    def one_line(self) -> str:
-        """The message and its hint on a single line (newlines folded)."""
-        text = self.message if not self.hint else f"{self.message} — {self.hint}"
+    def in_words(self, message: Msg | None, hint: Msg | None = None) -> Any:
+        """This error with the translatable forms of its message and hint (returns ``self``, to ``raise``)."""
+        self.message_msg, self.hint_msg = message, hint
+        return self
+
+    def one_line(self, lang: str = "en") -> str:
+        """The message and its hint on a single line (newlines folded), in ``lang`` where they have messages."""
+        message = self.message_msg.text(lang) if self.message_msg is not None and lang != "en" else self.message
+        hint = self.hint_msg.text(lang) if self.hint_msg is not None and lang != "en" else self.hint
+        text = message if not hint else f"{message} — {hint}"
         return " ".join(text.split())
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tafagent.core.errors import UsageError
+from tafagent.core.messages import Msg
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 DEFAULT_TIMEOUT_S = 10.0
@@ -71,6 +72,12 @@ class HubSettings:
     @property
     def endpoint_label(self) -> str:
         return "the Hugging Face Hub" if self.endpoint == DEFAULT_ENDPOINT else f"the Hub at {self.endpoint}"
+
+    def endpoint_msg(self) -> Msg:
+        """:attr:`endpoint_label` as a message, for errors in other languages."""
+        if self.endpoint == DEFAULT_ENDPOINT:
+            return Msg("cli.error.endpoint.default")
+        return Msg("cli.error.endpoint.at", endpoint=self.endpoint)
 
 
 def _truthy(value: str | None) -> bool:

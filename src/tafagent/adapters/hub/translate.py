@@ -17,6 +17,7 @@ from tafagent.adapters.hub.retry import RetriesExhausted
 from tafagent.adapters.hub.session import HubSession
 from tafagent.adapters.hub.settings import DEFAULT_ENDPOINT
 from tafagent.core.errors import ConfigError, ModelNotFoundError, TafError
+from tafagent.core.messages import Msg
 from tafagent.core.spec.presets import suggest_presets
 
 
@@ -65,6 +66,9 @@ def cold_cache_error(session: HubSession, filename: str, fallback_error: BaseExc
     return HubUnavailableError(
         f"offline mode (HF_HUB_OFFLINE) and {filename} of '{where}' is not in the Hub cache",
         f"unset HF_HUB_OFFLINE to download it, or pass a local config.json (searched {settings.cache_dir})",
+    ).in_words(
+        Msg("cli.error.hub_offline", filename=filename, where=where),
+        Msg("cli.error.hub_offline.hint", cache=str(settings.cache_dir)),
     )
 
 
@@ -74,9 +78,12 @@ def _repo_error(error: BaseException, session: HubSession, filename: str) -> Taf
     if isinstance(error, lib.error("GatedRepoError")):
         return _gated_error(session)
     if isinstance(error, lib.error("RevisionNotFoundError")):
+        revision = session.ref.revision or "main"
         return ModelNotFoundError(
-            f"'{repo}' has no revision '{session.ref.revision or 'main'}'",
+            f"'{repo}' has no revision '{revision}'",
             "give a branch, tag or full commit sha that exists (default: main)",
+        ).in_words(
+            Msg("cli.error.hub_no_revision", repo=repo, revision=revision), Msg("cli.error.hub_no_revision.hint")
         )
     if isinstance(error, lib.error("RepositoryNotFoundError")):
         suggestions = _suggestions(repo)
@@ -86,12 +93,20 @@ def _repo_error(error: BaseException, session: HubSession, filename: str) -> Taf
             if session.settings.token
             else "; if the repo is private, set HF_TOKEN or pass --token"
         )
-        return ModelNotFoundError(
-            f"no model '{repo}' on {session.settings.endpoint_label}", hint, suggestions=suggestions
+        hint_msg = Msg(
+            "cli.error.hub_no_repo.hint_token" if session.settings.token else "cli.error.hub_no_repo.hint_no_token"
+        )
+        if suggestions:
+            hint_msg = Msg("cli.error.did_you_mean", names=", ".join(suggestions), hint=hint_msg)
+        endpoint = session.settings.endpoint_label
+        return ModelNotFoundError(f"no model '{repo}' on {endpoint}", hint, suggestions=suggestions).in_words(
+            Msg("cli.error.hub_no_repo", repo=repo, endpoint=session.settings.endpoint_msg()), hint_msg
         )
     if isinstance(error, lib.error("RemoteEntryNotFoundError")):
         return ConfigError(
             f"'{session.ref.label}' has no {filename}", "check the repo's files; or pass a local config.json"
+        ).in_words(
+            Msg("cli.error.hub_no_file", label=session.ref.label, filename=filename), Msg("cli.error.hub_no_file.hint")
         )
     return None
 
@@ -104,7 +119,9 @@ def _local_error(
     if isinstance(error, lib.error("OfflineModeIsEnabled")):
         return cold_cache_error(session, filename, fallback_error)
     if isinstance(error, lib.error("HFValidationError")):
-        return ModelNotFoundError(f"'{ref.label}' is not a valid Hub id", "a Hub id looks like org/name")
+        return ModelNotFoundError(f"'{ref.label}' is not a valid Hub id", "a Hub id looks like org/name").in_words(
+            Msg("cli.error.hub_invalid_id", label=ref.label), Msg("cli.error.hub_invalid_id.hint")
+        )
     if isinstance(error, BodyTooLarge):
         size = f"{error.size_bytes:,} bytes" if error.declared else f"more than {error.size_bytes:,} bytes"
         return ConfigError(
@@ -142,11 +159,14 @@ def _gated_error(session: HubSession) -> HubAccessError:
         return HubAccessError(
             f"'{repo}' is a gated model and the token from {s.token_origin} has no access to it",
             f"accept the licence on {page} with that token's account, or use a token that has access",
+        ).in_words(
+            Msg("cli.error.hub_gated_token", repo=repo, origin=s.token_origin),
+            Msg("cli.error.hub_gated_token.hint", page=page),
         )
     return HubAccessError(
         f"'{repo}' is a gated model: its files need an accepted licence and a token",
         f"accept the licence on {page}, then set HF_TOKEN or pass --token",
-    )
+    ).in_words(Msg("cli.error.hub_gated", repo=repo), Msg("cli.error.hub_gated.hint", page=page))
 
 
 def _cache_hint(session: HubSession, cache_checked: bool) -> str:

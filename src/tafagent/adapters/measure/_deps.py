@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from tafagent.core.errors import DependencyError
+from tafagent.core.messages import Msg
 
 DIAGNOSE_HINT = "pip install 'tafagent[diagnose]'"
 
@@ -14,7 +15,9 @@ def require_torch() -> ModuleType:
     try:
         import torch
     except ImportError as error:
-        raise DependencyError(f"`taf diagnose` needs PyTorch ({error.name} is not installed)", DIAGNOSE_HINT) from None
+        raise DependencyError(f"`taf diagnose` needs PyTorch ({error.name} is not installed)", DIAGNOSE_HINT).in_words(
+            Msg("cli.error.needs_dependency", command="taf diagnose", package="PyTorch", module=str(error.name))
+        ) from None
     return torch
 
 
@@ -26,6 +29,8 @@ def require_transformers() -> ModuleType:
     except ImportError as error:
         raise DependencyError(
             f"`taf diagnose` needs transformers ({error.name} is not installed)", DIAGNOSE_HINT
+        ).in_words(
+            Msg("cli.error.needs_dependency", command="taf diagnose", package="transformers", module=str(error.name))
         ) from None
     return transformers
 

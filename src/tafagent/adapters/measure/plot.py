@@ -8,6 +8,7 @@ from typing import Any
 
 from tafagent.core.decay.diagnosis import Diagnosis
 from tafagent.core.errors import DependencyError, UsageError
+from tafagent.core.messages import Msg
 
 PLOT_SUFFIXES = (".png", ".svg")
 
@@ -19,7 +20,8 @@ def check_plot_path(path: Path) -> None:
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise DependencyError("--plot needs matplotlib", "pip install 'tafagent[plot]'") from None
+        error = DependencyError("--plot needs matplotlib", "pip install 'tafagent[plot]'")
+        raise error.in_words(Msg("cli.error.needs_matplotlib")) from None
 
 
 def plot_diagnosis(diagnosis: Diagnosis, path: Path, *, per_head: bool = False) -> None:

@@ -21,6 +21,7 @@ from tafagent.adapters.measure.runner import DiagnoseOptions
 from tafagent.adapters.sweep.job import JobOutcome, measure, result_path, write_atomic
 from tafagent.adapters.sweep.models_list import ModelEntry
 from tafagent.core.errors import DependencyError, UsageError
+from tafagent.core.messages import Msg
 
 __all__ = ["SWEEP_HINT", "connect", "require_ray", "run_ray"]
 
@@ -33,7 +34,8 @@ def require_ray() -> ModuleType:
     try:
         import ray
     except ImportError:
-        raise DependencyError("`taf sweep --ray` needs Ray (ray is not installed)", SWEEP_HINT) from None
+        error = DependencyError("`taf sweep --ray` needs Ray (ray is not installed)", SWEEP_HINT)
+        raise error.in_words(Msg("cli.error.needs_ray")) from None
     return ray
 
 

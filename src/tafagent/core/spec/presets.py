@@ -23,6 +23,7 @@ from importlib import resources
 from typing import Any
 
 from tafagent.core.errors import ModelNotFoundError
+from tafagent.core.messages import Msg
 from tafagent.core.spec.model_spec import ModelSpec
 from tafagent.core.spec.resolve import resolve_spec
 
@@ -103,7 +104,13 @@ def get_preset(name: str) -> Preset:
     if preset is None:
         suggestions = suggest_presets(name)
         hint = f"did you mean {', '.join(suggestions)}?" if suggestions else "run `taf presets` for the list"
-        raise ModelNotFoundError(f"no preset named '{name}'", hint, suggestions=suggestions)
+        hint_msg = (
+            Msg("cli.error.no_preset.did_you_mean", names=", ".join(suggestions))
+            if suggestions
+            else Msg("cli.error.no_preset.hint")
+        )
+        error = ModelNotFoundError(f"no preset named '{name}'", hint, suggestions=suggestions)
+        raise error.in_words(Msg("cli.error.no_preset", name=name), hint_msg)
     return preset
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from typing import Any
 
 from tafagent.adapters.sources import load_spec
@@ -13,6 +12,7 @@ from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.errors import UsageError
 from tafagent.core.extend import METHODS, ExtensionPlan, parse_context_tokens, plan_extension
+from tafagent.core.extend.text import base_source_text, extend_texts
 from tafagent.core.messages import Msg, catalog, tr
 from tafagent.core.render.format import bytes_gb_gib, localise_number
 
@@ -58,20 +58,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def extend_texts(plan: ExtensionPlan, lang: str) -> dict[str, Any]:
-    """The extension's texts in ``lang`` (the JSON's "localized"): X-2 before and after, notes, literature."""
-    before, after = plan.x2_results
-    return {
-        "x2": after.localized(lang) | {"caveats": after.caveat_texts(lang)},
-        "x2_without_extension": before.localized(lang) | {"caveats": before.caveat_texts(lang)},
-        "notes": plan.note_texts(lang),
-        "literature": {
-            "fine_tuning": tr(f"serving.lit.{plan.block.method}.fine_tuning", lang),
-            "without_fine_tuning": tr(f"serving.lit.{plan.block.method}.without_fine_tuning", lang),
-        },
-    }
-
-
 def render_plan(plan: ExtensionPlan, lang: str = "en") -> None:
     out = console()
     block = plan.block
@@ -99,19 +85,6 @@ def render_plan(plan: ExtensionPlan, lang: str = "en") -> None:
     _render_literature(plan, lang)
     for note in plan.note_texts(lang):
         out.print(f"  [dim]{plain(note)}[/dim]")
-
-
-def base_source_text(source: str, lang: str) -> str:
-    """Where the base length comes from, in ``lang`` (the cited source itself stays as written)."""
-    trained = re.fullmatch(r"trained length: (.*)", source, re.DOTALL)
-    if trained:
-        return tr("serving.extend.base_trained", lang, source=trained.group(1))
-    original = re.fullmatch(
-        r"rope_scaling\.original_max_position_embeddings \(the new block replaces the model's (.*)\)", source
-    )
-    if original:
-        return tr("serving.extend.base_original", lang, type=original.group(1))
-    return source
 
 
 def _render_memory(memory: dict[str, Any], lang: str) -> None:

@@ -18,12 +18,11 @@ from tafagent.cli.common import (
 from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.launch import command_note_texts
-from tafagent.core.memory.plan_text import headline, plan_texts
+from tafagent.core.memory.plan_text import headline, plan_texts, runners_up_table
 from tafagent.core.memory.planner import plan_serving
 from tafagent.core.memory.planner_search import ServingPlan
 from tafagent.core.memory.runtimes import ENGINES
 from tafagent.core.messages import Msg, tr
-from tafagent.core.render.format import GIB, localise_number
 
 _SHOWN_RUNNERS_UP = 12  # text only; --json lists every candidate
 
@@ -109,53 +108,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _number(value: float, spec: str, lang: str) -> str:
-    """``value`` written with ``spec`` in ``lang``'s marks (one number format per page)."""
-    return localise_number(format(value, spec), lang)
-
-
 def _runners_up_table(plans: tuple[ServingPlan, ...], lang: str = "en") -> Any:
-    """One row per runner-up: the plan, memory per GPU, speed, $/h, $/Mtok, and why it lost."""
+    """One row per runner-up (``core.memory.plan_text.runners_up_table``), drawn with rich."""
     from rich.table import Table
 
-    table = Table(show_header=True, title=tr("serving.plan.runners_up", lang))
-    for name, justify in (
-        (tr("serving.plan.col.plan", lang), "left"),
-        (tr("serving.plan.col.seqs", lang), "right"),
-        (tr("serving.plan.col.memory", lang), "right"),
-        ("tok/s", "right"),
-        ("ms/step", "right"),
-        ("$/h", "right"),
-        ("$/Mtok", "right"),
-        (tr("serving.plan.col.why", lang), "left"),
-    ):
-        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for p in plans:
-        memory = p.memory_per_gpu or {}
-        used = (
-            f"{_number(memory['weights_bytes_per_gpu'] / GIB, '.1f', lang)} + "
-            f"{_number(memory['kv_used_bytes'] / GIB, '.1f', lang)} GiB"
-            if memory and p.max_seqs
-            else ""
-        )
-        speed = (
-            f"{_number(p.tok_s_range[0], ',.0f', lang)}–{_number(p.tok_s_range[1], ',.0f', lang)}"
-            if p.tok_s_range
-            else ""
-        )
-        step = (
-            f"{_number(p.step_ms_range[0], '.1f', lang)}–{_number(p.step_ms_range[1], '.1f', lang)}"
-            if p.step_ms_range
-            else ""
-        )
-        table.add_row(
-            plain(p.label(lang)),
-            str(p.max_seqs or ""),
-            used,
-            speed,
-            step,
-            "" if p.usd_per_hour is None else _number(p.usd_per_hour, ".2f", lang),
-            "" if p.usd_per_mtok is None else _number(p.usd_per_mtok, ".2f", lang),
-            plain(p.why_text(lang)),
-        )
+    view = runners_up_table(plans, lang)
+    table = Table(show_header=True, title=view["title"])
+    for name, justify in zip(view["columns"], view["justify"], strict=True):
+        table.add_column(name, justify=justify, overflow="fold")
+    for row in view["rows"]:
+        table.add_row(*(plain(cell) for cell in row))
     return table

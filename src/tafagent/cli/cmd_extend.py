@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from tafagent.adapters.sources import load_spec
@@ -12,9 +11,7 @@ from tafagent.cli.model_options import add_model_options, model_kwargs
 from tafagent.cli.output import console, emit_json, plain
 from tafagent.core.errors import UsageError
 from tafagent.core.extend import METHODS, ExtensionPlan, parse_context_tokens, plan_extension
-from tafagent.core.extend.text import base_source_text, extend_texts
-from tafagent.core.messages import Msg, catalog, tr
-from tafagent.core.render.format import bytes_gb_gib, localise_number
+from tafagent.core.extend.text import extend_texts, extend_view
 
 
 def context_length(text: str) -> int:
@@ -59,92 +56,26 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_plan(plan: ExtensionPlan, lang: str = "en") -> None:
-    out = console()
-    block = plan.block
-    head = tr(
-        "serving.extend.head",
-        lang,
-        model=plan.model_id,
-        target=block.target_tokens,
-        method=block.method,
-        factor=f"{block.factor:g}",
-        base=block.base_tokens,
-    )
-    out.print(f"[bold]{plain(head)}[/bold]")
-    out.print(plain(tr("serving.extend.base", lang, source=base_source_text(plan.base_source, lang))))
-    out.print(plain(tr("serving.extend.config", lang)))
-    out.print(plain(json.dumps(block.config_patch, indent=2)))
-    out.print(plain(tr("serving.extend.legacy", lang, json=f'"rope_scaling": {json.dumps(block.rope_scaling)}')))
-    out.print("[bold]vLLM:[/bold] " + plain(plan.vllm.text))
-    if plan.llama_cpp is not None:
-        out.print("[bold]llama.cpp:[/bold] " + plain(plan.llama_cpp.text))
-    else:
-        out.print("[bold]llama.cpp:[/bold] " + plain(plan.llama_cpp_note or ""))
-    _render_memory(plan.memory, lang)
-    _render_x2(plan, lang)
-    _render_literature(plan, lang)
-    for note in plan.note_texts(lang):
-        out.print(f"  [dim]{plain(note)}[/dim]")
-
-
-def _render_memory(memory: dict[str, Any], lang: str) -> None:
-    line = tr(
-        "serving.extend.memory",
-        lang,
-        engine=memory["engine"],
-        weights=bytes_gb_gib(memory["weights_bytes"], lang),
-        kv=bytes_gb_gib(memory["kv_bytes"], lang),
-        kv_dtype=memory["kv_dtype"],
-        kv_base=bytes_gb_gib(memory["kv_bytes_at_base"], lang),
-        total=bytes_gb_gib(memory["total_bytes"], lang),
-        excludes=Msg("serving.extend.excludes"),
-    )
-    console().print(plain(line))
-
-
-def _render_x2(plan: ExtensionPlan, lang: str) -> None:
-    out = console()
-    before, after = plan.x2_results
-    # X-2 on the patched config: the extension is the config's, not documented training, so past the trained
-    # length it reads as degradation until the model is fine-tuned there (see the literature below).
-    shown_after, shown_before = after.localized(lang), before.localized(lang)
-    out.print(
-        plain(
-            tr(
-                "serving.extend.x2_after",
-                lang,
-                target=plan.block.target_tokens,
-                verdict=shown_after["verdict"],
-                reason=shown_after["reason"],
-            )
-        )
-    )
-    out.print(
-        plain(tr("serving.extend.x2_before", lang, verdict=shown_before["verdict"], reason=shown_before["reason"]))
-    )
-
-
-def _render_literature(plan: ExtensionPlan, lang: str) -> None:
+    """The text of `taf extend` in ``lang`` (``core.extend.text.extend_view``, drawn with rich)."""
     from rich.table import Table
 
-    lit = plan.literature
     out = console()
-    out.print(plain(tr("serving.extend.literature", lang, paper=lit.paper)))  # the paper: a citation
-    if not lit.results:
-        return
-    table = Table(show_lines=False)
-    for column in ("model", "factor", "fine_tuning", "metric", "tokens", "value", "source"):
-        table.add_column(tr(f"serving.extend.col.{column}", lang), overflow="fold")
-    catalog_of = catalog(lang)
-    for r in lit.results:
-        factor = f"{r['factor']:g}" if r.get("factor") else f"θ×{r.get('theta_multiplier', 1):g}"
-        row = (
-            r["model"],
-            factor,
-            catalog_of.get(f"serving.lit.ft.{r['fine_tuning']}", r["fine_tuning"]),
-            catalog_of.get(f"serving.lit.metric.{r['metric']}", r["metric"]),
-            localise_number(f"{r['length_tokens']:,}", lang),
-            localise_number(f"{r['value']:g}", lang),
-        )
-        table.add_row(*(plain(x) for x in row), plain(r["source"]))  # the source: a citation
-    out.print(table)
+    view = extend_view(plan, lang)
+    out.print(f"[bold]{plain(view['head'])}[/bold]")
+    out.print(plain(view["base"]))
+    out.print(plain(view["config_label"]))
+    out.print(plain(view["config_json"]))
+    out.print(plain(view["legacy"]))
+    out.print("[bold]vLLM:[/bold] " + plain(view["vllm"]))
+    out.print("[bold]llama.cpp:[/bold] " + plain(view["llama_cpp"] or view["llama_cpp_note"] or ""))
+    for key in ("memory", "x2_after", "x2_before", "literature"):
+        out.print(plain(view[key]))
+    if view["literature_table"] is not None:
+        table = Table(show_lines=False)
+        for column in view["literature_table"]["columns"]:
+            table.add_column(column, overflow="fold")
+        for row in view["literature_table"]["rows"]:
+            table.add_row(*(plain(x) for x in row))
+        out.print(table)
+    for note in view["notes"]:
+        out.print(f"  [dim]{plain(note)}[/dim]")

@@ -10,206 +10,35 @@ locators, which is also how a user sees the page.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import pytest
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
-
-from support.configs import LLAMA_3_8B  # noqa: E402
-from support.hub_server import HubServer, Repo, RepoFile  # noqa: E402
-from tafagent.cli.main import main as taf_main  # noqa: E402
-from tafagent.web.build import find_node_modules  # noqa: E402
-
-CHROMIUM = os.environ.get("TAF_CHROMIUM", "/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(os.environ.get("TAF_ARTIFACTS", ROOT / "build" / "test-artifacts" / "web"))
-BOOT_TIMEOUT_MS = 90_000
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from browser_kit import (
+    BOOT_TIMEOUT_MS,
+    ROOT,
+    Watched,
+    card_numbers,
+    card_verdicts,
+    data_value,
+    expected_card,
+    shot,
+    skip_reason,
+    taf_json,
+)
 
 pytestmark = pytest.mark.slow
 
-if not Path(CHROMIUM).is_file():
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-try:
-    find_node_modules()
-except Exception as error:
-    pytest.skip(f"browser app cannot be built here: {error}", allow_module_level=True)
+if skip_reason():
+    pytest.skip(skip_reason(), allow_module_level=True)
 
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
-# ---------------------------------------------------------------------------------------------- helpers
-def taf_json(*argv: str) -> Any:
-    """`taf … --json` in-process, parsed."""
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
-        code = taf_main([*argv, "--json"])
-    assert code == 0, buffer.getvalue()
-    return json.loads(buffer.getvalue())
-
-
-def data_value(locator: Any) -> Any:
-    return json.loads(locator.get_attribute("data-value"))
-
-
-def shot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-# ---------------------------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="module")
-def hub() -> Iterator[HubServer]:
-    tiny = dict(LLAMA_3_8B, _name_or_path="acme/tiny-llama")
-    server = HubServer().add(
-        Repo.of("acme/llama-3-8b-copy", {"config.json": json.dumps(tiny).encode()}),
-        Repo.of("acme/gated-model", {"config.json": json.dumps(tiny).encode()}, gated=True),
-        Repo.of("acme/gguf-only", {"model.Q4_K_M.gguf": RepoFile(b"GGUF", lfs=True)}),
-    )
-    with server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def app_url(hub: HubServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`taf web` itself, as a user runs it (build + serve), on a free port."""
-    site = tmp_path_factory.mktemp("web") / "site"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tafagent",
-            "web",
-            "--port",
-            "0",
-            "--dir",
-            str(site),
-            "--hub-endpoint",
-            hub.endpoint,
-            "--json",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        text = ""
-        while not text.endswith("}\n"):  # `--json` prints one indented JSON object, then serves
-            line = process.stdout.readline()
-            if not line:
-                pytest.fail(f"taf web did not start: {process.stderr.read()}")
-            text += line
-        url = json.loads(text)["url"]
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-class Watched:
-    """A page plus everything that must never happen on it: page errors, dialogs, CSP violations."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on(
-            "console",
-            lambda msg: (
-                self.errors.append(msg.text) if msg.type == "error" and "Content Security Policy" in msg.text else None
-            ),
-        )
-        page.on("dialog", self._dialog)
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def open(self, base: str, query: str = "") -> Page:
-        self.page.goto(base + query)
-        expect(self.page.locator("body")).to_have_attribute("data-loaded", "true", timeout=BOOT_TIMEOUT_MS)
-        return self.page
-
-    def assert_clean(self) -> None:
-        assert not self.errors, self.errors
-        assert not self.dialogs, self.dialogs
-
-
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    w = Watched(page)
-    yield w
-    context.close()
-    w.assert_clean()
-
-
-def card_numbers(page: Page, prefix: str = "") -> dict[str, Any]:
-    rows = page.locator(f"#{prefix}key-numbers tbody tr")
-    return {
-        rows.nth(i).get_attribute("data-key"): data_value(rows.nth(i).locator("td.num")) for i in range(rows.count())
-    }
-
-
-def card_verdicts(page: Page, scope: str = "#profile-out") -> dict[str, str]:
-    tiles = page.locator(f"{scope} .tiles article")
-    return {
-        tiles.nth(i).get_attribute("data-recipe"): tiles.nth(i).get_attribute("data-verdict")
-        for i in range(tiles.count())
-    }
-
-
-def expected_card(card: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    numbers = {
-        k: v
-        for k, v in card["key_numbers"].items()
-        if k
-        in (
-            "gamma_pade",
-            "gamma_corrected",
-            "gamma_obs",
-            "d_horizon",
-            "d_horizon_measured",
-            "l_niah",
-            "chi",
-            "kv_cache_bytes",
-            "gamma_random_predicted",
-            "compute_invariant_K",
-        )
-        and v is not None
-    }
-    return numbers, {rid: r["verdict"] for rid, r in card["recipes"].items()}
+from support.configs import LLAMA_3_8B  # noqa: E402
+from support.hub_server import HubServer  # noqa: E402
 
 
 # ---------------------------------------------------------------------------------------------- the site itself

@@ -78,6 +78,21 @@ EXPORT_INPUTS = {
     "ask": ("q",),
     "inspect": ("config", "t_eval"),
     "phase": ("model", "t_eval"),
+    "fit": (
+        "model",
+        "context",
+        "batch",
+        "engine",
+        "gpu",
+        "tp",
+        "weights_dtype",
+        "kv_dtype",
+        "tokens_per_day",
+        "concurrency",
+        "max_ms_per_token",
+        "plan_this_gpu",
+    ),
+    "extend": ("model", "target", "method"),
 }
 EXPORT_KINDS = tuple(EXPORT_INPUTS)
 # A number as the core's fmt writes it ('8,192', '0.9547', '1.234e-04'): the part of a display text that gets the

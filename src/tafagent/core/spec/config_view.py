@@ -100,7 +100,9 @@ class ConfigView:
             )
         if value > maximum:
             raise ConfigError(
-                f"config field '{field_name}' = {value} is implausibly large (limit {maximum:,})",
+                # a float such as 1e300 became a 301-digit integer above: quote it as a float, never digit by digit
+                f"config field '{field_name}' = {value if value < 10**15 else format(value, '.3g')} is implausibly "
+                f"large (limit {maximum:,})",
                 "check the config for a typo",
                 field=field_name,
             )

@@ -3,7 +3,8 @@
 // createElement/textContent (never HTML strings), keeps the URL in sync and draws charts with Chart.js.
 // This module starts the app, switches the tabs and routes the URL fragment to the modes (js/modes/*.js), each of
 // which exports run(request, push), fill(values), ready(values) and wire(), and may export init() (after boot),
-// replay() (its own re-render), fromUrl(values) and urlParams(values) (its share-link encoding).
+// relabel() (after a language switch), replay() (its own re-render), fromUrl(values) and urlParams(values) (its
+// share-link encoding).
 import { bootRuntime, runtime, startWorker } from "./core.js";
 import { $, el } from "./dom.js";
 import { setNumberMarks } from "./format.js";
@@ -91,6 +92,7 @@ function wireLanguage() {
   $("#lang").addEventListener("change", async (e) => {
     await loadLanguage(e.target.value);
     recipe.relabelRecipes();
+    for (const m of Object.values(MODES)) if (m.relabel) m.relabel();
     writeUrl(session.mode, session.params[session.mode] || {});
     // re-render what is on screen in the new language (the core localises verdicts, reasons and answers);
     // other modes' results are re-rendered when they are shown again

@@ -1,5 +1,135 @@
-// Fit & plan: placeholder until the mode is built; it exports the interface every mode has (see main.js).
-export async function run(request, push = true) { }
-export function ready(v) { return false; }
-export function fill(v) { }
-export function wire() { }
+// Fit & plan: exact serving memory (`taf memory`) for a model, context and batch, whether it fits a GPU (the
+// rescue ladder when it does not), and, given a target, the serving planner's best plan (`taf plan`) with its
+// $/Mtok, runners-up and launch commands. The numbers are the core's (data-value = `taf … --json`).
+import { call, runtime } from "../core.js";
+import { $, clear, el } from "../dom.js";
+import { currentLang, t } from "../i18n.js";
+import { resolveModel } from "../hub.js";
+import { remember } from "../session.js";
+import { badge, buildForm, commandBlock, fillForm, formState, lines, viewTable } from "../serving.js";
+import { writeUrl } from "../share.js";
+import { run as queue } from "../status.js";
+
+const KV_DTYPES = ["auto", "bf16", "fp16", "fp32", "fp8", "int8", "q8_0", "q4_0"];
+export const FIELDS = ["model", "context", "batch", "engine", "gpu", "tp", "weights_dtype", "kv_dtype", "tokens_per_day",
+  "concurrency", "max_ms_per_token", "plan_this_gpu"];
+
+function fields() {
+  const boot = runtime.boot || { engines: ["vllm"], gpus: [] };
+  return [
+    { name: "model", label: "field.model", list: "preset-list", required: true, placeholder: "field.model.placeholder" },
+    { name: "context", label: "fit.context", required: true, placeholder: "fit.context.placeholder", help: "fit.context.help" },
+    { name: "batch", label: "fit.batch", kind: "number", placeholder: "fit.batch.placeholder" },
+    { name: "engine", label: "fit.engine", kind: "select", options: () => boot.engines.map((e) => [e, e]) },
+    { name: "gpu", label: "fit.gpu", kind: "select", options: () => [["", t("fit.gpu.none")], ...boot.gpus.map((g) => [g, g])] },
+    { name: "tp", label: "fit.tp", kind: "number", placeholder: "fit.tp.placeholder" },
+    { name: "weights_dtype", label: "fit.weights_dtype", placeholder: "fit.weights_dtype.placeholder" },
+    { name: "kv_dtype", label: "fit.kv_dtype", kind: "select", options: () => KV_DTYPES.map((d) => [d, d]) },
+    { name: "tokens_per_day", label: "fit.tokens_per_day", placeholder: "fit.tokens_per_day.placeholder", help: "fit.target.help" },
+    { name: "concurrency", label: "fit.concurrency", kind: "number" },
+    { name: "max_ms_per_token", label: "fit.max_ms_per_token", kind: "number" },
+    { name: "plan_this_gpu", label: "fit.plan_this_gpu", kind: "check" },
+  ];
+}
+
+function form() { return $("#fit-form"); }
+
+// The one-glance summary: the fit verdict (icon + word) and the plan's headline.
+function summary(payload) {
+  const memory = payload.memory;
+  const view = payload.memory_view;
+  const items = [el("p", { id: "fit-total", dataset: { value: JSON.stringify(memory.total_bytes) } },
+    el("strong", { text: `${view.model}` }), view.header)];
+  if (view.fit) {
+    items.unshift(el("p", { id: "fit-verdict", dataset: { fits: String(memory.fits) } },
+      badge(memory.fits ? "good" : "bad", view.fit.verdict), ` ${view.fit.gpu}`));
+  }
+  const plan = payload.plan;
+  if (plan) {
+    const chosen = plan.best || plan.closest;
+    items.push(el("p", { id: "plan-headline", class: "answer", dataset: chosen ? { gpu: chosen.gpu, tp: String(chosen.tp),
+      value: JSON.stringify(chosen.usd_per_mtok) } : {} },
+    badge(plan.met ? "good" : "caution", plan.met ? t("fit.plan_met") : t("fit.plan_not_met")), ` ${payload.plan_localized.headline}`));
+  } else {
+    items.push(el("p", { class: "muted", id: "plan-hint", text: t("fit.plan_hint") }));
+  }
+  return el("section", { class: "hero" }, el("h2", { text: t("fit.title", { model: view.model }) }), ...items);
+}
+
+function planSection(payload) {
+  const view = payload.plan_view;
+  const nodes = [el("h3", { text: t("fit.plan") })];
+  view.launch.forEach((command, i) => nodes.push(commandBlock(command, `fit-launch-${i}`)));
+  if (view.runners_up.rows.length) {
+    nodes.push(...viewTable(view.runners_up, { id: "plan-runners-up" }, [1, 2, 3, 4, 5, 6]));
+    if (view.more) nodes.push(el("p", { class: "muted", text: view.more }));
+  }
+  nodes.push(...lines(view.notes, { class: "muted" }));
+  return el("section", { id: "fit-plan" }, nodes);
+}
+
+function memorySection(payload) {
+  const view = payload.memory_view;
+  const nodes = [el("h3", { text: t("fit.memory") })];
+  nodes.push(...viewTable(view.components, { id: "fit-components" }, [1, 2]));
+  nodes.push(...viewTable(view.kv_layers, { id: "fit-kv-layers" }, [1, 2, 3]));
+  nodes.push(el("p", { text: view.position }));
+  if (view.fit) {
+    nodes.push(el("p", { id: "fit-line", text: view.fit.line }), el("ul", {}, view.fit.notes.map((n) => el("li", { text: n }))));
+    nodes.push(...lines([view.fit.longest, view.fit.fewest]));
+    nodes.push(...lines(view.speed || [], { class: "speed" }));
+    if (view.no_speed) {
+      nodes.push(el("p", { class: "warning", text: `${view.no_speed.label} ${view.no_speed.text}` }));
+      if (view.rescue) {
+        const rows = view.rescue.rows.map((r) => [r.change, r.total, r.fits_text, r.quality, r.speed]);
+        nodes.push(...viewTable({ title: view.rescue.title, columns: view.rescue.columns, rows }, { id: "fit-rescue" }, [1]));
+        nodes.push(el("ol", { class: "sources" }, view.rescue.sources.map((s) => el("li", { text: s }))));
+      } else {
+        nodes.push(el("p", { text: view.rescue_none }));
+      }
+    }
+    if (view.capacity) nodes.push(el("p", { text: view.capacity }));
+  }
+  for (const warning of view.warnings) nodes.push(el("p", { class: "warning", text: `${view.warning_label} ${warning}` }));
+  return el("section", { id: "fit-memory" }, nodes);
+}
+
+export async function run(request, push = true) {
+  const model = await resolveModel(request.model);
+  const payload = await call("fit_and_plan", { ...request, ...model, plan_this_gpu: request.plan_this_gpu === "1",
+    lang: currentLang() });
+  const target = clear($("#fit-out"));
+  target.append(summary(payload));
+  if (payload.plan) target.append(planSection(payload));
+  target.append(memorySection(payload));
+  remember("fit", { type: "fit", inputs: request, payload, markdown: null });
+  if (push) writeUrl("fit", request);
+}
+
+export function ready(v) { return Boolean(v.model && v.context); }
+
+export function fill(v) { fillForm(form(), v); }
+
+// The form needs the engines and GPUs the core lists at boot; a placeholder form until then.
+export function init() {
+  const values = formState(form());
+  buildForm(form(), fields(), "button.fit");
+  fillForm(form(), values);
+}
+
+export function wire() {
+  const section = $("#mode-fit");
+  section.append(el("p", { class: "desc", "data-i18n": "mode.fit.desc", text: t("mode.fit.desc") }),
+    el("form", { id: "fit-form", class: "form", autocomplete: "off" }), el("div", { id: "fit-out", class: "out" }));
+  buildForm(form(), fields(), "button.fit");
+  form().addEventListener("submit", (e) => {
+    e.preventDefault();
+    const values = formState(form());
+    const request = {};
+    for (const name of FIELDS) if (values[name]) request[name] = values[name];
+    queue(() => run(request));
+  });
+}
+
+// Labels follow the language (the form is rebuilt, keeping what was typed).
+export function relabel() { init(); }

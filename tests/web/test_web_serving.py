@@ -93,7 +93,10 @@ def test_serving_errors_are_one_line_and_replace_the_result(watched: Watched, ap
 
 @pytest.mark.parametrize("link", [FIT_LINK, "?mode=extend&model=qwen2.5-7b&target=128k"])
 def test_serving_modes_fit_a_phone(browser: Any, app_url: str, link: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True)
+    # bypass_csp: the layout is read with a script (the app's CSP forbids eval, which Playwright's evaluate needs)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-US", is_mobile=True, bypass_csp=True
+    )
     page = context.new_page()
     page.goto(app_url + link)
     expect(page.locator("body")).to_have_attribute("data-loaded", "true", timeout=90_000)

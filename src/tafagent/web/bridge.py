@@ -265,8 +265,12 @@ def classify(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _card_payload(card: Card, lang: str) -> dict[str, Any]:
+    from tafagent.core.memory.report import position_limit
+
     return {
         "card": card.to_dict(),
+        # the what-if slider reaches the model's position limit (None: no limit is known)
+        "position_limit": position_limit(card.model).tokens,
         "localized": {rid: _localized(r, lang) for rid, r in card.recipes.items()},
         "step_display": {rid: _steps_display(r, lang) for rid, r in card.recipes.items()},
         "key_display": _key_numbers_display(card, lang),

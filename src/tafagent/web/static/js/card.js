@@ -2,11 +2,13 @@
 // card recipe, the key numbers with their evidence, the measured neighbours, the diagnostics, the what-if slider,
 // the decay chart and every recipe's audited chain. Every number is the core's (tafagent.core.card.profile).
 import { call } from "./core.js";
-import { clear, el, table } from "./dom.js";
+import { clear, el, short, table } from "./dom.js";
 import { fixed, fmt, shown } from "./format.js";
 import { currentLang, t, tCode } from "./i18n.js";
 import { chartBox, drawDecay } from "./charts.js";
 import { resultBlock, stepByLaw, verdictTile } from "./results.js";
+import { session } from "./session.js";
+import { writeUrl } from "./share.js";
 
 const whatif = { timer: null };
 
@@ -24,7 +26,8 @@ function hero(card, prefix) {
   const spec = card.model;
   const theta = spec.rope_theta ? `θ ${fmt(spec.rope_theta)}` : t("card.no_rope");
   return el("section", { class: "hero", "aria-label": spec.model_id },
-    el("h2", { id: `${prefix}card-title`, text: t("card.title", { model: spec.model_id }) }),
+    el("h2", { id: `${prefix}card-title`, title: spec.model_id.length > 80 ? spec.model_id : null,
+      text: t("card.title", { model: short(spec.model_id) }) }),
     el("p", {}, el("strong", { text: card.architecture_class })),
     el("p", { text: t("card.specline", { params: fmt(spec.n_params), T_train: fmt(spec.T_train), T_eval: fmt(card.inputs.T_eval),
       theta, attention: spec.attention.toUpperCase() }) }),
@@ -83,7 +86,7 @@ export function renderCard(target, payload, request, prefix = "") {
   target.append(el("h3", { text: t("card.diagnostics") }), el("p", { text: diagnosticsLine(card.diagnostics) }));
   target.append(el("h3", { text: t("card.falsifiers") }),
     el("ul", {}, card.falsification.map((f) => el("li", { text: `${f.id} ${f.claim}: ${f.status}${f.note ? ` — ${f.note}` : ""}` }))));
-  if (card.model.rope_theta) target.append(whatifBlock(card, request, prefix));
+  if (card.model.rope_theta) target.append(whatifBlock(card, request, prefix, payload.position_limit, target));
   target.append(el("h3", { text: t("card.decay") }), chartBox(`${prefix}decay-chart`, t("chart.decay_alt")));
   drawDecay(`${prefix}decay-chart`, payload.decay);
   target.append(el("h3", { text: t("card.chains") }));
@@ -102,31 +105,41 @@ function whatifLine(T, response) {
     + `L_NIAH ${law("l_niah")} — ${response.localized.verdict}: ${response.localized.reason}`;
 }
 
-function whatifBlock(card, request, prefix = "") {
+// The what-if slider: X-2 at another length, computed by the core. It shows its value, replaces the card's X-2 tile
+// and, on the Profile card, keeps the length in the share link; it reaches the model's position limit.
+function whatifBlock(card, request, prefix, limit, cardBox) {
   const T = card.inputs.T_eval;
-  const max = Math.max(4 * T, 200000);
+  const max = Math.max(4 * T, 4 * (card.model.T_train || 0), limit || 0);
   const step = Math.max(1, Math.round(max / 400));
   // The slider's values are min + k·step: choose min so that the card's own T_eval is one of them.
   const min = ((T - 1) % step) + 1;
   const slider = el("input", { type: "range", id: `${prefix}whatif`, min, max, step, value: T,
     "aria-describedby": `${prefix}whatif-help` });
+  const value = el("output", { for: `${prefix}whatif`, id: `${prefix}whatif-value`, text: `T = ${fmt(T)}` });
   const output = el("p", { id: `${prefix}whatif-out`, "aria-live": "polite" });
-  const update = () => {
+  const update = (first) => {
+    const length = Number(slider.value);
+    value.textContent = `T = ${fmt(length)}`;
     clearTimeout(whatif.timer);
     whatif.timer = setTimeout(async () => {
       try {
-        const response = await call("whatif", { ...request, t_eval: Number(slider.value), lang: currentLang() });
-        output.textContent = whatifLine(Number(slider.value), response);
+        const response = await call("whatif", { ...request, t_eval: length, lang: currentLang() });
+        output.textContent = whatifLine(length, response);
         output.dataset.verdict = response.result.verdict;
+        const tile = cardBox.querySelector('.tiles article[data-recipe="X-2"]');
+        if (tile) tile.replaceWith(verdictTile("X-2", response.result, response.localized));
+        if (!prefix && !first && session.mode === "profile") {
+          writeUrl("profile", { ...(session.params.profile || {}), t_eval: String(length) });
+        }
       } catch (error) {
         output.textContent = error.message;
       }
     }, 60);
   };
-  slider.addEventListener("input", update);
-  update();
+  slider.addEventListener("input", () => update(false));
+  update(true);
   return el("div", {},
     el("h3", {}, el("label", { for: `${prefix}whatif`, text: t("card.whatif") })),
     el("p", { id: `${prefix}whatif-help`, class: "muted", text: t("card.whatif.help") }),
-    el("div", { class: "slider" }, slider), output);
+    el("div", { class: "slider" }, slider, value), output);
 }

@@ -5,6 +5,36 @@ import { t } from "./i18n.js";
 import { busy, setStatus } from "./status.js";
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;  // the bridge's MAX_TEXT_BYTES: configs, exports, diagnosis files
+// The bridge's MAX_JSON_DEPTH (tafagent.web.request_fields). Deeper JSON is refused here, before Pyodide parses
+// it: a few thousand levels overflow the WebAssembly stack before Python's own recursion check can answer.
+export const MAX_JSON_DEPTH = 64;
+const JSON_TEXT_FIELDS = ["config_text", "text"];  // the request fields that carry a whole JSON document
+
+// The deepest nesting of arrays and objects in a JSON text (brackets inside strings do not count); one pass, no
+// recursion, so any input is measured.
+export function jsonDepth(text) {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;  // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) deepest = Math.max(deepest, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return deepest;
+}
+
+function checkDepth(request) {
+  for (const key of JSON_TEXT_FIELDS) {
+    const text = request[key];
+    if (typeof text === "string" && jsonDepth(text) > MAX_JSON_DEPTH) throw new Error(t("error.too_deep", { max: MAX_JSON_DEPTH }));
+  }
+  for (const item of Array.isArray(request.models) ? request.models : []) if (item && typeof item === "object") checkDepth(item);
+}
 
 export const runtime = { site: null, boot: null, bootStart: 0 };
 const rpc = { worker: null, pending: new Map(), nextId: 1 };
@@ -33,6 +63,7 @@ export function startWorker() {
 
 export async function call(action, request = {}) {
   if (!rpc.worker || (!runtime.boot && action !== "boot")) throw new Error(t("status.not_ready"));
+  checkDepth(request);
   const text = await new Promise((resolve, reject) => {
     const id = rpc.nextId++;
     rpc.pending.set(id, { resolve, reject });

@@ -21,11 +21,22 @@ export function el(tag, attrs = {}, ...children) {
 
 export function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); return node; }
 
-// A scrollable table with one header row.
+// A table with one header row. Each cell carries its column's name (data-label), which narrow screens show above
+// the value when the rows become label/value lists (style.css).
 export function table(headers, rows, attrs = {}) {
   const head = el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col", text: h }))));
+  for (const row of rows.flat()) {
+    if (!row) continue;
+    [...row.children].forEach((cell, i) => { if (headers[i] && !cell.dataset.label) cell.dataset.label = headers[i]; });
+  }
   const body = el("tbody", {}, rows);
   return el("div", { class: "table-wrap" }, el("table", attrs, head, body));
+}
+
+// A user's or a config's text shown on the page: at most ``limit`` characters, the whole value in the tooltip.
+export function short(text, limit = 80) {
+  const value = String(text ?? "");
+  return value.length <= limit ? value : `${value.slice(0, limit - 1)}…`;
 }
 
 // A form field set from a link or an export (left as it is when the value is absent).

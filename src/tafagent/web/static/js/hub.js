@@ -1,6 +1,7 @@
 // MODEL as the page resolves it: a preset (the core says which names are presets), else a Hub id whose public
 // config.json the page fetches itself (the browser, not Pyodide, talks to the Hub) and sends to the core as text.
 import { MAX_FILE_BYTES, call, runtime } from "./core.js";
+import { short } from "./dom.js";
 import { t } from "./i18n.js";
 import { setStatus } from "./status.js";
 
@@ -26,13 +27,14 @@ function checkHubResponse(response, model, hint) {
 
 // The request fields naming a model for the bridge: {model} for a preset, {model, config_text} for a Hub id.
 export async function resolveModel(name) {
-  const model = (name || "").trim();
-  const info = await call("classify", { model });
+  const typed = (name || "").trim();
+  const model = short(typed);  // as echoed in messages (the request carries the whole name)
+  const info = await call("classify", { model: typed });
   if (info.preset) return { model: info.preset };
   const hint = info.suggestions.length ? t("error.did_you_mean", { names: info.suggestions.join(", ") }) : "";
   if (!info.hub_id) throw new Error(t("error.not_model", { model, suggestions: hint }));
   setStatus(t("status.fetching", { model }));
-  const [repo, revision] = model.split("@");
+  const [repo, revision] = typed.split("@");
   let response;
   try {
     response = await fetch(configUrl(repo, revision), { credentials: "omit", referrerPolicy: "no-referrer" });

@@ -11,7 +11,7 @@ import { setNumberMarks } from "./format.js";
 import { currentLang, initialLanguage, loadLanguage, setLanguages, t } from "./i18n.js";
 import { session } from "./session.js";
 import { readUrl, wireShare, writeUrl } from "./share.js";
-import { busy, run, setStatus } from "./status.js";
+import { actedDuringBoot, busy, holdUntil, run, setStatus } from "./status.js";
 import * as ask from "./modes/ask.js";
 import * as compare from "./modes/compare.js";
 import * as diagnose from "./modes/diagnose.js";
@@ -110,31 +110,50 @@ async function afterBoot(boot) {
   $("#version").textContent = t("app.version", { version: boot.version });
   const list = $("#preset-list");
   for (const p of boot.presets) list.append(el("option", { value: p.id }), ...p.aliases.map((a) => el("option", { value: a })));
+  $("#preset-pick").append(...boot.presets.map((p) => el("option", { value: p.id, text: p.label || p.id })));
+  $("#preset-pick").disabled = false;
   for (const m of Object.values(MODES)) if (m.init) m.init();
   recipe.relabelRecipes();
+}
+
+// The preset menu in the header: one choice opens that model's TAF Card.
+function wirePresetPicker() {
+  $("#preset-pick").addEventListener("change", (e) => {
+    const model = e.target.value;
+    if (!model) return;
+    e.target.value = "";
+    switchMode("profile");
+    profile.fill({ model });
+    run(() => profile.run({ model }));
+  });
 }
 
 async function main() {
   startWorker();  // Pyodide starts loading at once, in parallel with the language file and the forms
   const params = readUrl();
   await loadLanguage(initialLanguage(params));
+  const booted = bootRuntime().then(afterBoot);
+  holdUntil(booted);  // an action taken during the boot waits for it, then runs
   for (const m of Object.values(MODES)) m.wire();
   wireShare(openImported);
   wireLanguage();
   wireTabs();
+  wirePresetPicker();
   const mode = knownMode(params.get("mode"));
   showMode(mode);
+  document.body.dataset.wired = "true";
   try {
-    await bootRuntime();
+    await booted;
   } catch (error) {
     busy(false);
     setStatus(t("status.failed_boot", { error: error.message }), true);
     return;
   }
-  await afterBoot(runtime.boot);
-  setStatus(t("status.ready"));
   document.body.dataset.ready = "true";
-  await replay(mode, params);
+  if (!actedDuringBoot()) {
+    setStatus(t("status.ready"));
+    await replay(mode, params);
+  }
   document.body.dataset.loaded = "true";
 }
 

@@ -4,10 +4,14 @@ import { el, table } from "./dom.js";
 import { shown } from "./format.js";
 import { t, tCode } from "./i18n.js";
 
+// A verdict's tone as an icon beside the word, so it reads without colour too.
+export const TONE_ICONS = { good: "✅", caution: "⚠️", bad: "❌", info: "ℹ️" };
+
 export function verdictTile(rid, result, localized) {
   return el("article", { class: `tile ${result.tone}`, dataset: { recipe: rid, verdict: result.verdict } },
     el("h3", { text: `${rid} — ${localized.recipe_name || result.recipe_name}` }),
-    el("p", { class: "verdict", text: localized.verdict }),
+    el("p", { class: "verdict" }, el("span", { "aria-hidden": "true", text: `${TONE_ICONS[result.tone] || TONE_ICONS.info} ` }),
+      localized.verdict),
     el("p", { class: "muted", text: t("card.confidence", { band: tCode("band", result.confidence.band) }) }),
     el("p", { class: "reason", text: localized.reason }),
     localized.no_action ? null : el("p", {}, el("strong", { text: `${t("card.action")}: ` }), localized.mitigation));

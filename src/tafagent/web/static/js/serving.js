@@ -3,6 +3,7 @@
 // number arrives written by the core in the page's language; this module only lays them out.
 import { $, clear, el, table } from "./dom.js";
 import { t } from "./i18n.js";
+import { TONE_ICONS } from "./results.js";
 import { setStatus } from "./status.js";
 
 // A form from field descriptions {name, label, kind: text|number|select|check, options, help, list, value}.
@@ -57,7 +58,7 @@ export function viewTable(view, attrs = {}, numeric = []) {
 
 // A verdict badge that reads without colour: an icon and a word.
 export function badge(tone, text) {
-  const icon = { good: "✅", bad: "❌", caution: "⚠️", info: "ℹ️" }[tone] || "ℹ️";
+  const icon = TONE_ICONS[tone] || TONE_ICONS.info;
   return el("span", { class: `badge ${tone}` }, el("span", { "aria-hidden": "true", text: icon }), ` ${text}`);
 }
 

@@ -97,5 +97,5 @@ export function wireShare(open) {
   $("#import-file").addEventListener("change", (e) => run(async () => {
     try { const text = await readFile(e.target); return text === null ? undefined : await importJson(text, open); }
     catch (error) { throw new Error(t("error.import", { error: error.message })); }
-  }));
+  }, null));  // the imported mode renders its own result; a failed import shows its error in the mode on screen
 }

@@ -25,8 +25,18 @@ function unrouted(answer) {
 }
 
 // The parameters as the question gave them (or as assumed), echoed with the page's formatter.
+// The answer and its verdict first, then the parameters read from the question and the audit chain.
 function routed(answer) {
-  const nodes = [el("h3", { text: `${t("ask.route")}: ${answer.recipe_id}` })];
+  const nodes = [];
+  if (answer.answer || answer.summary) {
+    nodes.push(el("p", { class: "answer", id: "ask-answer", text: answer.answer || answer.summary }));
+  }
+  if (answer.result) {
+    const tile = verdictTile(answer.result.recipe_id, answer.result, answer.localized);
+    tile.id = "ask-verdict";
+    nodes.push(el("div", { class: "tiles" }, tile));
+  }
+  nodes.push(el("h3", { text: `${t("ask.route")}: ${answer.recipe_id}` }));
   const rows = Object.entries(answer.params || {}).map(([name, value]) => el("tr", { dataset: { param: name } },
     el("th", { scope: "row", text: name }), el("td", { class: "num", text: fmt(value) }),
     el("td", { text: (answer.param_sources || {})[name] || "" })));
@@ -34,14 +44,7 @@ function routed(answer) {
   if (answer.assumed && answer.assumed.length) {
     nodes.push(el("h3", { text: t("ask.assumed") }), el("ul", {}, answer.assumed.map((a) => el("li", { text: a }))));
   }
-  if (answer.answer || answer.summary) {
-    nodes.push(el("h3", { text: t("ask.answer") }), el("p", { class: "answer", id: "ask-answer", text: answer.answer || answer.summary }));
-  }
-  if (answer.result) {
-    const tile = verdictTile(answer.result.recipe_id, answer.result, answer.localized);
-    tile.id = "ask-verdict";
-    nodes.push(el("div", { class: "tiles" }, tile), resultBlock(answer.result, answer.localized, answer.step_display));
-  }
+  if (answer.result) nodes.push(resultBlock(answer.result, answer.localized, answer.step_display));
   return nodes;
 }
 

@@ -1,7 +1,7 @@
 // Diagnose: measuring attention decay needs PyTorch, so the page writes the `taf diagnose` command for the options
 // chosen (quoted by the core for a POSIX shell) and reads the file it writes back into a card.
 import { call } from "../core.js";
-import { $, clear, el, formValues, setValue } from "../dom.js";
+import { $, clear, el, formValues, setValue, short } from "../dom.js";
 import { fmt } from "../format.js";
 import { currentLang, t } from "../i18n.js";
 import { renderCard } from "../card.js";
@@ -35,18 +35,22 @@ function decayChart(target, diag, fitPoints, gamma) {
   drawChart("diagnosis-chart", { type: "scatter", data: { datasets: [
     { label: t("chart.measured"), data: points, backgroundColor: PALETTE[0] },
     { label: t("chart.fit", { gamma: fmt(gamma) }), data: fitPoints, type: "line", borderColor: PALETTE[1], pointRadius: 0 }] },
-    options: { scales: { x: { type: "logarithmic" }, y: { type: "logarithmic" } } } });
+    options: { scales: { x: { type: "logarithmic", title: { display: true, text: t("chart.distance") } },
+      y: { type: "logarithmic", title: { display: true, text: t("chart.share") } } } } });
 }
 
-// The card of the diagnosed model with its measured γ, exactly as `taf profile --diagnosis` builds it.
+// The card of the diagnosed model with its measured γ, exactly as `taf profile --diagnosis` builds it; false (and
+// the reason in its place) when there is none, e.g. a local model that is neither a preset nor on the Hub.
 async function measuredCard(cardBox, inputs) {
   try {
     const model = await resolveModel(inputs.model || "");
     const payload = await call("profile_card", { ...model, gamma_obs: inputs.gamma_obs, gamma_random: inputs.gamma_random,
       gamma_text: inputs.gamma_text, lang: currentLang() });
     renderCard(cardBox, payload, { ...model, gamma_obs: inputs.gamma_obs }, "diagnosis-");
+    return true;
   } catch (error) {
-    cardBox.append(el("p", { class: "warning", text: error.message }));
+    cardBox.append(el("p", { class: "warning", id: "diagnosis-no-card", text: error.message }));
+    return false;
   }
 }
 
@@ -58,14 +62,18 @@ async function loadDiagnosis(text) {
   const inputs = response.card_inputs;
   clear(target);
   const gamma = diag.gamma ?? inputs.gamma_obs ?? inputs.gamma_random;
-  target.append(el("p", { id: "diagnosis-summary", text: t("diagnose.loaded", { gamma: fmt(gamma), r2: fmt(diag.R2), model: diag.model }) }));
+  const facts = { gamma: fmt(gamma), r2: fmt(diag.R2), model: short(diag.model) };
+  const summary = el("p", { id: "diagnosis-summary", text: t("diagnose.loaded", facts) });
+  target.append(summary);
   if (diag.distinguishable_from_uniform === false) {
     target.append(el("p", { class: "warning", id: "diagnosis-uniform", text: t("diagnose.uniform") }));
   }
   decayChart(target, diag, response.fit_points, gamma);
   const cardBox = el("div", {});
   target.append(cardBox);
-  await measuredCard(cardBox, inputs);
+  if (await measuredCard(cardBox, inputs)) return undefined;
+  summary.textContent = t("diagnose.loaded_no_card", facts);
+  return summary.textContent;  // the status line says it too, never "Ready" over a missing card
 }
 
 // Shown again (a link, a tab, a language switch): the command, and the loaded file re-rendered.
@@ -95,6 +103,6 @@ export function wire() {
   });
   $("#diagnose-file").addEventListener("change", (e) => queue(async () => {
     const text = await readFile(e.target);
-    if (text !== null) await loadDiagnosis(text);
+    return text === null ? undefined : loadDiagnosis(text);
   }));
 }

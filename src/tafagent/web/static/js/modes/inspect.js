@@ -1,7 +1,7 @@
 // Inspect config: a pasted config.json, read by the core into the normalised spec (each field with the config
 // key it came from) and profiled. The share link carries the config itself, base64url-encoded UTF-8.
 import { call } from "../core.js";
-import { $, clear, el, formValues, setValue, table } from "../dom.js";
+import { $, clear, el, formValues, setValue, short, table } from "../dom.js";
 import { fmt } from "../format.js";
 import { currentLang, t } from "../i18n.js";
 import { renderCard } from "../card.js";
@@ -13,12 +13,16 @@ function sourceText(source) {
   return source.kind === "config" ? t("inspect.from_config", { key: source.key }) : `${source.kind}${source.note ? ` — ${source.note}` : ""}`;
 }
 
-// The spec's fields as the config gave them (echoed with the page's formatter; objects as JSON).
+// The spec's fields as the config gave them (echoed with the page's formatter; objects as JSON, at most ~80
+// characters on screen and the whole value in the tooltip, so a 40-entry layer_types list never widens the table).
+function valueCell(value) {
+  const text = typeof value === "object" && value !== null ? JSON.stringify(value) : fmt(value);
+  return el("td", { class: "num", title: text.length > 80 ? text : null, text: short(text) });
+}
+
 function specTable(spec) {
   const rows = Object.entries(spec.sources).map(([field, source]) => el("tr", { dataset: { field } },
-    el("th", { scope: "row", text: field }),
-    el("td", { class: "num", text: typeof spec[field] === "object" && spec[field] !== null ? JSON.stringify(spec[field]) : fmt(spec[field]) }),
-    el("td", { text: sourceText(source) })));
+    el("th", { scope: "row", text: field }), valueCell(spec[field]), el("td", { text: sourceText(source) })));
   return el("div", {}, el("h3", { text: t("inspect.spec") }),
     table([t("inspect.field"), t("card.value"), t("inspect.source")], rows, { id: "inspect-spec" }));
 }

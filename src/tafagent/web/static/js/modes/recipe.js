@@ -50,7 +50,9 @@ export function buildRecipeForm(recipeId, values = {}) {
     const input = paramInput(p, id);
     if (values[p.name] !== undefined) input.value = values[p.name];
     const help = [p.help];
-    if (p.default !== null && p.default !== undefined) help.push(t("recipe.default", { value: p.default }));
+    if (p.default !== null && p.default !== undefined) {
+      help.push(t("recipe.default", { value: typeof p.default === "number" ? fmt(p.default) : String(p.default) }));
+    }
     if (p.unit) help.push(p.unit);
     box.append(el("label", { for: id, text: p.name }), input, el("p", { class: "param-help", id: `${id}-help`, text: help.join(" · ") }));
     input.setAttribute("aria-describedby", `${id}-help`);
@@ -91,8 +93,15 @@ export function init() {
   buildRecipeForm("X-2");
 }
 
+// What was typed in a recipe's fields, by parameter name: switching recipes keeps the values they share.
+function typedValues() {
+  const values = {};
+  for (const node of $("#recipe-params").querySelectorAll("input, select")) if (node.value !== "") values[node.name] = node.value;
+  return values;
+}
+
 export function wire() {
-  $("#recipe-id").addEventListener("change", () => buildRecipeForm($("#recipe-id").value));
+  $("#recipe-id").addEventListener("change", () => buildRecipeForm($("#recipe-id").value, typedValues()));
   $("#recipe-form").addEventListener("submit", (e) => { e.preventDefault(); const f = formValues(e.target);
     const v = { recipe: f.recipe, model: f.model };
     for (const [k, val] of Object.entries(f)) if (!["recipe", "model"].includes(k) && val !== "") v[`p.${k}`] = val;

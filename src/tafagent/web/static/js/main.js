@@ -150,6 +150,15 @@ async function main() {
     return;
   }
   document.body.dataset.ready = "true";
+  // a link pasted into this tab's address bar (only the fragment changes: no reload) is opened like a new one;
+  // the page's own URL updates use history.replaceState, which fires no hashchange
+  window.addEventListener("hashchange", () => {
+    const next = readUrl();
+    const nextMode = knownMode(next.get("mode"));
+    const lang = next.get("lang") || "en";
+    const opened = lang !== currentLang() ? loadLanguage(lang).then(() => recipe.relabelRecipes()) : Promise.resolve();
+    opened.then(() => { showMode(nextMode); return replay(nextMode, next); });
+  });
   if (!actedDuringBoot()) {
     setStatus(t("status.ready"));
     await replay(mode, params);

@@ -54,6 +54,8 @@ export function run(task, out = resultArea(session.mode)) {
     try {
       const message = await task();
       setStatus(typeof message === "string" ? message : t("status.ready"));
+      // on a phone the form can fill the screen: bring the new result into view
+      if (out && out.firstChild && out.getBoundingClientRect().top > window.innerHeight) out.scrollIntoView({ block: "start" });
     } catch (error) {
       setStatus(error.message, true);
       const area = out || resultArea(session.mode);

@@ -31,6 +31,9 @@ from tafagent.core.memory.runtimes import ENGINES
 from tafagent.core.messages import LANGUAGES, recipe_label, verdict_label
 from tafagent.core.recipes import get_recipe, list_recipes, run_recipe
 from tafagent.core.recipes.base import Recipe
+from tafagent.core.render.card_text import KEY_NUMBER_LABELS as CARD_KEY_LABELS
+from tafagent.core.render.card_text import card_texts, key_number_rows, result_texts
+from tafagent.core.render.card_text import panel_text as card_panel_text
 from tafagent.core.render.charts import decay_curves, phase_diagram_data
 from tafagent.core.render.format import NUMBER_DECIMAL, NUMBER_GROUP, fmt, localise_number
 from tafagent.core.render.report import (
@@ -240,6 +243,8 @@ def boot(data: dict[str, Any]) -> dict[str, Any]:
             for p in list_presets()
         ],
         "recipes": [r.to_dict() for r in list_recipes()],
+        # each recipe's description and parameter help and units in every language (`taf recipe --list --lang`)
+        "recipe_texts": {lang: {r.id: _recipe_form_texts(r, lang) for r in list_recipes()} for lang in LANGUAGES},
         "recipe_names": {
             lang: {r.id: r.name if lang == "en" else recipe_label(r.id, lang, r.name) for r in list_recipes()}
             for lang in LANGUAGES
@@ -247,6 +252,18 @@ def boot(data: dict[str, Any]) -> dict[str, Any]:
         "gpus": [g.name for g in catalogs.gpus],
         "apis": [a.name for a in catalogs.apis],
         "catalog_dates": {"gpus": catalogs.gpu_as_of, "apis": catalogs.api_as_of},
+    }
+
+
+def _recipe_form_texts(recipe: Recipe, lang: str) -> dict[str, Any]:
+    """What the Pick recipe form says of a recipe and its parameters, in ``lang``."""
+    from tafagent.core.audit import unit_text
+    from tafagent.core.recipes.base import param_help, recipe_description
+
+    return {
+        "description": recipe_description(recipe, lang),
+        "help": {p.name: param_help(p, lang, recipe.id) for p in recipe.params},
+        "units": {p.name: unit_text(p.unit, lang) for p in recipe.params if p.unit},
     }
 
 
@@ -264,11 +281,26 @@ def classify(data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _key_texts(card: Card, lang: str) -> dict[str, dict[str, Any]]:
+    """Each key number's label, evidence and panel line in ``lang``, by key (``taf profile``'s rows)."""
+    keys = [key for key in CARD_KEY_LABELS if card.key_numbers.get(key) is not None]
+    return {
+        key: {"label": label, "evidence": evidence, "panel": card_panel_text(panel, lang)}
+        for key, (label, _, evidence, panel) in zip(keys, key_number_rows(card, lang), strict=True)
+    }
+
+
 def _card_payload(card: Card, lang: str) -> dict[str, Any]:
     from tafagent.core.memory.report import position_limit
 
+    texts = card_texts(card, lang)
     return {
         "card": card.to_dict(),
+        # every text the card shows, in the page's language (the CLI's `taf profile --lang`): architecture class,
+        # head, summary, measurements, diagnostics, falsifiers, and per recipe the chain's names, results,
+        # evidence, panel lines and meanings and the caveats as sentences
+        "texts": texts,
+        "key_texts": _key_texts(card, lang),
         # the what-if slider reaches the model's position limit (None: no limit is known)
         "position_limit": position_limit(card.model).tokens,
         "localized": {rid: _localized(r, lang) for rid, r in card.recipes.items()},
@@ -311,6 +343,7 @@ def whatif(data: dict[str, Any]) -> dict[str, Any]:
         "result": result.to_dict(),
         "localized": _localized(result, lang),
         "step_display": _steps_display(result, lang),
+        "texts": result_texts(result, lang),
     }
 
 
@@ -333,6 +366,7 @@ def compare_models(data: dict[str, Any]) -> dict[str, Any]:
         "comparison": comparison.to_dict(),
         "localized": [_localized(result, lang) for _, result in comparison.rows],
         "step_display": [_steps_display(result, lang) for _, result in comparison.rows],
+        "texts": [result_texts(result, lang) for _, result in comparison.rows],
         "key_display": [
             {name: _number_display(value, "", lang) for name, value in result.key_numbers().items()}
             for _, result in comparison.rows
@@ -355,6 +389,7 @@ def run_one_recipe(data: dict[str, Any]) -> dict[str, Any]:
         "result": result.to_dict(),
         "localized": _localized(result, lang),
         "step_display": _steps_display(result, lang),
+        "texts": result_texts(result, lang),
         "markdown": result_markdown(result, "#"),
     }
 
@@ -411,6 +446,7 @@ def ask_question(data: dict[str, Any]) -> dict[str, Any]:
     if result.result is not None:
         answer["localized"] = _localized(result.result, lang)
         answer["step_display"] = _steps_display(result.result, lang)
+        answer["texts"] = result_texts(result.result, lang)
         markdown = f"# {question}\n\n{result.answer or ''}\n\n{result_markdown(result.result, '##')}"
     if result.error:
         answer["error"] = result.error
@@ -427,16 +463,21 @@ def phase_diagram(data: dict[str, Any]) -> dict[str, Any]:
 
 @_respond
 def validation_summary(data: dict[str, Any]) -> dict[str, Any]:
-    """Every predictive law against the shipped measurements (same as `taf validate`)."""
+    """Every predictive law against the shipped measurements (same as `taf validate`), with the law titles and the
+    falsifiers' claims in the page's language where the catalogs have them (``title_text``, ``claim_text``); the
+    dashboard's evidence cells are generated from the panel's own English files, as in `taf validate`."""
+    from tafagent.core.messages import catalog
     from tafagent.core.validation import falsification_dashboard, validate
+    from tafagent.core.validation.comparison import validation_text
 
+    lang = lang_field(data)
     report = validate()
-    return {
-        "snapshot": report.snapshot,
-        "panel_counts": report.panel_counts,
-        "rows": report.summary_rows(),
-        "dashboard": falsification_dashboard().to_dict(),
-    }
+    rows = [{**row, "title_text": validation_text(row["title"], lang)} for row in report.summary_rows()]
+    dashboard = falsification_dashboard().to_dict()
+    words = catalog(lang)
+    for claim in dashboard.get("claims", []):
+        claim["claim_text"] = words.get(f"card.falsifier.{claim['id']}.claim", claim["claim"])
+    return {"snapshot": report.snapshot, "panel_counts": report.panel_counts, "rows": rows, "dashboard": dashboard}
 
 
 @_respond

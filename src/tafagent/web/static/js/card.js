@@ -3,7 +3,7 @@
 // the decay chart and every recipe's audited chain. Every number is the core's (tafagent.core.card.profile).
 import { call } from "./core.js";
 import { clear, el, short, table } from "./dom.js";
-import { fixed, fmt, shown } from "./format.js";
+import { fmt, shown } from "./format.js";
 import { currentLang, t, tCode } from "./i18n.js";
 import { chartBox, drawDecay } from "./charts.js";
 import { resultBlock, stepByLaw, verdictTile } from "./results.js";
@@ -22,16 +22,15 @@ function keyNumberLabels() {
   };
 }
 
-function hero(card, prefix) {
+// The model's title, architecture class, head line and one-glance summary, as `taf profile --lang` writes them.
+function hero(card, texts, prefix) {
   const spec = card.model;
-  const theta = spec.rope_theta ? `θ ${fmt(spec.rope_theta)}` : t("card.no_rope");
   return el("section", { class: "hero", "aria-label": spec.model_id },
     el("h2", { id: `${prefix}card-title`, title: spec.model_id.length > 80 ? spec.model_id : null,
       text: t("card.title", { model: short(spec.model_id) }) }),
-    el("p", {}, el("strong", { text: card.architecture_class })),
-    el("p", { text: t("card.specline", { params: fmt(spec.n_params), T_train: fmt(spec.T_train), T_eval: fmt(card.inputs.T_eval),
-      theta, attention: spec.attention.toUpperCase() }) }),
-    el("p", { id: `${prefix}card-summary`, dataset: card.summary, text: `${t("card.summary")}: ${card.summary.line}` }));
+    el("p", {}, el("strong", { text: texts.architecture_class })),
+    el("p", { text: texts.head }),
+    el("p", { id: `${prefix}card-summary`, dataset: card.summary, text: `${t("card.summary")}: ${texts.summary}` }));
 }
 
 function keyNumbersTable(payload, prefix) {
@@ -41,34 +40,14 @@ function keyNumbersTable(payload, prefix) {
     const value = card.key_numbers[key];
     if (value === null || value === undefined) continue;
     const evidence = card.key_evidence[key];
+    const words = payload.key_texts[key];  // the core's label, evidence and panel line in the page's language
     rows.push(el("tr", { dataset: { key } },
-      el("th", { scope: "row", text: label }),
+      el("th", { scope: "row", text: words ? words.label : label }),
       el("td", { class: "num", dataset: { value: JSON.stringify(value) }, text: shown(payload.key_display[key], value) }),
-      el("td", { text: tCode("evidence", payload.key_evidence_labels[key]) }),
-      el("td", { text: evidence ? `${tCode("support", evidence.support)} — ${evidence.statistic}` : "" })));
+      el("td", { text: words ? words.evidence : tCode("evidence", payload.key_evidence_labels[key]) }),
+      el("td", { text: words ? words.panel : evidence ? `${tCode("support", evidence.support)} — ${evidence.statistic}` : "" })));
   }
   return table([t("card.quantity"), t("card.value"), t("card.evidence"), t("card.panel")], rows, { id: `${prefix}key-numbers` });
-}
-
-// The model's own panel measurements, or its nearest measured relatives, one item each.
-function measuredItems(measured) {
-  const items = [];
-  const describe = (m) => ["gamma_text", "gamma_random"].filter((k) => m[k])
-    .map((k) => t("card.measured_gamma", { corpus: tCode("corpus", k.replace("gamma_", "")), gamma: fixed(m[k].gamma, 3),
-      tier: m[k].tier })).join("; ");
-  if (measured.in_panel && measured.match) items.push(`${measured.match.model}: ${describe(measured.match)}`);
-  for (const n of measured.neighbours || []) {
-    if (measured.in_panel && measured.match && n.model.model === measured.match.model) continue;
-    items.push(t("card.neighbour", { model: n.model.model, distance: fixed(n.distance, 2), gammas: describe(n.model) || "—" }));
-  }
-  return items;
-}
-
-function diagnosticsLine(d) {
-  if (d.gamma_used === null || d.gamma_used === undefined) return t("card.no_gamma", { source: d.gamma_source });
-  const K = d.compute_invariant;
-  return `γ = ${fixed(d.gamma_used, 4)} (${d.gamma_source}) · ${d.hagedorn_safety.label} · ${d.bimodal_phase_class}`
-    + ` · K = ${fixed(K.K, 2)} (${K.interpretation})`;
 }
 
 // ``prefix`` keeps element ids unique when a card is shown in several modes (profile, inspect, diagnose);
@@ -76,22 +55,24 @@ function diagnosticsLine(d) {
 export function renderCard(target, payload, request, prefix = "") {
   const card = payload.card;
   clear(target);
-  target.append(hero(card, prefix));
+  const texts = payload.texts;
+  target.append(hero(card, texts, prefix));
   for (const warning of card.model.warnings) target.append(el("p", { class: "warning", text: warning }));
   target.append(el("h3", { text: t("card.verdicts") }), el("div", { class: "tiles" },
     Object.entries(card.recipes).map(([rid, result]) => verdictTile(rid, result, payload.localized[rid]))));
   target.append(el("h3", { text: t("card.key_numbers") }), keyNumbersTable(payload, prefix));
   target.append(el("h3", { text: t("card.measured") }),
-    el("ul", { id: `${prefix}measured` }, measuredItems(card.measured || {}).map((x) => el("li", { text: x }))));
-  target.append(el("h3", { text: t("card.diagnostics") }), el("p", { text: diagnosticsLine(card.diagnostics) }));
-  target.append(el("h3", { text: t("card.falsifiers") }),
-    el("ul", {}, card.falsification.map((f) => el("li", { text: `${f.id} ${f.claim}: ${f.status}${f.note ? ` — ${f.note}` : ""}` }))));
+    el("ul", { id: `${prefix}measured` }, texts.measured.map((x) => el("li", { text: x }))));
+  target.append(el("h3", { text: t("card.diagnostics") }),
+    el("ul", { id: `${prefix}diagnostics` }, texts.diagnostics.map((x) => el("li", { text: x }))));
+  target.append(el("h3", { text: t("card.falsifiers") }), el("ul", { id: `${prefix}falsifiers` }, texts.falsification.map((f) =>
+    el("li", { text: t("card.falsifier_line", { id: f.id, claim: f.claim, status: f.status, note: f.note ? ` — ${f.note}` : "" }) }))));
   if (card.model.rope_theta) target.append(whatifBlock(card, request, prefix, payload.position_limit, target));
   target.append(el("h3", { text: t("card.decay") }), chartBox(`${prefix}decay-chart`, t("chart.decay_alt")));
   drawDecay(`${prefix}decay-chart`, payload.decay);
   target.append(el("h3", { text: t("card.chains") }));
   for (const [rid, result] of Object.entries(card.recipes)) {
-    target.append(resultBlock(result, payload.localized[rid], payload.step_display[rid]));
+    target.append(resultBlock(result, payload.localized[rid], payload.step_display[rid], "", payload.texts.recipes[rid]));
   }
 }
 

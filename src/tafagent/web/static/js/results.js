@@ -18,17 +18,22 @@ export function verdictTile(rid, result, localized) {
 }
 
 // ``display``: the bridge's text for each step of ``result.chain`` (its `step_display`), in order; none for the
-// steps whose result is no value or a yes/no, which `shown` writes in the page's language.
-export function chainTable(result, display = []) {
-  const rows = result.chain.map((step, i) => el("tr", { dataset: step.law ? { step: step.name, law: step.law } : { step: step.name } },
-    el("td", { text: step.step }),
-    el("td", { text: step.section }),
-    el("td", { text: step.name }),
-    el("td", {}, el("code", { text: step.formula })),
-    el("td", { class: "num", dataset: { value: JSON.stringify(step.result) }, text: shown(display[i], step.result, step.unit) }),
-    el("td", { text: tCode("evidence", step.evidence.label) }),
-    el("td", { text: step.panel ? `${tCode("support", step.panel.support)} — ${step.panel.statistic}` : "" }),
-    el("td", { text: step.interpretation })));
+// steps whose result is no value or a yes/no, which `shown` writes in the page's language. ``texts``: the core's
+// texts of the result in the page's language (tafagent.core.render.card_text.result_texts): each step's name,
+// result, evidence, panel line and meaning, as `taf recipe --lang` writes them.
+export function chainTable(result, display = [], texts = null) {
+  const rows = result.chain.map((step, i) => {
+    const words = texts && texts.steps ? texts.steps[i] : null;
+    return el("tr", { dataset: step.law ? { step: step.name, law: step.law } : { step: step.name } },
+      el("td", { text: step.step }),
+      el("td", { text: step.section }),
+      el("td", { text: words ? words.name : step.name }),
+      el("td", {}, el("code", { text: step.formula })),
+      el("td", { class: "num", dataset: { value: JSON.stringify(step.result) }, text: shown(display[i], step.result, step.unit) }),
+      el("td", { text: words ? words.evidence : tCode("evidence", step.evidence.label) }),
+      el("td", { text: words ? words.panel : step.panel ? `${tCode("support", step.panel.support)} — ${step.panel.statistic}` : "" }),
+      el("td", { text: words ? words.meaning : step.interpretation }));
+  });
   return table([t("chain.step"), t("chain.section"), t("chain.name"), t("chain.formula"), t("chain.result"),
     t("chain.evidence"), t("chain.panel"), t("chain.meaning")], rows);
 }
@@ -39,11 +44,14 @@ export function stepByLaw(result, display, law) {
   return i < 0 ? null : { step: result.chain[i], display: display[i] };
 }
 
-export function resultBlock(result, localized, display = [], model = "") {
+// A recipe's verdict, reason and audited chain, folded; its caveats as the core's sentences (never raw codes).
+export function resultBlock(result, localized, display = [], model = "", texts = null) {
   const title = `${result.recipe_id} — ${localized.recipe_name || result.recipe_name}${model ? ` · ${model}` : ""}: ${localized.verdict}`;
+  const caveats = texts && texts.caveats ? texts.caveats : [];
   return el("details", { dataset: { recipe: result.recipe_id } },
     el("summary", { text: title }),
     el("p", { text: localized.reason }),
-    chainTable(result, display),
-    el("p", { class: "muted", text: `${t("chain.caveats")}: ${result.caveats.join(", ") || "—"}` }));
+    chainTable(result, display, texts),
+    el("h4", { text: t("chain.caveats") }),
+    caveats.length ? el("ul", { class: "caveats" }, caveats.map((c) => el("li", { text: c }))) : el("p", { class: "muted", text: "—" }));
 }

@@ -46,10 +46,12 @@ export function fillForm(form, values) {
   }
 }
 
-// A view table {title?, columns, rows: [[text, ...]]}; ``numeric``: the column indexes holding numbers.
-export function viewTable(view, attrs = {}, numeric = []) {
+// A view table {title?, columns, rows: [[text, ...]]}; ``numeric``: the column indexes holding numbers; ``cited``:
+// those holding citations (a paper's or a dataset's own words, kept as written in every language).
+export function viewTable(view, attrs = {}, numeric = [], cited = []) {
+  const cellClass = (i) => [numeric.includes(i) ? "num" : "", cited.includes(i) ? "cite" : ""].join(" ").trim() || null;
   const rows = view.rows.map((row) => el("tr", {}, row.map((cell, i) =>
-    el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, class: numeric.includes(i) ? "num" : null, text: cell }))));
+    el(i === 0 ? "th" : "td", { scope: i === 0 ? "row" : null, class: cellClass(i), text: cell }))));
   const nodes = [];
   if (view.title) nodes.push(el("h4", { text: view.title }));
   nodes.push(table(view.columns, rows, attrs));

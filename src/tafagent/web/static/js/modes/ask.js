@@ -44,7 +44,7 @@ function routed(answer) {
   if (answer.assumed && answer.assumed.length) {
     nodes.push(el("h3", { text: t("ask.assumed") }), el("ul", {}, answer.assumed.map((a) => el("li", { text: a }))));
   }
-  if (answer.result) nodes.push(resultBlock(answer.result, answer.localized, answer.step_display));
+  if (answer.result) nodes.push(resultBlock(answer.result, answer.localized, answer.step_display, "", answer.texts));
   return nodes;
 }
 

@@ -49,7 +49,7 @@ export async function run(request, push = true) {
   target.append(el("h2", { text: `${c.recipe_id} — ${recipeName(c.recipe_id, c.recipe_name)}` }));
   target.append(comparisonTable(payload));
   if (payload.columns.length) metricChart(target, payload);
-  for (const [i, row] of c.rows.entries()) target.append(resultBlock(row.result, payload.localized[i], payload.step_display[i], row.model));
+  for (const [i, row] of c.rows.entries()) target.append(resultBlock(row.result, payload.localized[i], payload.step_display[i], row.model, payload.texts[i]));
   remember("compare", { type: "compare", inputs: request, payload, markdown: payload.markdown });
   if (push) writeUrl("compare", request);
 }

@@ -42,7 +42,7 @@ export async function run(request, push = true) {
   target.append(el("h3", { text: t("extend.memory") }),
     el("p", { id: "extend-memory", dataset: { value: JSON.stringify(payload.extension.memory.total_bytes) }, text: view.memory }));
   target.append(el("h3", { text: t("extend.literature") }), el("p", { text: view.literature }));
-  if (view.literature_table) target.append(...viewTable(view.literature_table, { id: "extend-literature" }, [1, 4, 5]));
+  if (view.literature_table) target.append(...viewTable(view.literature_table, { id: "extend-literature" }, [1, 4, 5], [6]));
   target.append(...lines(view.notes, { class: "muted" }));
   remember("extend", { type: "extend", inputs: request, payload, markdown: null });
   if (push) writeUrl("extend", request);

@@ -3,7 +3,7 @@
 import { call } from "../core.js";
 import { $, clear, el, formValues, setValue, table } from "../dom.js";
 import { fixed, fmt } from "../format.js";
-import { t, tCode } from "../i18n.js";
+import { currentLang, t, tCode } from "../i18n.js";
 import { PALETTE, chartBox, drawChart } from "../charts.js";
 import { resolveModel } from "../hub.js";
 import { remember } from "../session.js";
@@ -42,7 +42,7 @@ function drawPhase(payload) {
 
 function validationTable(validation) {
   const rows = (validation.rows || []).map((law) => el("tr", { dataset: { law: law.law } },
-    el("th", { scope: "row", text: law.title }),
+    el("th", { scope: "row", text: law.title_text || law.title }),
     el("td", { text: tCode("support", law.support) }), el("td", { class: "num", dataset: { value: String(law.n) }, text: fmt(law.n) }),
     el("td", { class: "num", text: fmt(law.mae ?? null) }), el("td", { class: "num", text: fmt(law.r ?? null) }),
     el("td", { class: "num", text: law.hits !== undefined && law.hits !== null ? `${law.hits}/${law.n}` : "—" })));
@@ -51,8 +51,8 @@ function validationTable(validation) {
 
 function dashboardTable(validation) {
   const claims = (validation.dashboard.claims || []).map((c) => el("tr", { dataset: { claim: c.id, status: c.status } },
-    el("th", { scope: "row", text: c.id }), el("td", { text: c.claim }), el("td", { text: c.reference_status ? tCode("claim", c.reference_status) : "" }),
-    el("td", { text: tCode("claim", c.status) }), el("td", { class: "num", text: fmt(c.n ?? null) }), el("td", { text: c.evidence || "" })));
+    el("th", { scope: "row", text: c.id }), el("td", { class: c.claim_text === c.claim ? "generated" : null, text: c.claim_text || c.claim }), el("td", { text: c.reference_status ? tCode("claim", c.reference_status) : "" }),
+    el("td", { text: tCode("claim", c.status) }), el("td", { class: "num", text: fmt(c.n ?? null) }), el("td", { class: "generated", text: c.evidence || "" })));
   return table([t("phase.id"), t("phase.claim"), t("phase.reference_status"), t("phase.our_status"), t("phase.n"), t("phase.evidence")], claims,
     { id: "dashboard-table" });
 }
@@ -64,7 +64,7 @@ export async function run(request, push = true) {
   clear(target);
   target.append(el("h3", { text: t("phase.chart") }), chartBox("phase-chart", t("chart.phase_alt")));
   drawPhase(payload);
-  const validation = await call("validation_summary", {});
+  const validation = await call("validation_summary", { lang: currentLang() });
   target.append(el("h3", { text: t("phase.validation") }), validationTable(validation));
   target.append(el("h3", { text: t("phase.dashboard") }), dashboardTable(validation));
   remember("phase", { type: "phase", inputs: request, payload, markdown: null });

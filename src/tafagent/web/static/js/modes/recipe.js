@@ -18,6 +18,7 @@ export function recipeName(rid, fallback = "") {
 
 export function relabelRecipes() {
   if (!runtime.boot) return;
+  if ($("#recipe-params").childElementCount) buildRecipeForm($("#recipe-id").value, typedValues());
   for (const option of document.querySelectorAll("option[data-recipe]")) {
     const recipe = runtime.boot.recipes.find((r) => r.id === option.dataset.recipe);
     option.textContent = `${option.dataset.recipe} — ${recipeName(option.dataset.recipe, recipe && recipe.name)}`;
@@ -40,21 +41,32 @@ function paramInput(p, id) {
   return el("input", { id, name: p.name, inputmode: p.type === "str" ? "text" : "decimal" });
 }
 
+// The recipe's texts in the page's language (the core's catalogs, from the boot answer), English as the fallback.
+function recipeTexts(recipe) {
+  const all = runtime.boot.recipe_texts || {};
+  return (all[currentLang()] || {})[recipe.id] || (all.en || {})[recipe.id] || { description: recipe.description, help: {}, units: {} };
+}
+
+// Each field is labelled by what it means (the core's help, in the page's language), with the parameter's name —
+// the one `taf recipe --set` and the share link use — beside it; the default and unit below.
 export function buildRecipeForm(recipeId, values = {}) {
   const recipe = runtime.boot.recipes.find((r) => r.id === recipeId) || runtime.boot.recipes[0];
+  const texts = recipeTexts(recipe);
   $("#recipe-id").value = recipe.id;
-  $("#recipe-description").textContent = recipe.description;
+  $("#recipe-description").textContent = texts.description;
   const box = clear($("#recipe-params"));
   for (const p of recipe.params) {
     const id = `param-${p.name}`;
     const input = paramInput(p, id);
     if (values[p.name] !== undefined) input.value = values[p.name];
-    const help = [p.help];
+    const meaning = texts.help[p.name] || p.help;
+    const help = [];
     if (p.default !== null && p.default !== undefined) {
       help.push(t("recipe.default", { value: typeof p.default === "number" ? fmt(p.default) : String(p.default) }));
     }
-    if (p.unit) help.push(p.unit);
-    box.append(el("label", { for: id, text: p.name }), input, el("p", { class: "param-help", id: `${id}-help`, text: help.join(" · ") }));
+    if (p.unit) help.push(texts.units[p.name] || p.unit);
+    const label = el("label", { for: id }, meaning, " ", el("code", { class: "param-name", text: p.name }));
+    box.append(label, input, el("p", { class: "param-help", id: `${id}-help`, text: help.join(" · ") || "—" }));
     input.setAttribute("aria-describedby", `${id}-help`);
   }
 }
@@ -70,7 +82,7 @@ export async function run(request, push = true) {
   clear(target);
   const r = payload.result;
   target.append(el("div", { class: "tiles" }, verdictTile(r.recipe_id, r, payload.localized)));
-  target.append(chainTable(r, payload.step_display));
+  target.append(chainTable(r, payload.step_display, payload.texts));
   const inputs = Object.entries(r.inputs).map(([name, value]) => el("tr", {}, el("th", { scope: "row", text: name }),
     el("td", { class: "num", text: fmt(value) }), el("td", { text: r.input_sources[name] || "" })));
   target.append(el("h3", { text: t("chain.inputs") }), table([t("ask.parameter"), t("card.value"), t("ask.source")], inputs));

@@ -57,7 +57,7 @@ def fake_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         return wheel
 
     monkeypatch.setattr(build, "build_wheel", fake_wheel)
-    monkeypatch.setattr(build, "find_node_modules", lambda explicit=None: modules)
+    monkeypatch.setattr(build, "find_node_modules", lambda explicit=None, fetch=False: modules)
     return modules
 
 

@@ -23,7 +23,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=port_number, default=8000, help="port 0-65535 on 127.0.0.1 (default 8000; 0 picks a free one)"
     )
-    parser.add_argument("--dir", type=Path, help="where to build the site (default: build/site in the checkout)")
+    parser.add_argument(
+        "--dir", type=Path, help="where to build the site (default: build/site in a checkout, else ~/.cache/tafagent)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild even if a built site exists")
     parser.add_argument("--build-only", action="store_true", help="build the site and exit")
     parser.add_argument("--open", action="store_true", help="open the app in the default web browser")

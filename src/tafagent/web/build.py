@@ -6,15 +6,24 @@ The output folder is self-contained and deploys as-is to any static host::
       index.html  worker.js  style.css  i18n/ui_*.json (from tafagent/web/static)
       js/main.js  js/*.js  js/modes/*.js               (the page's ES modules, no bundler)
       site.json                                        (wheel name, version, Hub endpoint)
-      wheels/tafagent-<version>-py3-none-any.whl       (pip wheel --no-deps of this project)
+      wheels/tafagent-<version>-py3-none-any.whl       (the installed tafagent package, zipped as a wheel)
       vendor/pyodide/…                                 (npm package "pyodide")
       vendor/chart.umd.js                              (npm package "chart.js")
+
+It works from a source checkout and from a plain ``pip install``: the wheel is the package that is running (the
+same files the CLI imports, package data included), and the npm packages come from the checkout's
+``node_modules`` (``npm ci``), a ``node_modules`` in the current folder, or — once, with a message — the npm
+registry, fetched with ``npm install`` into the user's cache (``$TAF_WEB_CACHE``, else ``~/.cache/tafagent``;
+``web-npm/``) at the versions package.json pins (:data:`NPM_PACKAGES`). Outside a checkout the site is built
+in that cache too (``web-site/``), never in the current folder unless ``--dir`` says so.
       tafagent-build.json                              (the build marker: every file above with its SHA-256)
 
 `taf web --dir DIR` only ever deletes a folder it built itself: DIR must be missing, empty, or hold exactly the
 files its marker lists, unchanged. Any other file (a user's folder that happens to hold a site.json, an earlier
 build someone edited or added to) is refused with one line, and nothing is deleted. The build is written into
-a fresh staging folder inside DIR and moved into place at the end, so a failed build leaves DIR as it was.
+a fresh staging folder inside DIR and moved into place at the end, so a failed build leaves DIR as it was (a DIR
+the failed build created is removed again, and a staging folder an interrupted build left behind is cleared by
+the next one).
 
 The Content-Security-Policy is written into index.html here, so it names exactly the Hub endpoint
 the app may fetch configs from.
@@ -22,6 +31,7 @@ the app may fetch configs from.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -30,6 +40,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -50,6 +61,12 @@ PYODIDE_FILES = (
 HUB_REDIRECT_HOSTS = ("https://*.huggingface.co", "https://*.hf.co")
 BUILD_MARKER = "tafagent-build.json"  # {"tafagent_build": 1, "files": {relative path: sha256}}
 STAGING_PREFIX = ".tafagent-staging-"
+# The npm packages the page needs, at the versions package.json pins (a test keeps the two equal).
+NPM_PACKAGES = {"pyodide": "0.29.5", "chart.js": "4.4.7"}
+# What the browser never imports: the page's own static files (served beside the wheel) and compiled caches.
+WHEEL_EXCLUDED_PARTS = ("__pycache__",)
+WHEEL_EXCLUDED_PREFIX = "tafagent/web/static/"
+WHEEL_TIMESTAMP = (2020, 1, 1, 0, 0, 0)  # fixed: the same sources give the same wheel, byte for byte
 
 
 def project_root() -> Path | None:
@@ -61,9 +78,15 @@ def project_root() -> Path | None:
     return None
 
 
+def cache_base() -> Path:
+    """The user's cache folder for `taf web` (``$TAF_WEB_CACHE``, else ``~/.cache/tafagent``)."""
+    return Path(os.environ.get("TAF_WEB_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "tafagent"))
+
+
 def default_site_dir() -> Path:
+    """build/site in a source checkout; else the user's cache (never the current folder, unasked)."""
     root = project_root()
-    return (root / "build" / "site") if root else Path.cwd() / "tafagent-site"
+    return (root / "build" / "site") if root else cache_base() / "web-site"
 
 
 def hub_origin(hub_endpoint: str) -> str:
@@ -132,69 +155,121 @@ def site_is_stale(site: Path, hub_endpoint: str) -> bool:
     return built.get("hub_endpoint") != hub_endpoint.rstrip("/") or built.get("source_sha256") != source_fingerprint()
 
 
-def find_node_modules(explicit: Path | None = None) -> Path:
-    candidates = [explicit] if explicit else []
-    root = project_root()
-    if root:
-        candidates.append(root / "node_modules")
-    candidates.append(Path.cwd() / "node_modules")
-    for candidate in candidates:
-        if (
-            candidate
-            and (candidate / "pyodide" / "pyodide.asm.wasm").is_file()
-            and (candidate / "chart.js" / "dist" / "chart.umd.js").is_file()
-        ):
-            return candidate
-    raise DependencyError(
-        "the browser app needs the npm packages 'pyodide' and 'chart.js', which are not installed",
-        "run `npm ci` in the tafagent source folder (package.json pins both), then `taf web` again",
+def _has_npm_packages(folder: Path | None) -> bool:
+    return bool(
+        folder
+        and (folder / "pyodide" / "pyodide.asm.wasm").is_file()
+        and (folder / "chart.js" / "dist" / "chart.umd.js").is_file()
     )
 
 
-def build_wheel(out_dir: Path) -> Path:
-    """`pip wheel --no-deps` of this project (the browser loads it with pyodide.unpackArchive)."""
+def npm_cache_dir() -> Path:
+    """Where `taf web` keeps the npm packages it fetched itself (one folder per pinned set of versions)."""
+    tag = "-".join(f"{name}-{version}" for name, version in NPM_PACKAGES.items())
+    return cache_base() / "web-npm" / tag
+
+
+def find_node_modules(explicit: Path | None = None, *, fetch: bool = False) -> Path:
+    """The ``node_modules`` folder holding the pinned npm packages: ``explicit``, the checkout's, the current
+    folder's, or the user's cache; with ``fetch``, one ``npm install`` into the cache when none has them."""
     root = project_root()
-    if root is None:
+    cache = npm_cache_dir() / "node_modules"
+    candidates = (
+        [explicit] if explicit else [root / "node_modules" if root else None, Path.cwd() / "node_modules", cache]
+    )
+    for candidate in candidates:
+        if _has_npm_packages(candidate):
+            return candidate  # type: ignore[return-value]
+    if fetch and not explicit:
+        return _fetch_npm_packages(cache.parent)
+    raise DependencyError(
+        "the browser app needs the npm packages 'pyodide' and 'chart.js', which are not installed",
+        "run `npm ci` in the tafagent source folder (package.json pins both), or let `taf web` fetch them "
+        "(it needs npm and the npm registry)",
+    )
+
+
+def _fetch_npm_packages(prefix: Path) -> Path:
+    """``npm install`` of :data:`NPM_PACKAGES` into ``prefix`` (a folder of the user's cache), saying so first."""
+    npm = shutil.which("npm")
+    if npm is None:
         raise DependencyError(
-            "building the browser app needs the tafagent source checkout",
-            "clone the repository and run `taf web` from it",
+            "the browser app needs the npm packages 'pyodide' and 'chart.js', and npm is not installed",
+            "install Node.js (it brings npm), or run `npm ci` in a tafagent source checkout",
         )
+    specs = [f"{name}@{version}" for name, version in NPM_PACKAGES.items()]
+    sys.stderr.write(f"taf web: fetching {', '.join(specs)} from the npm registry into {prefix} (once)\n")
+    prefix.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-save", "--loglevel=error", *specs],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    modules = prefix / "node_modules"
+    if result.returncode != 0 or not _has_npm_packages(modules):
+        tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise DependencyError(
+            f"fetching {', '.join(specs)} with npm failed: {tail[0][:200]}",
+            "check the network (or the npm registry setting), or run `npm ci` in a tafagent source checkout",
+        )
+    return modules
+
+
+def _wheel_files() -> Iterator[tuple[str, Path]]:
+    """(archive name, path) of every file of the running tafagent package the browser may import: its modules and
+    package data, without the page's static files and compiled caches."""
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*")):
+        name = "tafagent/" + path.relative_to(package).as_posix()
+        if (
+            path.is_file()
+            and path.suffix != ".pyc"
+            and not any(part in WHEEL_EXCLUDED_PARTS for part in path.parts)
+            and not name.startswith(WHEEL_EXCLUDED_PREFIX)
+        ):
+            yield name, path
+
+
+def _record_line(name: str, data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return f"{name},sha256={digest},{len(data)}"
+
+
+def build_wheel(out_dir: Path) -> Path:
+    """The running tafagent package as a pure-Python wheel (the browser unpacks it with pyodide.unpackArchive).
+
+    It is zipped from the installed files themselves, so a plain ``pip install`` builds the same site as a source
+    checkout and nothing else (no pip, setuptools or network) is needed; timestamps are fixed, so equal sources
+    give an equal wheel."""
     out_dir = out_dir.resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     for old in out_dir.glob("tafagent-*.whl"):
         old.unlink()
-    # Build from a clean copy of the sources: setuptools' build/lib in the checkout may hold modules that were
-    # deleted since, and the build must not write into the user's tree.
-    with tempfile.TemporaryDirectory(prefix="tafagent-wheel-") as tmp:
-        source = Path(tmp) / "tafagent"
-        source.mkdir()
-        for name in ("pyproject.toml", "README.md"):
-            shutil.copy2(root / name, source / name)
-        shutil.copytree(
-            root / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
-        )
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "wheel",
-                "--no-deps",
-                "--no-build-isolation",
-                "--quiet",
-                "-w",
-                str(out_dir),
-                str(source),
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    wheels = sorted(out_dir.glob("tafagent-*.whl"))
-    if result.returncode != 0 or not wheels:
-        tail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-        raise UsageError(f"building the tafagent wheel failed: {tail[0]}", "run `pip wheel --no-deps .` to see why")
-    return wheels[-1]
+    wheel = out_dir / f"tafagent-{__version__}-py3-none-any.whl"
+    dist_info = f"tafagent-{__version__}.dist-info"
+    meta = {
+        f"{dist_info}/METADATA": f"Metadata-Version: 2.1\nName: tafagent\nVersion: {__version__}\n",
+        f"{dist_info}/WHEEL": "Wheel-Version: 1.0\nGenerator: tafagent.web.build\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+    }
+    records: list[str] = []
+    with zipfile.ZipFile(wheel, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+
+        def add(name: str, data: bytes) -> None:
+            info = zipfile.ZipInfo(name, date_time=WHEEL_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+            records.append(_record_line(name, data))
+
+        for name, path in _wheel_files():
+            add(name, path.read_bytes())
+        for name, text in meta.items():
+            add(name, text.encode())
+        record = f"{dist_info}/RECORD"
+        add(record, ("\n".join([*records, f"{record},,"]) + "\n").encode())
+    return wheel
 
 
 def build_site(
@@ -206,8 +281,10 @@ def build_site(
     is written (see the module docstring)."""
     out = (out or default_site_dir()).resolve()
     content_security_policy(hub_endpoint)  # validates the endpoint before anything is written
-    modules = find_node_modules(node_modules)
+    modules = find_node_modules(node_modules, fetch=True)
+    _clear_interrupted_builds(out)
     _check_replaceable(out)
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     try:
@@ -219,6 +296,12 @@ def build_site(
             if (out / entry.name).exists() or (out / entry.name).is_symlink():
                 raise UsageError(f"'{out / entry.name}' appeared during the build", "run `taf web` again")
             os.replace(entry, out / entry.name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:  # a folder this call made: a failed build takes it away again (only if nothing else is in it)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)  # a folder this call created (mkdtemp), empty after the moves
     marker = {"tafagent_build": 1, "files": files}
@@ -311,6 +394,16 @@ def build_problem(folder: Path, *, ignore: str | None = None) -> str | None:
         return f"'{missing[0]}' was removed since the build"
     changed = next((r for r, path in files.items() if hashlib.sha256(path.read_bytes()).hexdigest() != listed[r]), None)
     return None if changed is None else f"'{changed}' was changed since the build"
+
+
+def _clear_interrupted_builds(folder: Path) -> None:
+    """Remove the staging folders an interrupted build (Ctrl-C, a killed process) left in ``folder``: they are
+    named by this module, hold only what it was writing, and would otherwise make ``folder`` look like a user's."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _check_replaceable(folder: Path, *, ignore: str | None = None) -> None:

@@ -22,8 +22,9 @@ export function logTick(value) {
 function withAxisDefaults(options) {
   const scales = {};
   for (const [name, scale] of Object.entries(options.scales || {})) {
-    const ticks = { maxTicksLimit: 8, autoSkipPadding: 8, ...(scale.type === "logarithmic" ? { callback: logTick } : {}),
-      ...(scale.ticks || {}) };
+    // every tick in the page's number marks (Chart.js would use the browser's locale: "10.000" beside "47 781")
+    const callback = scale.type === "logarithmic" ? logTick : scale.type === "category" ? undefined : (v) => fmt(Number(v));
+    const ticks = { maxTicksLimit: 8, autoSkipPadding: 8, ...(callback ? { callback } : {}), ...(scale.ticks || {}) };
     scales[name] = { ...scale, ticks };
   }
   const legend = { position: "bottom", labels: { boxWidth: 12, boxHeight: 12, font: { size: 11 } },

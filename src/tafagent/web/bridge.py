@@ -474,7 +474,7 @@ def validation_summary(data: dict[str, Any]) -> dict[str, Any]:
     report = validate()
     rows = [{**row, "title_text": validation_text(row["title"], lang)} for row in report.summary_rows()]
     dashboard = falsification_dashboard().to_dict()
-    words = catalog(lang)
+    words = catalog(lang) if lang != "en" else {}  # English: the dashboard's own words
     for claim in dashboard.get("claims", []):
         claim["claim_text"] = words.get(f"card.falsifier.{claim['id']}.claim", claim["claim"])
     return {"snapshot": report.snapshot, "panel_counts": report.panel_counts, "rows": rows, "dashboard": dashboard}

@@ -3,15 +3,18 @@
 // {id, text} back (the bridge's JSON answer), or {id, error} when Pyodide itself fails.
 "use strict";
 
+// Our wheel is fetched while Pyodide loads (both start at once), not after it.
+const wheelDownload = fetch("site.json").then((r) => r.json()).then((site) => fetch(`wheels/${site.wheel}`))
+  .then((r) => r.arrayBuffer());
+wheelDownload.catch(() => {});  // awaited below; an error there is reported as the boot's
+
 importScripts("vendor/pyodide/pyodide.js");
 
 let bridge = null;
 const ready = (async () => {
-  const site = await (await fetch("site.json")).json();
   const py = await loadPyodide({ indexURL: "vendor/pyodide/" });
   postMessage({ stage: "core" });
-  const wheel = await (await fetch(`wheels/${site.wheel}`)).arrayBuffer();
-  py.unpackArchive(wheel, "wheel");
+  py.unpackArchive(await wheelDownload, "wheel");
   bridge = py.pyimport("tafagent.web.bridge");
 })();
 

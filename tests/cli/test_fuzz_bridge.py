@@ -33,7 +33,7 @@ from support.fuzz_support import (
     strict_loads,
     to_json_bytes,
 )
-from tafagent.web import bridge
+from tafagent.web import bridge, bridge_files
 
 CALL_TIMEOUT_S = 30
 MAX_ERROR_CHARS = 400  # the wrapper's limit for a project error line
@@ -98,8 +98,8 @@ VALID_EXPORTS = [
 @st.composite
 def mutated_export_text(draw: st.DrawFn) -> str:
     """An export file of the app (check_import) with hostile changes; input names a mode may or may not have."""
-    kind = draw(st.sampled_from([*bridge.EXPORT_KINDS, "nope", ""]))
-    names = bridge.EXPORT_INPUTS.get(kind, ("model",))
+    kind = draw(st.sampled_from([*bridge_files.EXPORT_KINDS, "nope", ""]))
+    names = bridge_files.EXPORT_INPUTS.get(kind, ("model",))
     keys = st.sampled_from([*names, "p.T_eval", "p.__proto__", "p." + "x" * 80, "nope"]) | JSON_KEYS
     inputs = draw(st.dictionaries(keys, st.sampled_from(["llama-3-8b", "32k", 4096, 0.5]) | BAD, max_size=5) | BAD)
     base = export(kind, inputs, draw(st.sampled_from([True, 1, "true"]) | BAD), draw(st.just("2026") | BAD))
@@ -174,6 +174,25 @@ FIELDS: dict[str, dict[str, tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]
     },
     "check_import": {
         "text": field(st.sampled_from([json.dumps(e) for e in VALID_EXPORTS]), mutated_export_text(), TOO_LONG)
+    },
+    "fit_and_plan": {
+        **MODEL_FIELDS,
+        "context": T_EVAL,
+        "batch": field(st.sampled_from([1, "8", 64]), *BAD_NUMBERS),
+        "tp": field(st.sampled_from([1, "2", 4]), *BAD_NUMBERS, 3),
+        "engine": field(st.sampled_from(["vllm", "transformers", "sglang", "llama.cpp"]), "tgi", "VLLM", ""),
+        "gpu": field(st.sampled_from(["", "H100 SXM", "RTX 4090", "A100 40GB"]), "RTX 9999", "h100", "__proto__"),
+        "weights_dtype": field(st.sampled_from(["auto", "bf16", "fp8", "awq", "gguf-q4_k_m"]), "fp3", "x" * 50),
+        "kv_dtype": field(st.sampled_from(["auto", "fp8", "q8_0"]), "fp4", ""),
+        "tokens_per_day": field(st.sampled_from(["100M", 1e8, "5e7"]), *BAD_NUMBERS),
+        "concurrency": field(st.sampled_from([4, "16"]), *BAD_NUMBERS),
+        "max_ms_per_token": field(st.sampled_from([50, "30"]), *BAD_NUMBERS),
+        "plan_this_gpu": field(st.booleans(), "yes", 1),
+    },
+    "extend_context": {
+        **MODEL_FIELDS,
+        "target": field(st.sampled_from(["32k", "128k", "65536", "1M"]), *BAD_NUMBERS, "2k", "１２８k"),
+        "method": field(st.sampled_from(["yarn", "linear", "dynamic", "longrope", "llama3"]), "ntk", "YARN", ""),
     },
     "localize_verdicts": {
         "lang": LANG,

@@ -43,11 +43,16 @@ COMMANDS = (
 )
 
 
+_COMMAND_LINE: list[str] = []  # the arguments being parsed: a usage error reads its --lang from them
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line usage errors (exit code 2) instead of a usage dump."""
+    """argparse with one-line usage errors (exit code 2), in the user's language, instead of a usage dump."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        write_stderr(f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+        from tafagent.cli.usage_errors import usage_language, usage_line
+
+        write_stderr(usage_line(self.prog, message, usage_language(_COMMAND_LINE)) + "\n")
         raise SystemExit(2)
 
 
@@ -80,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    _COMMAND_LINE[:] = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)

@@ -11,6 +11,7 @@ locators, which is also how a user sees the page.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.request
 from pathlib import Path
@@ -494,3 +495,31 @@ def test_phase_export_imports_back(watched: Watched, app_url: str, tmp_path: Pat
 def test_unknown_recipe_in_a_link_is_an_error(watched: Watched, app_url: str) -> None:
     page = watched.open(app_url, "?mode=recipe&recipe=X-99")
     expect(page.locator("#status")).to_contain_text("There is no recipe 'X-99'")
+
+
+def test_recipe_fields_fill_from_a_model_and_survive_a_recipe_switch(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=recipe&recipe=X-5")
+    page.locator("#param-target_tokens_per_day").fill("5e7")
+    page.locator("#recipe-model").fill("llama-3-8b")
+    page.locator("#recipe-fill").click()
+    expect(page.locator("#param-n_layers")).to_have_value("32")  # from the model, as `taf recipe --model` reads it
+    expect(page.locator("#param-n_kv_heads")).to_have_value("8")
+    assert page.locator("#param-target_tokens_per_day").input_value() == "5e7"  # what was typed stays
+    expect(page.locator('label[for="param-n_layers"]')).to_contain_text("decoder layers")  # labelled by meaning
+    page.locator("#recipe-id").select_option("X-2")
+    page.locator("#recipe-id").select_option("X-5")
+    assert page.locator("#param-target_tokens_per_day").input_value() == "5e7"
+
+
+def test_whatif_slider_updates_the_x2_tile_and_the_link(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=profile&model=llama-3-8b")
+    slider = page.locator("#whatif")
+    assert int(slider.get_attribute("max")) >= 32768  # past the 8,192-token training length, to the limit
+    target = int(slider.get_attribute("min")) + int(slider.get_attribute("step")) * 100
+    slider.fill(str(target))
+    expect(page.locator("#whatif-value")).to_contain_text(f"{target:,}")
+    expected = taf_json("recipe", "X-2", "--model", "llama-3-8b", "--set", f"T_eval={target}")
+    expect(page.locator('#profile-out .tiles article[data-recipe="X-2"]')).to_have_attribute(
+        "data-verdict", expected["verdict"]
+    )
+    expect(page).to_have_url(re.compile(rf"t_eval={target}"))

@@ -394,6 +394,23 @@ def _form_params(recipe: Recipe, params: Any) -> dict[str, Any]:
 
 
 @_respond
+def recipe_model_values(data: dict[str, Any]) -> dict[str, Any]:
+    """What "Fill from a model" puts in the Pick recipe form: the values the recipe takes from the model (the same
+    ``model_inputs`` the core's run_recipe reads), by parameter name."""
+    from tafagent.core.recipes.base import model_inputs
+
+    recipe = get_recipe(text_field(data, "recipe", MAX_ID_CHARS))
+    spec = model_spec(data)
+    values = model_inputs(spec)
+    return {
+        "model": spec.model_id,
+        "values": {
+            p.name: values[p.from_model] for p in recipe.params if p.from_model and values.get(p.from_model) is not None
+        },
+    }
+
+
+@_respond
 def inspect_config(data: dict[str, Any]) -> dict[str, Any]:
     """A pasted config.json: the normalised spec with sources, and its TAF Card."""
     text = text_field(data, "config_text", MAX_TEXT_BYTES)
@@ -506,6 +523,7 @@ HANDLERS = {
         "whatif",
         "compare_models",
         "run_one_recipe",
+        "recipe_model_values",
         "inspect_config",
         "ask_question",
         "phase_diagram",

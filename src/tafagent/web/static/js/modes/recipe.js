@@ -1,14 +1,14 @@
 // Pick recipe: a form generated from the recipe registry (typed parameters, their help, units and defaults),
 // run by the core with the same checks as `taf recipe --set`. Also the recipe names every menu shows.
 import { call, runtime } from "../core.js";
-import { $, clear, el, formValues, setValue, table } from "../dom.js";
+import { $, clear, el, formValues, setValue, short, table } from "../dom.js";
 import { fmt } from "../format.js";
 import { currentLang, t } from "../i18n.js";
 import { resolveModel } from "../hub.js";
 import { chainTable, verdictTile } from "../results.js";
 import { remember } from "../session.js";
 import { writeUrl } from "../share.js";
-import { run as queue } from "../status.js";
+import { run as queue, setStatus } from "../status.js";
 
 // Recipe names in the page's language (the core's message catalogs; English from the registry).
 export function recipeName(rid, fallback = "") {
@@ -105,15 +105,41 @@ export function init() {
   buildRecipeForm("X-2");
 }
 
-// What was typed in a recipe's fields, by parameter name: switching recipes keeps the values they share.
+// What was typed in the recipes' fields, by parameter name, over every recipe shown so far: switching recipes
+// (and back) keeps each value, and a recipe that shares a parameter starts with it.
+const typed = {};
+
 function typedValues() {
-  const values = {};
-  for (const node of $("#recipe-params").querySelectorAll("input, select")) if (node.value !== "") values[node.name] = node.value;
-  return values;
+  for (const node of $("#recipe-params").querySelectorAll("input, select")) {
+    if (node.value !== "") typed[node.name] = node.value;
+    else delete typed[node.name];
+  }
+  return { ...typed };
+}
+
+// "Fill from a model": the values the recipe takes from the model (the core's model_inputs) go into the fields
+// still empty (what the user typed stays); the status line names the model they came from.
+async function fillFromModel() {
+  const name = $("#recipe-model").value.trim();
+  if (!name) return;
+  try {
+    const model = await resolveModel(name);
+    const answer = await call("recipe_model_values", { ...model, recipe: $("#recipe-id").value });
+    let filled = 0;
+    for (const [param, value] of Object.entries(answer.values)) {
+      const input = document.getElementById(`param-${param}`);
+      if (input && input.value === "") { input.value = String(value); filled += 1; }
+    }
+    setStatus(t("recipe.filled", { n: filled, model: short(answer.model) }));
+  } catch (error) {
+    setStatus(error.message, true);
+  }
 }
 
 export function wire() {
   $("#recipe-id").addEventListener("change", () => buildRecipeForm($("#recipe-id").value, typedValues()));
+  $("#recipe-model").addEventListener("change", fillFromModel);
+  $("#recipe-fill").addEventListener("click", fillFromModel);
   $("#recipe-form").addEventListener("submit", (e) => { e.preventDefault(); const f = formValues(e.target);
     const v = { recipe: f.recipe, model: f.model };
     for (const [k, val] of Object.entries(f)) if (!["recipe", "model"].includes(k) && val !== "") v[`p.${k}`] = val;

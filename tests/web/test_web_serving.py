@@ -105,3 +105,21 @@ def test_serving_modes_fit_a_phone(browser: Any, app_url: str, link: str) -> Non
     shot(page, f"{name}-phone")
     context.close()
     assert measured["scroll"] <= measured["viewport"], measured
+
+
+def test_examples_are_one_click_away(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=fit")
+    page.locator("#fit-example").click()
+    expect(page.locator("#plan-headline")).to_be_visible()
+    assert page.locator("#fit-form-model").input_value() == "llama-3.1-70b"
+    page.locator("#tab-extend").click()
+    page.locator("#extend-example").click()
+    expect(page.locator("#extend-verdict")).to_be_visible()
+
+
+def test_the_card_shows_its_facts_first(watched: Watched, app_url: str) -> None:
+    page = watched.open(app_url, "?mode=profile&model=mixtral-8x7b&t_eval=131072")
+    facts = page.locator("#profile-out .hero .facts")
+    expect(facts).to_contain_text("beyond the training context (4.0×)")
+    expect(facts).to_contain_text("mixture of experts: 2 of 8 per token")
+    expect(page.locator("#profile-out details.section")).to_have_count(3)  # measurements, diagnostics, falsifiers

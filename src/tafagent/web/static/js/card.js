@@ -3,10 +3,10 @@
 // the decay chart and every recipe's audited chain. Every number is the core's (tafagent.core.card.profile).
 import { call } from "./core.js";
 import { clear, el, short, table } from "./dom.js";
-import { fmt, shown } from "./format.js";
+import { fixed, fmt, shown } from "./format.js";
 import { currentLang, t, tCode } from "./i18n.js";
 import { chartBox, drawDecay } from "./charts.js";
-import { resultBlock, stepByLaw, verdictTile } from "./results.js";
+import { TONE_ICONS, resultBlock, stepByLaw, verdictTile } from "./results.js";
 import { session } from "./session.js";
 import { writeUrl } from "./share.js";
 
@@ -22,6 +22,21 @@ function keyNumberLabels() {
   };
 }
 
+// Facts a reader checks first, as chips: the evaluated length against the training context, and the architecture
+// features that change the answers (sliding window, experts, no RoPE).
+function facts(card) {
+  const spec = card.model;
+  const items = [];
+  const T = card.inputs.T_eval;
+  if (spec.T_train && T > spec.T_train) items.push(["caution", t("card.fact.beyond", { ratio: fixed(T / spec.T_train, 1) })]);
+  else if (spec.T_train) items.push(["good", t("card.fact.within")]);
+  if (spec.has_swa) items.push(["info", t("card.fact.swa")]);
+  if (spec.moe) items.push(["info", t("card.fact.moe", { experts: spec.moe.n_experts, active: spec.moe.experts_per_token })]);
+  if (!spec.rope_theta) items.push(["info", t("card.fact.no_rope")]);
+  return el("ul", { class: "facts" }, items.map(([tone, text]) => el("li", { class: tone },
+    el("span", { "aria-hidden": "true", text: `${TONE_ICONS[tone]} ` }), text)));
+}
+
 // The model's title, architecture class, head line and one-glance summary, as `taf profile --lang` writes them.
 function hero(card, texts, prefix) {
   const spec = card.model;
@@ -30,7 +45,13 @@ function hero(card, texts, prefix) {
       text: t("card.title", { model: short(spec.model_id) }) }),
     el("p", {}, el("strong", { text: texts.architecture_class })),
     el("p", { text: texts.head }),
-    el("p", { id: `${prefix}card-summary`, dataset: card.summary, text: `${t("card.summary")}: ${texts.summary}` }));
+    el("p", { id: `${prefix}card-summary`, dataset: card.summary, text: `${t("card.summary")}: ${texts.summary}` }),
+    facts(card));
+}
+
+// A section the reader opens when they want it (measurements, diagnostics, falsifiers): folded under its title.
+function folded(title, body) {
+  return el("details", { class: "section" }, el("summary", { text: title }), body);
 }
 
 function keyNumbersTable(payload, prefix) {
@@ -61,12 +82,12 @@ export function renderCard(target, payload, request, prefix = "") {
   target.append(el("h3", { text: t("card.verdicts") }), el("div", { class: "tiles" },
     Object.entries(card.recipes).map(([rid, result]) => verdictTile(rid, result, payload.localized[rid]))));
   target.append(el("h3", { text: t("card.key_numbers") }), keyNumbersTable(payload, prefix));
-  target.append(el("h3", { text: t("card.measured") }),
-    el("ul", { id: `${prefix}measured` }, texts.measured.map((x) => el("li", { text: x }))));
-  target.append(el("h3", { text: t("card.diagnostics") }),
-    el("ul", { id: `${prefix}diagnostics` }, texts.diagnostics.map((x) => el("li", { text: x }))));
-  target.append(el("h3", { text: t("card.falsifiers") }), el("ul", { id: `${prefix}falsifiers` }, texts.falsification.map((f) =>
-    el("li", { text: t("card.falsifier_line", { id: f.id, claim: f.claim, status: f.status, note: f.note ? ` — ${f.note}` : "" }) }))));
+  target.append(folded(t("card.measured"),
+    el("ul", { id: `${prefix}measured` }, texts.measured.map((x) => el("li", { text: x })))));
+  target.append(folded(t("card.diagnostics"),
+    el("ul", { id: `${prefix}diagnostics` }, texts.diagnostics.map((x) => el("li", { text: x })))));
+  target.append(folded(t("card.falsifiers"), el("ul", { id: `${prefix}falsifiers` }, texts.falsification.map((f) =>
+    el("li", { text: t("card.falsifier_line", { id: f.id, claim: f.claim, status: f.status, note: f.note ? ` — ${f.note}` : "" }) })))));
   if (card.model.rope_theta) target.append(whatifBlock(card, request, prefix, payload.position_limit, target));
   target.append(el("h3", { text: t("card.decay") }), chartBox(`${prefix}decay-chart`, t("chart.decay_alt")));
   drawDecay(`${prefix}decay-chart`, payload.decay);

@@ -11,6 +11,12 @@ import { run as queue } from "../status.js";
 
 const METHODS = ["yarn", "linear", "dynamic", "longrope", "llama3"];  // tafagent.core.extend.METHODS
 const FIELDS = ["model", "target", "method"];
+const EXAMPLES = [
+  { model: "llama-3-8b", target: "32k", method: "yarn" },
+  { model: "qwen2.5-7b", target: "128k", method: "yarn" },
+  { model: "mistral-7b", target: "64k", method: "linear" },
+];
+const examples = { next: 0 };
 
 function fields() {
   return [
@@ -60,8 +66,16 @@ export function init() {
 
 export function wire() {
   $("#mode-extend").append(el("p", { class: "desc", "data-i18n": "mode.extend.desc", text: t("mode.extend.desc") }),
-    el("form", { id: "extend-form", class: "form", autocomplete: "off" }), el("div", { id: "extend-out", class: "out" }));
+    el("form", { id: "extend-form", class: "form", autocomplete: "off" }),
+    el("div", { class: "buttons" }, el("button", { type: "button", id: "extend-example", class: "secondary",
+      "data-i18n": "button.example", text: t("button.example") })),
+    el("div", { id: "extend-out", class: "out" }));
   buildForm(form(), fields(), "button.extend");
+  $("#extend-example").addEventListener("click", () => {
+    const example = EXAMPLES[examples.next++ % EXAMPLES.length];
+    fillForm(form(), example);
+    queue(() => run(example));
+  });
   form().addEventListener("submit", (e) => {
     e.preventDefault();
     const values = formState(form());

@@ -11,6 +11,13 @@ import { writeUrl } from "../share.js";
 import { run as queue } from "../status.js";
 
 const KV_DTYPES = ["auto", "bf16", "fp16", "fp32", "fp8", "int8", "q8_0", "q4_0"];
+// "Try an example": the field's most common questions, one click each.
+const EXAMPLES = [
+  { model: "llama-3.1-70b", context: "8k", tokens_per_day: "100M" },
+  { model: "llama-3-8b", context: "32k", engine: "vllm", gpu: "RTX 4090" },
+  { model: "mixtral-8x7b", context: "16k", engine: "llama.cpp", gpu: "RTX 4090", weights_dtype: "gguf-q4_k_m" },
+];
+const examples = { next: 0 };
 export const FIELDS = ["model", "context", "batch", "engine", "gpu", "tp", "weights_dtype", "kv_dtype", "tokens_per_day",
   "concurrency", "max_ms_per_token", "plan_this_gpu"];
 
@@ -120,8 +127,17 @@ export function init() {
 export function wire() {
   const section = $("#mode-fit");
   section.append(el("p", { class: "desc", "data-i18n": "mode.fit.desc", text: t("mode.fit.desc") }),
-    el("form", { id: "fit-form", class: "form", autocomplete: "off" }), el("div", { id: "fit-out", class: "out" }));
+    el("form", { id: "fit-form", class: "form", autocomplete: "off" }),
+    el("div", { class: "buttons" }, el("button", { type: "button", id: "fit-example", class: "secondary",
+      "data-i18n": "button.example", text: t("button.example") })),
+    el("div", { id: "fit-out", class: "out" }));
   buildForm(form(), fields(), "button.fit");
+  $("#fit-example").addEventListener("click", () => {
+    const example = EXAMPLES[examples.next++ % EXAMPLES.length];
+    buildForm(form(), fields(), "button.fit");
+    fillForm(form(), example);
+    queue(() => run(example));
+  });
   form().addEventListener("submit", (e) => {
     e.preventDefault();
     const values = formState(form());

@@ -14,18 +14,12 @@ from typing import Any
 
 from tafagent.core.catalogs import default_catalogs
 from tafagent.core.errors import ConfigError, UsageError
-from tafagent.core.extend import METHODS, plan_extension
-from tafagent.core.extend.text import extend_texts, extend_view
-from tafagent.core.launch import command_note_texts
-from tafagent.core.memory.plan_text import plan_texts, runners_up_table
-from tafagent.core.memory.planner import plan_serving
-from tafagent.core.memory.report import memory_report
-from tafagent.core.memory.report_text import memory_texts
-from tafagent.core.memory.report_view import memory_view
-from tafagent.core.memory.runtimes import ENGINES
 from tafagent.core.messages import tr
 from tafagent.core.spec.limits import MAX_POSITIONS
 from tafagent.web.request_fields import choice_field, flag_field, lang_field, number_field, shown, text_field
+
+# The serving and extension modules are imported by the functions that use them: the page's first card (the
+# bridge is imported at boot) must not pay for the planner, the launch builders and the extension literature.
 
 MAX_BATCH = 1_000_000  # as `taf memory --batch`
 MAX_TP = 1024  # as `taf memory --tp`
@@ -87,6 +81,14 @@ def fit_and_plan(data: dict[str, Any]) -> dict[str, Any]:
 
     The memory report uses the form's GPU (none: the bytes only); the planner searches the whole catalog, or only
     that GPU when ``plan_this_gpu`` is set."""
+    from tafagent.core.launch import command_note_texts
+    from tafagent.core.memory.plan_text import plan_texts, runners_up_table
+    from tafagent.core.memory.planner import plan_serving
+    from tafagent.core.memory.report import memory_report
+    from tafagent.core.memory.report_text import memory_texts
+    from tafagent.core.memory.report_view import memory_view
+    from tafagent.core.memory.runtimes import ENGINES
+
     spec = _model_spec(data)
     lang = lang_field(data)
     context = _whole(data, "context", MAX_POSITIONS)
@@ -143,7 +145,8 @@ def fit_and_plan(data: dict[str, Any]) -> dict[str, Any]:
 
 def extend_context(data: dict[str, Any]) -> dict[str, Any]:
     """`taf extend MODEL --to L --method M`: the rope block, engine flags, memory and X-2 at L, the literature."""
-    from tafagent.core.extend import parse_context_tokens
+    from tafagent.core.extend import METHODS, parse_context_tokens, plan_extension
+    from tafagent.core.extend.text import extend_texts, extend_view
 
     spec = _model_spec(data)
     lang = lang_field(data)

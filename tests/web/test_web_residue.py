@@ -16,8 +16,10 @@ What it leaves out, and why (the same choices as the CLI residue tests):
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +28,7 @@ from browser_kit import BOOT_TIMEOUT_MS, skip_reason
 from support.residue import english_residue
 
 pytestmark = pytest.mark.slow
+I18N = Path(__file__).resolve().parents[2] / "src" / "tafagent" / "web" / "static" / "i18n"
 
 if skip_reason():
     pytest.skip(skip_reason(), allow_module_level=True)
@@ -58,6 +61,15 @@ VISIBLE_TEXT = """(selector) => {
 # A caveat code as the core files it (x2_beyond_T_train, panel_contradicts_pade): never shown to a reader.
 CAVEAT_CODE = re.compile(r"(?<![\w.])(?:x\d+_[A-Za-z0-9_]+|panel_contradicts_[a-z0-9_]+)(?![\w])")
 TEXTS: dict[tuple[str, str], str] = {}
+# The page's own French labels (ui_fr.json), each of which the page may join to a text with a colon.
+FRENCH_LABELS = sorted(
+    {
+        value
+        for name in ("ui_fr.json", "ui_serving_fr.json")
+        for value in json.loads((I18N / name).read_text(encoding="utf-8")).values()
+        if value and value[-1].isalpha() and len(value) < 40
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +114,5 @@ def test_no_english_left_on_the_page(pages: dict[str, Page], app_url: str, name:
     lines = [line for line in translated.splitlines() if any(phrase in line.lower() for phrase in residue)]
     assert residue == [], "\n".join(lines[:12])
     assert CAVEAT_CODE.findall(translated) == []
+    if lang == "fr":  # French typography: the page's own joins put a no-break space before ':' (never "Routage: X-2")
+        assert [label for label in FRENCH_LABELS if f"{label}:" in translated] == []

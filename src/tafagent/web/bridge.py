@@ -346,7 +346,7 @@ def compare_models(data: dict[str, Any]) -> dict[str, Any]:
             for _, result in comparison.rows
         ],
         "columns": comparison.key_number_columns(),
-        "column_headers": [comparison.column_header(c) for c in comparison.key_number_columns()],
+        "column_headers": [comparison.column_header(c, lang) for c in comparison.key_number_columns()],
         "markdown": comparison_markdown(comparison),
     }
 

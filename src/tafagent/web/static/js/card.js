@@ -4,7 +4,7 @@
 import { call } from "./core.js";
 import { clear, el, short, table } from "./dom.js";
 import { fixed, fmt, shown } from "./format.js";
-import { currentLang, t, tCode } from "./i18n.js";
+import { colon, currentLang, t, tCode } from "./i18n.js";
 import { chartBox, drawDecay } from "./charts.js";
 import { TONE_ICONS, resultBlock, stepByLaw, verdictTile } from "./results.js";
 import { session } from "./session.js";
@@ -45,7 +45,7 @@ function hero(card, texts, prefix) {
       text: t("card.title", { model: short(spec.model_id) }) }),
     el("p", {}, el("strong", { text: texts.architecture_class })),
     el("p", { text: texts.head }),
-    el("p", { id: `${prefix}card-summary`, dataset: card.summary, text: `${t("card.summary")}: ${texts.summary}` }),
+    el("p", { id: `${prefix}card-summary`, dataset: card.summary, text: `${t("card.summary")}${colon()}${texts.summary}` }),
     facts(card));
 }
 
@@ -103,8 +103,8 @@ function whatifLine(T, response) {
     const found = stepByLaw(response.result, response.step_display, id);
     return found ? shown(found.display, found.step.result) : t("na");
   };
-  return `T = ${fmt(T)}: γ_Padé ${law("gamma_pade")} → ${law("gamma_decomposition")}, d_horizon ${law("d_horizon")}, `
-    + `L_NIAH ${law("l_niah")} — ${response.localized.verdict}: ${response.localized.reason}`;
+  return `T = ${fmt(T)}${colon()}γ_Padé ${law("gamma_pade")} → ${law("gamma_decomposition")}, d_horizon ${law("d_horizon")}, `
+    + `L_NIAH ${law("l_niah")} — ${response.localized.verdict}${colon()}${response.localized.reason}`;
 }
 
 // The what-if slider: X-2 at another length, computed by the core. It shows its value, replaces the card's X-2 tile

@@ -19,6 +19,9 @@ export function t(key, params = {}) {
   return text;
 }
 
+// ": " in the page's language (French "\u00a0: ", Chinese "："): every label-colon-text the page joins itself.
+export function colon() { return t("punct.colon"); }
+
 // A code from the core (evidence label, support, confidence band, corpus) in the page's language; an unknown
 // code is shown as it is rather than as a missing key.
 export function tCode(prefix, code) {

@@ -155,8 +155,9 @@ async function main() {
   window.addEventListener("hashchange", () => {
     const next = readUrl();
     const nextMode = knownMode(next.get("mode"));
-    const lang = next.get("lang") || "en";
-    const opened = lang !== currentLang() ? loadLanguage(lang).then(() => recipe.relabelRecipes()) : Promise.resolve();
+    const lang = next.get("lang");  // a link without one keeps the page's language
+    const opened = lang && lang !== currentLang() ? loadLanguage(lang).then(() => recipe.relabelRecipes())
+      : Promise.resolve();
     opened.then(() => { showMode(nextMode); return replay(nextMode, next); });
   });
   if (!actedDuringBoot()) {

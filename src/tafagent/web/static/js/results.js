@@ -2,7 +2,7 @@
 // result as the core wrote it, the evidence label and what the reference panel says).
 import { el, table } from "./dom.js";
 import { shown } from "./format.js";
-import { t, tCode } from "./i18n.js";
+import { colon, t, tCode } from "./i18n.js";
 
 // A verdict's tone as an icon beside the word, so it reads without colour too.
 export const TONE_ICONS = { good: "✅", caution: "⚠️", bad: "❌", info: "ℹ️" };
@@ -14,7 +14,7 @@ export function verdictTile(rid, result, localized) {
       localized.verdict),
     el("p", { class: "muted", text: t("card.confidence", { band: tCode("band", result.confidence.band) }) }),
     el("p", { class: "reason", text: localized.reason }),
-    localized.no_action ? null : el("p", {}, el("strong", { text: `${t("card.action")}: ` }), localized.mitigation));
+    localized.no_action ? null : el("p", {}, el("strong", { text: `${t("card.action")}${colon()}` }), localized.mitigation));
 }
 
 // ``display``: the bridge's text for each step of ``result.chain`` (its `step_display`), in order; none for the
@@ -46,7 +46,7 @@ export function stepByLaw(result, display, law) {
 
 // A recipe's verdict, reason and audited chain, folded; its caveats as the core's sentences (never raw codes).
 export function resultBlock(result, localized, display = [], model = "", texts = null) {
-  const title = `${result.recipe_id} — ${localized.recipe_name || result.recipe_name}${model ? ` · ${model}` : ""}: ${localized.verdict}`;
+  const title = `${result.recipe_id} — ${localized.recipe_name || result.recipe_name}${model ? ` · ${model}` : ""}${colon()}${localized.verdict}`;
   const caveats = texts && texts.caveats ? texts.caveats : [];
   return el("details", { dataset: { recipe: result.recipe_id } },
     el("summary", { text: title }),

@@ -2,7 +2,7 @@
 import { call } from "../core.js";
 import { $, clear, el, setValue, table } from "../dom.js";
 import { fmt } from "../format.js";
-import { currentLang, t } from "../i18n.js";
+import { colon, currentLang, t } from "../i18n.js";
 import { resultBlock, verdictTile } from "../results.js";
 import { remember } from "../session.js";
 import { writeUrl } from "../share.js";
@@ -21,7 +21,7 @@ const examples = { next: 0 };
 function unrouted(answer) {
   return [el("p", { class: "warning", text: `${t("ask.cannot_route")} ${answer.why || ""}` }),
     el("h3", { text: t("ask.suggestions") }),
-    el("ul", {}, (answer.suggestions || []).map((s) => el("li", { text: typeof s === "string" ? s : `${s.recipe_id}: ${s.reason || s.why || ""}` })))];
+    el("ul", {}, (answer.suggestions || []).map((s) => el("li", { text: typeof s === "string" ? s : `${s.recipe_id}${colon()}${s.reason || s.why || ""}` })))];
 }
 
 // The parameters as the question gave them (or as assumed), echoed with the page's formatter.
@@ -36,7 +36,7 @@ function routed(answer) {
     tile.id = "ask-verdict";
     nodes.push(el("div", { class: "tiles" }, tile));
   }
-  nodes.push(el("h3", { text: `${t("ask.route")}: ${answer.recipe_id}` }));
+  nodes.push(el("h3", { text: `${t("ask.route")}${colon()}${answer.recipe_id}` }));
   const rows = Object.entries(answer.params || {}).map(([name, value]) => el("tr", { dataset: { param: name } },
     el("th", { scope: "row", text: name }), el("td", { class: "num", text: fmt(value) }),
     el("td", { text: (answer.param_sources || {})[name] || "" })));

@@ -3,7 +3,7 @@
 import { call } from "../core.js";
 import { $, clear, el, formValues, setValue, table } from "../dom.js";
 import { fixed, fmt } from "../format.js";
-import { currentLang, t, tCode } from "../i18n.js";
+import { colon, currentLang, t, tCode } from "../i18n.js";
 import { PALETTE, chartBox, drawChart } from "../charts.js";
 import { resolveModel } from "../hub.js";
 import { remember } from "../session.js";
@@ -18,7 +18,7 @@ function datasets(payload) {
     { label: t("phase.pade", { T: payload.T }), data: payload.curve, type: "line", borderColor: "#444", pointRadius: 0 },
     { label: t("phase.hagedorn"), data: [{ x: 3, y: 1 }, { x: 7.2, y: 1 }], type: "line", borderColor: "#e25555", borderDash: [6, 4], pointRadius: 0 },
   ];
-  if (payload.user) sets.push({ label: `${t("phase.user")}: ${payload.user.model}`, data: [payload.user], backgroundColor: "#2b9348", pointRadius: 8 });
+  if (payload.user) sets.push({ label: `${t("phase.user")}${colon()}${payload.user.model}`, data: [payload.user], backgroundColor: "#2b9348", pointRadius: 8 });
   return sets;
 }
 

@@ -32,7 +32,9 @@ function metricChart(target, payload) {
     type: "bar",
     data: { labels: rows.map((r) => r.model), datasets: [{ label: select.value,
       data: rows.map((r) => r.key_numbers[select.value] ?? null), backgroundColor: PALETTE.slice(0, rows.length) }] },
-    options: { plugins: { legend: { display: false } } },
+    // the value axis titled with the chosen key number, its ticks in the page's number marks (charts.js)
+    options: { plugins: { legend: { display: false } },
+      scales: { x: { type: "category" }, y: { type: "linear", title: { display: true, text: select.value } } } },
   });
   select.addEventListener("change", draw);
   draw();

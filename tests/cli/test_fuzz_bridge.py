@@ -175,6 +175,7 @@ FIELDS: dict[str, dict[str, tuple[st.SearchStrategy[Any], st.SearchStrategy[Any]
     "check_import": {
         "text": field(st.sampled_from([json.dumps(e) for e in VALID_EXPORTS]), mutated_export_text(), TOO_LONG)
     },
+    "recipe_model_values": {**MODEL_FIELDS, "recipe": RECIPE},
     "fit_and_plan": {
         **MODEL_FIELDS,
         "context": T_EVAL,

@@ -46,8 +46,9 @@ function failAll(message) {
 
 // Pyodide starts loading at once, in parallel with the language file and the forms.
 export function startWorker() {
-  runtime.bootStart = performance.now();
-  rpc.worker = new Worker("worker.js");
+  const early = globalThis.tafagentWorker;  // started by boot.js in the page's head, when it ran
+  runtime.bootStart = early ? early.startedAt : performance.now();
+  rpc.worker = early ? early.worker : new Worker("worker.js");
   rpc.worker.onmessage = (event) => {
     const message = event.data;
     if (message.stage === "core") { setStatus(t("status.loading_core")); return; }

@@ -9,6 +9,8 @@ The output folder is self-contained and deploys as-is to any static host::
       wheels/tafagent-<version>-py3-none-any.whl       (the installed tafagent package, zipped as a wheel)
       vendor/pyodide/…                                 (npm package "pyodide")
       vendor/chart.umd.js                              (npm package "chart.js")
+      boot.js                                          (starts the runtime's worker from the page's head)
+      tafagent-build.json                              (the build marker: every file above with its SHA-256)
 
 It works from a source checkout and from a plain ``pip install``: the wheel is the package that is running (the
 same files the CLI imports, package data included), and the npm packages come from the checkout's
@@ -16,7 +18,6 @@ same files the CLI imports, package data included), and the npm packages come fr
 registry, fetched with ``npm install`` into the user's cache (``$TAF_WEB_CACHE``, else ``~/.cache/tafagent``;
 ``web-npm/``) at the versions package.json pins (:data:`NPM_PACKAGES`). Outside a checkout the site is built
 in that cache too (``web-site/``), never in the current folder unless ``--dir`` says so.
-      tafagent-build.json                              (the build marker: every file above with its SHA-256)
 
 `taf web --dir DIR` only ever deletes a folder it built itself: DIR must be missing, empty, or hold exactly the
 files its marker lists, unchanged. Any other file (a user's folder that happens to hold a site.json, an earlier

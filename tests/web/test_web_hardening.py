@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from support.npm_stand_in import stand_in_node_modules
 from tafagent.core.errors import UsageError
 from tafagent.web import build
 from tafagent.web.bridge import call
@@ -41,14 +42,7 @@ def error(action: str, request: Any) -> str:
 @pytest.fixture
 def fake_tools(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """npm's pyodide and chart.js as empty stand-ins, and a wheel build that writes a stand-in wheel."""
-    modules = tmp_path / "node_modules"
-    for name in build.PYODIDE_FILES:
-        (modules / "pyodide").mkdir(parents=True, exist_ok=True)
-        (modules / "pyodide" / name).write_text(name, encoding="utf-8")
-    (modules / "pyodide" / "package.json").write_text('{"version": "0.0.1"}', encoding="utf-8")
-    (modules / "chart.js" / "dist").mkdir(parents=True)
-    (modules / "chart.js" / "dist" / "chart.umd.js").write_text("chart", encoding="utf-8")
-    (modules / "chart.js" / "package.json").write_text('{"version": "0.0.2"}', encoding="utf-8")
+    modules = stand_in_node_modules(tmp_path)
 
     def fake_wheel(out_dir: Path) -> Path:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -270,3 +264,10 @@ def test_the_command_parses_back_to_the_same_model_and_no_extra_flag(model: str)
     assert argv[:3] == ["taf", "diagnose", model]
     args = build_parser().parse_args(argv[1:])
     assert args.model == model and args.trust_remote_code is False and args.protocol == "reference" and args.fast
+
+
+@pytest.mark.parametrize("field", ["context", "batch", "tp", "concurrency"])
+def test_an_absurd_size_is_quoted_short_never_digit_by_digit(field: str) -> None:
+    request = {"model": "llama-3-8b", "context": "8k", "tokens_per_day": "1e6", field: "1e300"}
+    message = error("fit_and_plan", request)
+    assert "1e+300" in message and "0000000000" not in message

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from support.npm_stand_in import stand_in_node_modules
 from tafagent.core.errors import DependencyError, UsageError
 from tafagent.web import build
 
@@ -132,20 +133,8 @@ def test_no_npm_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "npm is not installed" in error.value.one_line() and "Node.js" in error.value.one_line()
 
 
-def _stand_in_modules(folder: Path) -> Path:
-    modules = folder / "node_modules"
-    for name in build.PYODIDE_FILES:
-        (modules / "pyodide").mkdir(parents=True, exist_ok=True)
-        (modules / "pyodide" / name).write_text(name, encoding="utf-8")
-    (modules / "pyodide" / "package.json").write_text('{"version": "0.0.1"}', encoding="utf-8")
-    (modules / "chart.js" / "dist").mkdir(parents=True)
-    (modules / "chart.js" / "dist" / "chart.umd.js").write_text("chart", encoding="utf-8")
-    (modules / "chart.js" / "package.json").write_text('{"version": "0.0.2"}', encoding="utf-8")
-    return modules
-
-
 def test_a_failed_build_into_a_new_folder_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    modules = _stand_in_modules(tmp_path)
+    modules = stand_in_node_modules(tmp_path)
 
     def failing_wheel(out_dir: Path) -> Path:
         raise UsageError("the disk is full", "free some space")
@@ -158,7 +147,7 @@ def test_a_failed_build_into_a_new_folder_leaves_nothing(tmp_path: Path, monkeyp
 
 
 def test_an_interrupted_build_does_not_block_the_next(tmp_path: Path) -> None:
-    modules = _stand_in_modules(tmp_path)
+    modules = stand_in_node_modules(tmp_path)
     site = tmp_path / "site"
     leftover = site / f"{build.STAGING_PREFIX}abc123"
     (leftover / "vendor").mkdir(parents=True)

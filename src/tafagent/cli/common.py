@@ -16,14 +16,12 @@ from tafagent.core.catalogs import Catalogs, default_catalogs
 from tafagent.core.errors import ConfigError, UsageError
 from tafagent.core.jsonsafe import JSONInputError, parse_bounded_json
 from tafagent.core.numbers import parse_number
-from tafagent.core.spec.limits import MAX_POSITIONS
+from tafagent.core.spec.limits import MAX_BATCH, MAX_POSITIONS, MAX_TP  # --batch, --context, --tp
 
 MAX_CATALOG_BYTES = 16 * 1024 * 1024  # a catalog is a few KB of JSON rows
 MAX_SHOWN_CHARS = 40  # of a bad value quoted in an error line
 
 # Upper bounds of the integer flags: far above any real use, low enough that no computation explodes.
-MAX_BATCH = 1_000_000  # concurrent sequences (--batch)
-MAX_TP = 1024  # tensor-parallel GPUs (--tp); the fewest-GPU search itself stops at 64
 MAX_PROMPTS = 100_000  # prompts per seed (--prompts); the reference uses 80
 MAX_CURVE_QUERIES = 10_000  # query rows of the fast curve estimator (--curve-queries)
 MAX_SEED = 2**32 - 1  # numpy's seed range (--seeds)
@@ -41,10 +39,15 @@ def output_language(args: argparse.Namespace, default: str | None = "en") -> str
     env = os.environ.get("TAF_LANG", "").strip()
     if not env:
         return default
-    code = env.lower().replace("_", "-").split("-")[0].split(".")[0]  # fr_FR.UTF-8 → fr, zh-CN → zh
+    code = language_code(env)
     if code not in LANGUAGES:
         raise UsageError(f"TAF_LANG={shown(env)} is not a language of taf", f"set it to one of {', '.join(LANGUAGES)}")
     return code
+
+
+def language_code(locale: str) -> str:
+    """The language part of a locale name: ``fr_FR.UTF-8`` → fr, ``zh-CN`` → zh (not checked against LANGUAGES)."""
+    return locale.strip().lower().replace("_", "-").split("-")[0].split(".")[0]
 
 
 def shown(text: str) -> str:

@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Sequence
 
+from tafagent.cli.common import language_code
 from tafagent.core.messages import LANGUAGES, tr
 from tafagent.core.render.format import localise_number
 
@@ -69,7 +70,7 @@ def usage_language(argv: Sequence[str]) -> str:
         )
         if value in LANGUAGES:
             return value
-    code = os.environ.get("TAF_LANG", "").strip().lower().replace("_", "-").split("-")[0].split(".")[0]
+    code = language_code(os.environ.get("TAF_LANG", ""))  # an unknown one is English here: this line is the error
     return code if code in LANGUAGES else "en"
 
 

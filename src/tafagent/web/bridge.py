@@ -31,7 +31,6 @@ from tafagent.core.memory.runtimes import ENGINES
 from tafagent.core.messages import LANGUAGES, recipe_label, verdict_label
 from tafagent.core.recipes import get_recipe, list_recipes, run_recipe
 from tafagent.core.recipes.base import Recipe
-from tafagent.core.render.card_text import KEY_NUMBER_LABELS as CARD_KEY_LABELS
 from tafagent.core.render.card_text import card_texts, key_number_rows, result_texts
 from tafagent.core.render.card_text import panel_text as card_panel_text
 from tafagent.core.render.charts import decay_curves, phase_diagram_data
@@ -41,7 +40,6 @@ from tafagent.core.render.report import (
     NONE_ACTIONS,
     card_markdown,
     comparison_markdown,
-    key_number_evidence,
     result_markdown,
     step_result_text,
 )
@@ -257,7 +255,7 @@ def classify(data: dict[str, Any]) -> dict[str, Any]:
 
 def _key_texts(card: Card, lang: str) -> dict[str, dict[str, Any]]:
     """Each key number's label, evidence and panel line in ``lang``, by key (``taf profile``'s rows)."""
-    keys = [key for key in CARD_KEY_LABELS if card.key_numbers.get(key) is not None]
+    keys = [key for key in KEY_NUMBER_LABELS if card.key_numbers.get(key) is not None]
     return {
         key: {"label": label, "evidence": evidence, "panel": card_panel_text(panel, lang)}
         for key, (label, _, evidence, panel) in zip(keys, key_number_rows(card, lang), strict=True)
@@ -282,10 +280,6 @@ def _card_payload(card: Card, lang: str) -> dict[str, Any]:
         "key_display": _key_numbers_display(card, lang),
         "markdown": card_markdown(card),
         "decay": decay_curves(card),
-        # each key number's evidence label (the panel law's where the card has one), as the CLI shows it
-        "key_evidence_labels": {
-            key: key_number_evidence(card, key)[0] for key in KEY_NUMBER_LABELS if card.key_numbers.get(key) is not None
-        },
     }
 
 

@@ -15,14 +15,12 @@ from typing import Any
 from tafagent.core.catalogs import default_catalogs
 from tafagent.core.errors import ConfigError, UsageError
 from tafagent.core.messages import tr
-from tafagent.core.spec.limits import MAX_POSITIONS
+from tafagent.core.spec.limits import MAX_BATCH, MAX_POSITIONS, MAX_TP
 from tafagent.web.request_fields import choice_field, flag_field, lang_field, number_field, shown, text_field
 
 # The serving and extension modules are imported by the functions that use them: the page's first card (the
 # bridge is imported at boot) must not pay for the planner, the launch builders and the extension literature.
 
-MAX_BATCH = 1_000_000  # as `taf memory --batch`
-MAX_TP = 1024  # as `taf memory --tp`
 MAX_TOKENS_PER_DAY = 1e16  # as `taf plan --tokens-per-day`
 MAX_MS_PER_TOKEN = 1e6  # as `taf plan --max-ms-per-token`
 MAX_DTYPE_CHARS = 40
@@ -37,22 +35,14 @@ def _model_spec(data: dict[str, Any]) -> Any:
 
 def _whole(data: dict[str, Any], key: str, maximum: float, *, default: int | None = None) -> int | None:
     """A whole number in [1, maximum] (the CLI's ``whole_number``), ``default`` when the field is empty."""
-    value = number_field(data, key, minimum=1)
-    if value is None:
-        return default
-    if value > maximum:  # checked before it becomes an int: 1e300 is never written out digit by digit
-        raise ConfigError(f"'{key}' is out of range: {value:.6g} (at most {maximum:,.0f})", "give a smaller number")
-    if value != int(value):
-        raise ConfigError(f"'{key}' must be a whole number, got {value:.6g}", "fix the field", field=key)
-    return int(value)
+    value = number_field(data, key, integer=True, minimum=1, maximum=maximum)
+    return default if value is None else value
 
 
 def _positive(data: dict[str, Any], key: str, maximum: float) -> float | None:
     """A number in (0, maximum] (the CLI's ``bounded_number``), None when the field is empty."""
-    value = number_field(data, key)
-    if value is None:
-        return None
-    if not 0 < value <= maximum:
+    value = number_field(data, key, maximum=maximum)
+    if value is not None and value <= 0:
         raise ConfigError(f"'{key}' must be > 0 and at most {maximum:,g}, got {value:g}", "fix the field", field=key)
     return value
 

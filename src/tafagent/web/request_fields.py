@@ -140,21 +140,35 @@ def flag_field(data: dict[str, Any], key: str) -> bool:
     return value
 
 
-def number_field(data: dict[str, Any], key: str, *, integer: bool = False, minimum: float | None = None) -> Any:
+def number_field(
+    data: dict[str, Any],
+    key: str,
+    *,
+    integer: bool = False,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Any:
     """An optional number from the page (empty → None); anything else is a one-line error naming the field.
 
-    Text is read like the CLI reads a flag: ASCII digits only, with '32k'-style suffixes."""
+    Text is read like the CLI reads a flag: ASCII digits only, with '32k'-style suffixes. The range is checked
+    before a whole number becomes an int, so 1e300 is quoted as 1e+300, never written out digit by digit."""
     value = data.get(key)
     if value is None or value == "":
         return None
-    fix = "give a finite number" + ("" if minimum is None else f" ≥ {minimum:g}")
+    bounds = [f"≥ {minimum:g}"] if minimum is not None else []
+    bounds += [f"≤ {maximum:,.0f}" if maximum >= 1e6 else f"≤ {maximum:g}"] if maximum is not None else []
+    fix = "give a finite number" + (f" {' and '.join(bounds)}" if bounds else "")
     try:
         if isinstance(value, bool) or (isinstance(value, str) and not value.isascii()):
             raise TypeError
         number = parse_number(value) if isinstance(value, str) else float(value)  # '32k' as in the CLI
     except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"'{key}' must be a number (ASCII digits 0-9), got {shown(value)}", fix, field=key) from None
-    if not math.isfinite(number) or (minimum is not None and number < minimum):
+    if (
+        not math.isfinite(number)
+        or (minimum is not None and number < minimum)
+        or (maximum is not None and number > maximum)
+    ):
         raise ConfigError(f"'{key}' is out of range: {number:.6g}", fix, field=key)
     if integer:
         if number != int(number):

@@ -15,9 +15,8 @@ a model with neither query nor KV heads accepts any ``tp`` up to :data:`MAX_TP`.
 from __future__ import annotations
 
 from tafagent.core.errors import ConfigError
+from tafagent.core.spec.limits import MAX_TP
 from tafagent.core.spec.model_spec import ModelSpec
-
-MAX_TP = 1024  # tensor-parallel GPUs: far above any deployment (vLLM's largest are 64-way across nodes)
 
 
 def tensor_parallel_problem(spec: ModelSpec, tp: int) -> str | None:

@@ -25,10 +25,9 @@ from tafagent.core.memory.speed import decode_throughput, prefill_seconds
 from tafagent.core.memory.weights import WeightsEstimate, engine_weights_format, weights_bytes
 from tafagent.core.messages import tr
 from tafagent.core.spec.context_facts import context_facts
-from tafagent.core.spec.limits import MAX_POSITIONS
+from tafagent.core.spec.limits import MAX_BATCH, MAX_POSITIONS
 from tafagent.core.spec.model_spec import ModelSpec
 
-MAX_BATCH = 1_000_000  # concurrent sequences: far above any server, low enough that no product explodes
 NO_POSITION_LIMIT = 2**31  # the longest-context search bound for models whose config names no position limit
 
 

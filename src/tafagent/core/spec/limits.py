@@ -11,6 +11,10 @@ MAX_WIDTH = 10_000_000
 MAX_HEADS = 100_000
 MAX_VOCAB = 100_000_000
 MAX_POSITIONS = 2**34
+# Serving sizes (taf memory / plan, the browser's Fit & plan): far above any server or deployment, low enough that
+# no product of them explodes (vLLM's largest tensor-parallel groups are 64-way across nodes).
+MAX_BATCH = 1_000_000
+MAX_TP = 1024
 # Routed experts per MoE layer: the most in a released model is 512 (Qwen3-Next; DeepSeek-V3 has 256).
 MAX_EXPERTS = 1024
 # RoPE base θ: real models use 10,000 (most) up to 1e6-1e8 (Qwen, long-context variants). Below 1 the rotary

@@ -4,23 +4,13 @@
 import { call } from "./core.js";
 import { clear, el, short, table } from "./dom.js";
 import { fixed, fmt, shown } from "./format.js";
-import { colon, currentLang, t, tCode } from "./i18n.js";
+import { colon, currentLang, t } from "./i18n.js";
 import { chartBox, drawDecay } from "./charts.js";
 import { TONE_ICONS, resultBlock, stepByLaw, verdictTile } from "./results.js";
 import { session } from "./session.js";
 import { writeUrl } from "./share.js";
 
 const whatif = { timer: null };
-
-// The key numbers the card's table shows, in the core's order (T_eval is in the hero line already).
-function keyNumberLabels() {
-  return {
-    gamma_pade: t("key.gamma_pade"), gamma_corrected: t("key.gamma_corrected"), gamma_obs: t("key.gamma_obs"),
-    d_horizon: t("key.d_horizon"), d_horizon_measured: t("key.d_horizon_measured"), l_niah: t("key.l_niah"),
-    chi: t("key.chi"), kv_cache_bytes: t("key.kv_cache_bytes"), gamma_random_predicted: t("key.gamma_random_predicted"),
-    compute_invariant_K: t("key.compute_invariant_K"),
-  };
-}
 
 // Facts a reader checks first, as chips: the evaluated length against the training context, and the architecture
 // features that change the answers (sliding window, experts, no RoPE).
@@ -54,20 +44,18 @@ function folded(title, body) {
   return el("details", { class: "section" }, el("summary", { text: title }), body);
 }
 
+// The card's key numbers in the core's order, each with its label, evidence and panel line as `taf profile --lang`
+// writes them (``key_texts``) and its value as the core formatted it (T_eval is in the hero line already).
 function keyNumbersTable(payload, prefix) {
   const card = payload.card;
-  const rows = [];
-  for (const [key, label] of Object.entries(keyNumberLabels())) {
+  const rows = Object.entries(payload.key_texts).filter(([key]) => key !== "T_eval").map(([key, words]) => {
     const value = card.key_numbers[key];
-    if (value === null || value === undefined) continue;
-    const evidence = card.key_evidence[key];
-    const words = payload.key_texts[key];  // the core's label, evidence and panel line in the page's language
-    rows.push(el("tr", { dataset: { key } },
-      el("th", { scope: "row", text: words ? words.label : label }),
+    return el("tr", { dataset: { key } },
+      el("th", { scope: "row", text: words.label }),
       el("td", { class: "num", dataset: { value: JSON.stringify(value) }, text: shown(payload.key_display[key], value) }),
-      el("td", { text: words ? words.evidence : tCode("evidence", payload.key_evidence_labels[key]) }),
-      el("td", { text: words ? words.panel : evidence ? `${tCode("support", evidence.support)} — ${evidence.statistic}` : "" })));
-  }
+      el("td", { text: words.evidence }),
+      el("td", { text: words.panel }));
+  });
   return table([t("card.quantity"), t("card.value"), t("card.evidence"), t("card.panel")], rows, { id: `${prefix}key-numbers` });
 }
 

@@ -20,19 +20,19 @@ export function verdictTile(rid, result, localized) {
 // ``display``: the bridge's text for each step of ``result.chain`` (its `step_display`), in order; none for the
 // steps whose result is no value or a yes/no, which `shown` writes in the page's language. ``texts``: the core's
 // texts of the result in the page's language (tafagent.core.render.card_text.result_texts): each step's name,
-// result, evidence, panel line and meaning, as `taf recipe --lang` writes them.
-export function chainTable(result, display = [], texts = null) {
+// evidence, panel line and meaning, as `taf recipe --lang` writes them.
+export function chainTable(result, display, texts) {
   const rows = result.chain.map((step, i) => {
-    const words = texts && texts.steps ? texts.steps[i] : null;
+    const words = texts.steps[i];
     return el("tr", { dataset: step.law ? { step: step.name, law: step.law } : { step: step.name } },
       el("td", { text: step.step }),
       el("td", { text: step.section }),
-      el("td", { text: words ? words.name : step.name }),
+      el("td", { text: words.name }),
       el("td", {}, el("code", { text: step.formula })),
       el("td", { class: "num", dataset: { value: JSON.stringify(step.result) }, text: shown(display[i], step.result, step.unit) }),
-      el("td", { text: words ? words.evidence : tCode("evidence", step.evidence.label) }),
-      el("td", { text: words ? words.panel : step.panel ? `${tCode("support", step.panel.support)} — ${step.panel.statistic}` : "" }),
-      el("td", { text: words ? words.meaning : step.interpretation }));
+      el("td", { text: words.evidence }),
+      el("td", { text: words.panel }),
+      el("td", { text: words.meaning }));
   });
   return table([t("chain.step"), t("chain.section"), t("chain.name"), t("chain.formula"), t("chain.result"),
     t("chain.evidence"), t("chain.panel"), t("chain.meaning")], rows);
@@ -45,9 +45,9 @@ export function stepByLaw(result, display, law) {
 }
 
 // A recipe's verdict, reason and audited chain, folded; its caveats as the core's sentences (never raw codes).
-export function resultBlock(result, localized, display = [], model = "", texts = null) {
+export function resultBlock(result, localized, display, model, texts) {
   const title = `${result.recipe_id} — ${localized.recipe_name || result.recipe_name}${model ? ` · ${model}` : ""}${colon()}${localized.verdict}`;
-  const caveats = texts && texts.caveats ? texts.caveats : [];
+  const caveats = texts.caveats;
   return el("details", { dataset: { recipe: result.recipe_id } },
     el("summary", { text: title }),
     el("p", { text: localized.reason }),

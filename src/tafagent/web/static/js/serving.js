@@ -4,7 +4,7 @@
 import { $, clear, el, table } from "./dom.js";
 import { t } from "./i18n.js";
 import { TONE_ICONS } from "./results.js";
-import { setStatus } from "./status.js";
+import { run as queue, setStatus } from "./status.js";
 
 // A form from field descriptions {name, label, kind: text|number|select|check, options, help, list, value}.
 export function buildForm(form, fields, submitLabel) {
@@ -44,6 +44,37 @@ export function fillForm(form, values) {
     if (node.type === "checkbox") node.checked = values[node.name] === "1";
     else node.value = values[node.name];
   }
+}
+
+// The part of a serving mode the page builds itself (Fit & plan, Extend): its description, a form generated from
+// ``fields()`` (rebuilt after the boot and after a language switch, keeping what was typed), a "Try an example"
+// button cycling through ``examples``, and the result area. ``run(request)`` computes and renders; the request
+// holds the filled fields named in ``names``. Returns the mode's fill, init, relabel and wire.
+export function servingForm(mode, { fields, submit, names, examples, run }) {
+  const form = () => $(`#${mode}-form`);
+  const rebuild = (values = formState(form())) => { buildForm(form(), fields(), submit); fillForm(form(), values); };
+  const counter = { next: 0 };
+  const wire = () => {
+    $(`#mode-${mode}`).append(el("p", { class: "desc", "data-i18n": `mode.${mode}.desc`, text: t(`mode.${mode}.desc`) }),
+      el("form", { id: `${mode}-form`, class: "form", autocomplete: "off" }),
+      el("div", { class: "buttons" }, el("button", { type: "button", id: `${mode}-example`, class: "secondary",
+        "data-i18n": "button.example", text: t("button.example") })),
+      el("div", { id: `${mode}-out`, class: "out" }));
+    rebuild({});
+    $(`#${mode}-example`).addEventListener("click", () => {
+      const example = examples[counter.next++ % examples.length];
+      rebuild(example);  // a fresh form: no field of an earlier question is left in it
+      queue(() => run(example));
+    });
+    form().addEventListener("submit", (e) => {
+      e.preventDefault();
+      const values = formState(form());
+      const request = {};
+      for (const name of names) if (values[name]) request[name] = values[name];
+      queue(() => run(request));
+    });
+  };
+  return { fill: (values) => fillForm(form(), values), init: () => rebuild(), relabel: () => rebuild(), wire };
 }
 
 // A view table {title?, columns, rows: [[text, ...]]}; ``numeric``: the column indexes holding numbers; ``cited``:

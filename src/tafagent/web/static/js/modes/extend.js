@@ -5,9 +5,8 @@ import { $, clear, el } from "../dom.js";
 import { currentLang, t } from "../i18n.js";
 import { resolveModel } from "../hub.js";
 import { remember } from "../session.js";
-import { badge, buildForm, commandBlock, fillForm, formState, lines, viewTable } from "../serving.js";
+import { badge, commandBlock, lines, servingForm, viewTable } from "../serving.js";
 import { writeUrl } from "../share.js";
-import { run as queue } from "../status.js";
 
 const METHODS = ["yarn", "linear", "dynamic", "longrope", "llama3"];  // tafagent.core.extend.METHODS
 const FIELDS = ["model", "target", "method"];
@@ -16,7 +15,6 @@ const EXAMPLES = [
   { model: "qwen2.5-7b", target: "128k", method: "yarn" },
   { model: "mistral-7b", target: "64k", method: "linear" },
 ];
-const examples = { next: 0 };
 
 function fields() {
   return [
@@ -25,8 +23,6 @@ function fields() {
     { name: "method", label: "extend.method", kind: "select", options: () => METHODS.map((m) => [m, m]) },
   ];
 }
-
-function form() { return $("#extend-form"); }
 
 export async function run(request, push = true) {
   const model = await resolveModel(request.model);
@@ -56,33 +52,5 @@ export async function run(request, push = true) {
 
 export function ready(v) { return Boolean(v.model && v.target); }
 
-export function fill(v) { fillForm(form(), v); }
-
-export function init() {
-  const values = formState(form());
-  buildForm(form(), fields(), "button.extend");
-  fillForm(form(), values);
-}
-
-export function wire() {
-  $("#mode-extend").append(el("p", { class: "desc", "data-i18n": "mode.extend.desc", text: t("mode.extend.desc") }),
-    el("form", { id: "extend-form", class: "form", autocomplete: "off" }),
-    el("div", { class: "buttons" }, el("button", { type: "button", id: "extend-example", class: "secondary",
-      "data-i18n": "button.example", text: t("button.example") })),
-    el("div", { id: "extend-out", class: "out" }));
-  buildForm(form(), fields(), "button.extend");
-  $("#extend-example").addEventListener("click", () => {
-    const example = EXAMPLES[examples.next++ % EXAMPLES.length];
-    fillForm(form(), example);
-    queue(() => run(example));
-  });
-  form().addEventListener("submit", (e) => {
-    e.preventDefault();
-    const values = formState(form());
-    const request = {};
-    for (const name of FIELDS) if (values[name]) request[name] = values[name];
-    queue(() => run(request));
-  });
-}
-
-export function relabel() { init(); }
+export const { fill, init, relabel, wire } = servingForm("extend",
+  { fields, submit: "button.extend", names: FIELDS, examples: EXAMPLES, run });

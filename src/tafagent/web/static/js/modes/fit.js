@@ -6,9 +6,8 @@ import { $, clear, el } from "../dom.js";
 import { currentLang, t } from "../i18n.js";
 import { resolveModel } from "../hub.js";
 import { remember } from "../session.js";
-import { badge, buildForm, commandBlock, fillForm, formState, lines, viewTable } from "../serving.js";
+import { badge, commandBlock, lines, servingForm, viewTable } from "../serving.js";
 import { writeUrl } from "../share.js";
-import { run as queue } from "../status.js";
 
 const KV_DTYPES = ["auto", "bf16", "fp16", "fp32", "fp8", "int8", "q8_0", "q4_0"];
 // "Try an example": the field's most common questions, one click each.
@@ -17,8 +16,7 @@ const EXAMPLES = [
   { model: "llama-3-8b", context: "32k", engine: "vllm", gpu: "RTX 4090" },
   { model: "mixtral-8x7b", context: "16k", engine: "llama.cpp", gpu: "RTX 4090", weights_dtype: "gguf-q4_k_m" },
 ];
-const examples = { next: 0 };
-export const FIELDS = ["model", "context", "batch", "engine", "gpu", "tp", "weights_dtype", "kv_dtype", "tokens_per_day",
+const FIELDS = ["model", "context", "batch", "engine", "gpu", "tp", "weights_dtype", "kv_dtype", "tokens_per_day",
   "concurrency", "max_ms_per_token", "plan_this_gpu"];
 
 function fields() {
@@ -38,8 +36,6 @@ function fields() {
     { name: "plan_this_gpu", label: "fit.plan_this_gpu", kind: "check" },
   ];
 }
-
-function form() { return $("#fit-form"); }
 
 // The one-glance summary: the fit verdict (icon + word) and the plan's headline.
 function summary(payload) {
@@ -115,37 +111,6 @@ export async function run(request, push = true) {
 
 export function ready(v) { return Boolean(v.model && v.context); }
 
-export function fill(v) { fillForm(form(), v); }
-
-// The form needs the engines and GPUs the core lists at boot; a placeholder form until then.
-export function init() {
-  const values = formState(form());
-  buildForm(form(), fields(), "button.fit");
-  fillForm(form(), values);
-}
-
-export function wire() {
-  const section = $("#mode-fit");
-  section.append(el("p", { class: "desc", "data-i18n": "mode.fit.desc", text: t("mode.fit.desc") }),
-    el("form", { id: "fit-form", class: "form", autocomplete: "off" }),
-    el("div", { class: "buttons" }, el("button", { type: "button", id: "fit-example", class: "secondary",
-      "data-i18n": "button.example", text: t("button.example") })),
-    el("div", { id: "fit-out", class: "out" }));
-  buildForm(form(), fields(), "button.fit");
-  $("#fit-example").addEventListener("click", () => {
-    const example = EXAMPLES[examples.next++ % EXAMPLES.length];
-    buildForm(form(), fields(), "button.fit");
-    fillForm(form(), example);
-    queue(() => run(example));
-  });
-  form().addEventListener("submit", (e) => {
-    e.preventDefault();
-    const values = formState(form());
-    const request = {};
-    for (const name of FIELDS) if (values[name]) request[name] = values[name];
-    queue(() => run(request));
-  });
-}
-
-// Labels follow the language (the form is rebuilt, keeping what was typed).
-export function relabel() { init(); }
+// The form needs the engines and GPUs the core lists at boot: a placeholder form until then (init rebuilds it).
+export const { fill, init, relabel, wire } = servingForm("fit",
+  { fields, submit: "button.fit", names: FIELDS, examples: EXAMPLES, run });
